@@ -1,0 +1,42 @@
+// npm start — builds if the build is missing or older than the sources, applies
+// migrations, seeds demo data into an empty database, then serves build/ on PORT.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDb, DEFAULT_DATABASE_URL, migrateDb } from '../src/lib/server/db';
+import { isEmpty } from '../src/lib/server/seed';
+import { seedDemo } from '../src/lib/server/seed/demo';
+
+const SOURCES = ['src', 'static', 'package.json', 'svelte.config.js', 'vite.config.ts'];
+
+function newestMtime(path: string): number {
+	if (!existsSync(path)) return 0;
+	const stat = statSync(path);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+const builtAt = existsSync('build/index.js') ? statSync('build/index.js').mtimeMs : 0;
+if (builtAt < Math.max(...SOURCES.map(newestMtime))) {
+	console.log('正在构建……');
+	const build = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+	if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const path = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+const db = createDb(path);
+migrateDb(db);
+if (isEmpty(db)) {
+	console.log(`数据库为空，正在载入演示数据：${await seedDemo(db)}`);
+}
+db.$client.close();
+
+const port = process.env.PORT ?? '3000';
+console.log(`学习园地已启动：http://localhost:${port}`);
+const server = spawn(process.execPath, ['build/index.js'], {
+	stdio: 'inherit',
+	// adapter-node assumes https unless ORIGIN says otherwise; form posts need it to match.
+	env: { ...process.env, PORT: port, DATABASE_URL: path, ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}` }
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
+server.on('exit', (code) => process.exit(code ?? 0));

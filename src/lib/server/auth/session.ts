@@ -1,0 +1,129 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import { and, eq, lt, ne } from 'drizzle-orm';
+import type { Db, Queryable } from '../db';
+import { sessions, users, type Role } from '../db/schema';
+
+export const SESSION_COOKIE = 'session';
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME_MS = 30 * DAY_MS;
+// Renew the sliding expiry at most once a day per session, not on every request.
+const RENEW_WHEN_LEFT_MS = SESSION_LIFETIME_MS - DAY_MS;
+
+export interface Session {
+	id: string;
+	userId: number;
+	createdAt: Date;
+	expiresAt: Date;
+}
+
+/** What `locals.user` carries: never the password hash. */
+export interface SessionUser {
+	id: number;
+	username: string;
+	name: string;
+	role: Role;
+	officeId: number | null;
+	schoolId: number | null;
+	mustChangePassword: boolean;
+}
+
+function randomString(): string {
+	const bytes = new Uint8Array(24); // 192 bits, above the guide's 120-bit floor
+	crypto.getRandomValues(bytes);
+	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+function hashSecret(secret: string): Uint8Array {
+	return sha256(new TextEncoder().encode(secret));
+}
+
+export function createSession(db: Db, userId: number, now = new Date()): { token: string; session: Session } {
+	const id = randomString();
+	const secret = randomString();
+	const session: Session = {
+		id,
+		userId,
+		createdAt: now,
+		expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS)
+	};
+	db.insert(sessions)
+		.values({ ...session, secretHash: Buffer.from(hashSecret(secret)) })
+		.run();
+	return { token: `${id}.${secret}`, session };
+}
+
+export type SessionValidation = { session: Session; user: SessionUser } | { session: null; user: null };
+
+/**
+ * Checks a cookie token. The id finds the row; the secret is compared by hash in
+ * constant time. Expired sessions and deactivated users are rejected (and the
+ * session row removed). The expiry slides forward while the session is in use.
+ */
+export function validateSessionToken(db: Db, token: string, now = new Date()): SessionValidation {
+	const none = { session: null, user: null } as const;
+	const parts = token.split('.');
+	if (parts.length !== 2 || !parts[0] || !parts[1]) return none;
+	const [id, secret] = parts as [string, string];
+	const row = db
+		.select({
+			id: sessions.id,
+			secretHash: sessions.secretHash,
+			createdAt: sessions.createdAt,
+			expiresAt: sessions.expiresAt,
+			userId: users.id,
+			username: users.username,
+			name: users.name,
+			role: users.role,
+			officeId: users.officeId,
+			schoolId: users.schoolId,
+			mustChangePassword: users.mustChangePassword,
+			active: users.active
+		})
+		.from(sessions)
+		.innerJoin(users, eq(users.id, sessions.userId))
+		.where(eq(sessions.id, id))
+		.get();
+	if (!row) return none;
+	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return none;
+	if (row.expiresAt.getTime() <= now.getTime() || !row.active) {
+		invalidateSession(db, id);
+		return none;
+	}
+	let expiresAt = row.expiresAt;
+	if (expiresAt.getTime() - now.getTime() < RENEW_WHEN_LEFT_MS) {
+		expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+		db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id)).run();
+	}
+	return {
+		session: { id, userId: row.userId, createdAt: row.createdAt, expiresAt },
+		user: {
+			id: row.userId,
+			username: row.username,
+			name: row.name,
+			role: row.role,
+			officeId: row.officeId,
+			schoolId: row.schoolId,
+			mustChangePassword: row.mustChangePassword
+		}
+	};
+}
+
+export function invalidateSession(db: Db, sessionId: string): void {
+	db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+export function invalidateUserSessions(db: Queryable, userId: number, exceptSessionId?: string): void {
+	db.delete(sessions)
+		.where(
+			exceptSessionId
+				? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId))
+				: eq(sessions.userId, userId)
+		)
+		.run();
+}
+
+export function deleteExpiredSessions(db: Db, now = new Date()): void {
+	db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+}

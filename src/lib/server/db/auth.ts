@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import { sqliteTable, integer, text, blob, index } from 'drizzle-orm/sqlite-core';
+import { offices, schools } from './org';
+
+export const ROLES = ['cadre', 'office_admin', 'school_admin', 'sysadmin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = sqliteTable(
+	'users',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		username: text('username').notNull().unique(),
+		name: text('name').notNull(),
+		role: text('role', { enum: ROLES }).notNull().default('cadre'),
+		officeId: integer('office_id').references(() => offices.id, { onDelete: 'restrict' }),
+		schoolId: integer('school_id').references(() => schools.id, { onDelete: 'restrict' }),
+		title: text('title').notNull().default(''),
+		phone: text('phone').notNull().default(''),
+		passwordHash: text('password_hash').notNull(),
+		// Set when an admin issues a temporary password: the user must choose a new one at next login.
+		mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+		active: integer('active', { mode: 'boolean' }).notNull().default(true),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' })
+			.notNull()
+			.default(sql`(unixepoch() * 1000)`),
+		updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+			.notNull()
+			.default(sql`(unixepoch() * 1000)`)
+	},
+	(t) => [index('users_office_idx').on(t.officeId, t.active), index('users_school_idx').on(t.schoolId)]
+);
+
+/** Lucia-guide sessions: the token is `<id>.<secret>`; only SHA-256(secret) is stored. */
+export const sessions = sqliteTable(
+	'sessions',
+	{
+		id: text('id').primaryKey(),
+		secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+		expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull()
+	},
+	(t) => [index('sessions_user_idx').on(t.userId)]
+);
+
+/** Failed logins per (normalised) username, for throttling; cleared on success. */
+export const loginFailures = sqliteTable(
+	'login_failures',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		username: text('username').notNull(),
+		at: integer('at', { mode: 'timestamp_ms' }).notNull()
+	},
+	(t) => [index('login_failures_username_idx').on(t.username, t.at)]
+);

@@ -1,0 +1,44 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The database or a transaction on it: what a function takes when it may run inside a caller's transaction. */
+export type Queryable = BaseSQLiteDatabase<'sync', Database.RunResult, typeof schema>;
+
+export const DEFAULT_DATABASE_URL = 'data/app.db';
+
+/** Where the generated migrations live; they ship beside the build. */
+export function migrationsFolder(): string {
+	return resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
+}
+
+/**
+ * Opens a database file (or ':memory:') with the pragmas we rely on:
+ * WAL so readers never block the writer, foreign keys enforced, and a busy
+ * timeout so a second process (backup, seed) waits instead of failing.
+ */
+export function createDb(path: string): Db {
+	if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+	const sqlite = new Database(path);
+	sqlite.pragma('journal_mode = WAL');
+	sqlite.pragma('foreign_keys = ON');
+	sqlite.pragma('busy_timeout = 5000');
+	return drizzle(sqlite, { schema }) as Db;
+}
+
+export function migrateDb(db: Db): void {
+	migrate(db, { migrationsFolder: migrationsFolder() });
+}
+
+let appDb: Db | undefined;
+
+/** The app's database, from DATABASE_URL (default data/app.db), opened once. */
+export function getDb(): Db {
+	appDb ??= createDb(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+	return appDb;
+}

@@ -1,0 +1,4 @@
+// Every table, re-exported from its domain file. drizzle-kit reads this file.
+export * from './org';
+export * from './auth';
+export * from './imports';

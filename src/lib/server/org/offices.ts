@@ -1,0 +1,128 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Queryable } from '../db';
+import { offices, users, type Role } from '../db/schema';
+import { parseWith, type FieldErrors } from '../validation';
+
+export type Office = typeof offices.$inferSelect;
+export interface OfficeNode extends Office {
+	children: OfficeNode[];
+	depth: number;
+}
+
+export function listOffices(db: Queryable): Office[] {
+	return db.select().from(offices).orderBy(asc(offices.sortOrder), asc(offices.id)).all();
+}
+
+export function getOffice(db: Queryable, id: number): Office | undefined {
+	return db.select().from(offices).where(eq(offices.id, id)).get();
+}
+
+/** Roots first, children under their parent, in sort order. */
+export function officeTree(list: Office[]): OfficeNode[] {
+	const byParent = new Map<number | null, Office[]>();
+	for (const o of list) {
+		const siblings = byParent.get(o.parentId) ?? [];
+		siblings.push(o);
+		byParent.set(o.parentId, siblings);
+	}
+	const build = (parentId: number | null, depth: number): OfficeNode[] =>
+		(byParent.get(parentId) ?? []).map((o) => ({ ...o, depth, children: build(o.id, depth + 1) }));
+	return build(null, 0);
+}
+
+/** The tree flattened depth-first: for select boxes and indented lists. */
+export function flattenTree(nodes: OfficeNode[]): OfficeNode[] {
+	return nodes.flatMap((n) => [n, ...flattenTree(n.children)]);
+}
+
+/** An office and all offices below it. */
+export function descendantIds(db: Queryable, officeId: number): number[] {
+	const rows = db.all<{ id: number }>(sql`
+		WITH RECURSIVE sub(id) AS (
+			SELECT ${officeId}
+			UNION ALL
+			SELECT o.id FROM offices o JOIN sub ON o.parent_id = sub.id
+		)
+		SELECT id FROM sub`);
+	return rows.map((r) => r.id);
+}
+
+export interface Actor {
+	id: number;
+	role: Role;
+	officeId: number | null;
+}
+
+/**
+ * Offices an actor administers: a sysadmin all of them, an office admin their
+ * own office and its descendants, everyone else none.
+ */
+export function managedOfficeIds(db: Queryable, actor: Actor): number[] {
+	if (actor.role === 'sysadmin') return listOffices(db).map((o) => o.id);
+	if (actor.role === 'office_admin' && actor.officeId) return descendantIds(db, actor.officeId);
+	return [];
+}
+
+export function canManageOffice(db: Queryable, actor: Actor, officeId: number | null): boolean {
+	if (officeId === null) return actor.role === 'sysadmin';
+	return managedOfficeIds(db, actor).includes(officeId);
+}
+
+const officeInput = z.object({
+	name: z
+		.string()
+		.trim()
+		.min(2, { error: '请填写单位名称（至少 2 个字）' })
+		.max(40, { error: '单位名称不能超过 40 个字' }),
+	code: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.regex(/^[a-z][a-z0-9]{1,19}$/, { error: '单位代码为 2–20 位小写字母或数字，以字母开头（用作登录名前缀）' }),
+	parentId: z
+		.string()
+		.optional()
+		.transform((v) => (v ? Number(v) : null))
+		.refine((v) => v === null || (Number.isInteger(v) && v > 0), { error: '请选择上级单位' }),
+	sortOrder: z.coerce.number({ error: '排序须为整数' }).int({ error: '排序须为整数' }).min(0).max(9999).default(0)
+});
+
+export type OfficeResult = { ok: true; id: number } | { ok: false; errors: FieldErrors };
+
+/** Creates (id omitted) or edits an office; refuses duplicates and loops in the tree. */
+export function saveOffice(db: Db, input: Record<string, string>, id?: number): OfficeResult {
+	const parsed = parseWith(officeInput, input);
+	if (!parsed.ok) return parsed;
+	const data = parsed.data;
+	const errors: FieldErrors = {};
+	const sameName = db.select({ id: offices.id }).from(offices).where(eq(offices.name, data.name)).get();
+	if (sameName && sameName.id !== id) errors.name = '已有同名单位';
+	const sameCode = db.select({ id: offices.id }).from(offices).where(eq(offices.code, data.code)).get();
+	if (sameCode && sameCode.id !== id) errors.code = '单位代码已被使用';
+	if (data.parentId !== null) {
+		if (!getOffice(db, data.parentId)) errors.parentId = '上级单位不存在';
+		else if (id !== undefined && descendantIds(db, id).includes(data.parentId)) {
+			errors.parentId = '上级单位不能是本单位或其下级单位';
+		}
+	}
+	if (Object.keys(errors).length) return { ok: false, errors };
+	if (id === undefined) {
+		const row = db.insert(offices).values(data).returning({ id: offices.id }).get();
+		return { ok: true, id: row.id };
+	}
+	if (!getOffice(db, id)) return { ok: false, errors: { _form: '单位不存在' } };
+	db.update(offices).set(data).where(eq(offices.id, id)).run();
+	return { ok: true, id };
+}
+
+/** Active members per office, for the admin lists. */
+export function memberCounts(db: Queryable): Map<number, number> {
+	const rows = db
+		.select({ officeId: users.officeId, n: sql<number>`count(*)` })
+		.from(users)
+		.where(eq(users.active, true))
+		.groupBy(users.officeId)
+		.all();
+	return new Map(rows.filter((r) => r.officeId !== null).map((r) => [r.officeId as number, r.n]));
+}

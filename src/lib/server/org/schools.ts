@@ -1,0 +1,40 @@
+import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Queryable } from '../db';
+import { schools } from '../db/schema';
+import { parseWith, type FieldErrors } from '../validation';
+
+export type School = typeof schools.$inferSelect;
+
+export function listSchools(db: Queryable): School[] {
+	return db.select().from(schools).orderBy(asc(schools.id)).all();
+}
+
+export function getSchool(db: Queryable, id: number): School | undefined {
+	return db.select().from(schools).where(eq(schools.id, id)).get();
+}
+
+const schoolInput = z.object({
+	name: z
+		.string()
+		.trim()
+		.min(2, { error: '请填写党校名称（至少 2 个字）' })
+		.max(40, { error: '党校名称不能超过 40 个字' })
+});
+
+export function saveSchool(
+	db: Db,
+	input: Record<string, string>,
+	id?: number
+): { ok: true; id: number } | { ok: false; errors: FieldErrors } {
+	const parsed = parseWith(schoolInput, input);
+	if (!parsed.ok) return parsed;
+	const same = db.select({ id: schools.id }).from(schools).where(eq(schools.name, parsed.data.name)).get();
+	if (same && same.id !== id) return { ok: false, errors: { name: '已有同名党校' } };
+	if (id === undefined) {
+		return { ok: true, id: db.insert(schools).values(parsed.data).returning({ id: schools.id }).get().id };
+	}
+	if (!getSchool(db, id)) return { ok: false, errors: { _form: '党校不存在' } };
+	db.update(schools).set(parsed.data).where(eq(schools.id, id)).run();
+	return { ok: true, id };
+}

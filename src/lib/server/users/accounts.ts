@@ -1,0 +1,117 @@
+import { and, asc, count, eq, or, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Queryable } from '../db';
+import { likeContains } from '../db/like';
+import { offices, schools, users, ROLES, type Role } from '../db/schema';
+import { generateTemporaryPassword, hashPassword } from '../auth/password';
+import { field, parseWith, type FieldErrors } from '../validation';
+import { getUser, PAGE_SIZE, type MemberRow } from './members';
+
+// The sysadmin's view of every account, whatever its role or office.
+
+export interface AccountQuery {
+	q?: string;
+	role?: Role;
+	status?: 'active' | 'inactive' | 'all';
+	page?: number;
+}
+
+export function listAccounts(db: Queryable, query: AccountQuery): { rows: (MemberRow & { schoolName: string | null })[]; total: number } {
+	const conditions: SQL[] = [];
+	if (query.role) conditions.push(eq(users.role, query.role));
+	if (query.status && query.status !== 'all') conditions.push(eq(users.active, query.status === 'active'));
+	const q = query.q?.trim();
+	if (q) {
+		conditions.push(or(likeContains(users.name, q), likeContains(users.username, q)) as SQL);
+	}
+	const where = conditions.length ? and(...conditions) : undefined;
+	const page = Math.max(1, query.page ?? 1);
+	const total = db.select({ n: count() }).from(users).where(where).get()?.n ?? 0;
+	const rows = db
+		.select({
+			id: users.id,
+			username: users.username,
+			name: users.name,
+			role: users.role,
+			title: users.title,
+			phone: users.phone,
+			active: users.active,
+			officeId: users.officeId,
+			officeName: offices.name,
+			schoolName: schools.name
+		})
+		.from(users)
+		.leftJoin(offices, eq(offices.id, users.officeId))
+		.leftJoin(schools, eq(schools.id, users.schoolId))
+		.where(where)
+		.orderBy(asc(users.username))
+		.limit(PAGE_SIZE)
+		.offset((page - 1) * PAGE_SIZE)
+		.all();
+	return { rows, total };
+}
+
+const accountInput = z
+	.object({
+		name: field.name,
+		username: field.username,
+		role: z.enum(ROLES, { error: '请选择角色' }),
+		officeId: z.string().optional().transform((v) => (v ? Number(v) : null)),
+		schoolId: z.string().optional().transform((v) => (v ? Number(v) : null)),
+		title: field.title,
+		phone: field.phone
+	})
+	.superRefine((v, ctx) => {
+		if ((v.role === 'cadre' || v.role === 'office_admin') && !v.officeId) {
+			ctx.addIssue({ code: 'custom', path: ['officeId'], message: '学员和单位管理员须选择所属单位' });
+		}
+		if (v.role === 'school_admin' && !v.schoolId) {
+			ctx.addIssue({ code: 'custom', path: ['schoolId'], message: '党校管理员须选择所属党校' });
+		}
+	});
+
+/**
+ * The sysadmin creates (id omitted) or edits any account. A new account gets a
+ * one-time password. A school admin belongs to no office; other roles to no school.
+ */
+export async function saveAccount(
+	db: Db,
+	input: Record<string, string>,
+	id?: number
+): Promise<{ ok: true; id: number; temporaryPassword?: string } | { ok: false; errors: FieldErrors }> {
+	const parsed = parseWith(accountInput, input);
+	if (!parsed.ok) return parsed;
+	const d = parsed.data;
+	const values = {
+		name: d.name,
+		username: d.username,
+		role: d.role,
+		officeId: d.role === 'cadre' || d.role === 'office_admin' ? d.officeId : null,
+		schoolId: d.role === 'school_admin' ? d.schoolId : null,
+		title: d.title,
+		phone: d.phone
+	};
+	const errors: FieldErrors = {};
+	const same = db.select({ id: users.id }).from(users).where(eq(users.username, d.username)).get();
+	if (same && same.id !== id) errors.username = '该登录名已被使用';
+	if (values.officeId && !db.select({ id: offices.id }).from(offices).where(eq(offices.id, values.officeId)).get()) {
+		errors.officeId = '单位不存在';
+	}
+	if (values.schoolId && !db.select({ id: schools.id }).from(schools).where(eq(schools.id, values.schoolId)).get()) {
+		errors.schoolId = '党校不存在';
+	}
+	if (Object.keys(errors).length) return { ok: false, errors };
+	if (id === undefined) {
+		const temporaryPassword = generateTemporaryPassword();
+		const passwordHash = await hashPassword(temporaryPassword);
+		const row = db
+			.insert(users)
+			.values({ ...values, passwordHash, mustChangePassword: true })
+			.returning({ id: users.id })
+			.get();
+		return { ok: true, id: row.id, temporaryPassword };
+	}
+	if (!getUser(db, id)) return { ok: false, errors: { _form: '账号不存在' } };
+	db.update(users).set({ ...values, updatedAt: new Date() }).where(eq(users.id, id)).run();
+	return { ok: true, id };
+}

@@ -1,0 +1,152 @@
+import { and, asc, count, eq, inArray, or, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Queryable } from '../db';
+import { likeContains } from '../db/like';
+import { offices, users, type Role } from '../db/schema';
+import { canManageOffice, managedOfficeIds, type Actor } from '../org/offices';
+import { generateTemporaryPassword, hashPassword } from '../auth/password';
+import { invalidateUserSessions } from '../auth/session';
+import { field, parseWith, type FieldErrors } from '../validation';
+
+export interface MemberRow {
+	id: number;
+	username: string;
+	name: string;
+	role: Role;
+	title: string;
+	phone: string;
+	active: boolean;
+	officeId: number | null;
+	officeName: string | null;
+}
+
+export interface MemberQuery {
+	q?: string;
+	officeId?: number;
+	status?: 'active' | 'inactive' | 'all';
+	page?: number;
+	pageSize?: number;
+}
+
+export const PAGE_SIZE = 20;
+
+/** Members of the offices the actor manages, filtered and paginated. */
+export function listMembers(db: Queryable, actor: Actor, query: MemberQuery): { rows: MemberRow[]; total: number } {
+	const scope = managedOfficeIds(db, actor);
+	if (scope.length === 0) return { rows: [], total: 0 };
+	const officeIds = query.officeId && scope.includes(query.officeId) ? [query.officeId] : scope;
+	const conditions: SQL[] = [inArray(users.officeId, officeIds)];
+	const status = query.status ?? 'active';
+	if (status !== 'all') conditions.push(eq(users.active, status === 'active'));
+	const q = query.q?.trim();
+	if (q) {
+		conditions.push(or(likeContains(users.name, q), likeContains(users.username, q)) as SQL);
+	}
+	const where = and(...conditions);
+	const pageSize = query.pageSize ?? PAGE_SIZE;
+	const page = Math.max(1, query.page ?? 1);
+	const total = db.select({ n: count() }).from(users).where(where).get()?.n ?? 0;
+	const rows = db
+		.select({
+			id: users.id,
+			username: users.username,
+			name: users.name,
+			role: users.role,
+			title: users.title,
+			phone: users.phone,
+			active: users.active,
+			officeId: users.officeId,
+			officeName: offices.name
+		})
+		.from(users)
+		.leftJoin(offices, eq(offices.id, users.officeId))
+		.where(where)
+		.orderBy(asc(offices.sortOrder), asc(users.name), asc(users.id))
+		.limit(pageSize)
+		.offset((page - 1) * pageSize)
+		.all();
+	return { rows, total };
+}
+
+export function getUser(db: Queryable, id: number) {
+	return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+export function usernameTaken(db: Queryable, username: string): boolean {
+	return !!db.select({ id: users.id }).from(users).where(eq(users.username, username)).get();
+}
+
+const memberInput = z.object({
+	name: field.name,
+	username: field.username,
+	officeId: field.id,
+	title: field.title,
+	phone: field.phone
+});
+
+export type CreatedMember = { ok: true; id: number; username: string; temporaryPassword: string };
+
+/** An office admin adds a cadre to one of their offices; returns a one-time password. */
+export async function createMember(
+	db: Db,
+	actor: Actor,
+	input: Record<string, string>
+): Promise<CreatedMember | { ok: false; errors: FieldErrors }> {
+	const parsed = parseWith(memberInput, input);
+	if (!parsed.ok) return parsed;
+	const data = parsed.data;
+	if (!canManageOffice(db, actor, data.officeId)) {
+		return { ok: false, errors: { officeId: '只能把成员加入您管理的单位' } };
+	}
+	if (usernameTaken(db, data.username)) return { ok: false, errors: { username: '该登录名已被使用' } };
+	const temporaryPassword = generateTemporaryPassword();
+	const passwordHash = await hashPassword(temporaryPassword);
+	const row = db
+		.insert(users)
+		.values({ ...data, role: 'cadre', passwordHash, mustChangePassword: true })
+		.returning({ id: users.id })
+		.get();
+	return { ok: true, id: row.id, username: data.username, temporaryPassword };
+}
+
+export type ActionResult = { ok: true } | { ok: false; message: string };
+
+function memberInScope(db: Queryable, actor: Actor, userId: number) {
+	const user = getUser(db, userId);
+	if (!user || !canManageOffice(db, actor, user.officeId)) return undefined;
+	// An office admin manages cadres and fellow admins of their offices, never a sysadmin.
+	if (user.role === 'sysadmin' && actor.role !== 'sysadmin') return undefined;
+	return user;
+}
+
+/** Deactivating ends every session of the member at once. */
+export function setMemberActive(db: Db, actor: Actor, userId: number, active: boolean): ActionResult {
+	const user = memberInScope(db, actor, userId);
+	if (!user) return { ok: false, message: '找不到该成员，或不在您的管理范围内' };
+	if (user.id === actor.id) return { ok: false, message: '不能停用自己的账号' };
+	db.transaction((tx) => {
+		tx.update(users).set({ active, updatedAt: new Date() }).where(eq(users.id, userId)).run();
+		if (!active) invalidateUserSessions(tx, userId);
+	});
+	return { ok: true };
+}
+
+/** Issues a one-time password, shown once; the member must change it at next login. */
+export async function resetMemberPassword(
+	db: Db,
+	actor: Actor,
+	userId: number
+): Promise<{ ok: true; username: string; name: string; temporaryPassword: string } | { ok: false; message: string }> {
+	const user = memberInScope(db, actor, userId);
+	if (!user) return { ok: false, message: '找不到该成员，或不在您的管理范围内' };
+	const temporaryPassword = generateTemporaryPassword();
+	const passwordHash = await hashPassword(temporaryPassword);
+	db.transaction((tx) => {
+		tx.update(users)
+			.set({ passwordHash, mustChangePassword: true, updatedAt: new Date() })
+			.where(eq(users.id, userId))
+			.run();
+		invalidateUserSessions(tx, userId);
+	});
+	return { ok: true, username: user.username, name: user.name, temporaryPassword };
+}

@@ -1,0 +1,28 @@
+import { fail } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { flattenTree, listOffices, memberCounts, officeTree, saveOffice } from '$lib/server/org/offices';
+import { formFields } from '$lib/server/validation';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = () => {
+	const db = getDb();
+	const counts = memberCounts(db);
+	const offices = flattenTree(officeTree(listOffices(db))).map((o) => ({
+		id: o.id,
+		name: o.name,
+		code: o.code,
+		depth: o.depth,
+		sortOrder: o.sortOrder,
+		members: counts.get(o.id) ?? 0
+	}));
+	return { offices };
+};
+
+export const actions: Actions = {
+	default: async ({ request }) => {
+		const values = formFields(await request.formData());
+		const result = saveOffice(getDb(), values);
+		if (!result.ok) return fail(400, { values, errors: result.errors });
+		return { notice: `已创建单位“${values.name}”` };
+	}
+};

@@ -1,0 +1,15 @@
+import { getDb } from '$lib/server/db';
+import { listAccounts } from '$lib/server/users/accounts';
+import { PAGE_SIZE } from '$lib/server/users/members';
+import { ROLE_LABELS } from '$lib/server/access';
+import { ROLES } from '$lib/server/db/schema';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ url }) => {
+	const q = url.searchParams.get('q')?.trim() ?? '';
+	const roleParam = url.searchParams.get('role');
+	const role = ROLES.find((r) => r === roleParam);
+	const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
+	const { rows, total } = listAccounts(getDb(), { q, role, status: 'all', page });
+	return { accounts: rows, total, page, pageSize: PAGE_SIZE, filters: { q, role: role ?? '' }, roleLabels: ROLE_LABELS };
+};

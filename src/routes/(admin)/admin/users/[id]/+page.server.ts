@@ -1,0 +1,50 @@
+import { error, fail } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { saveAccount } from '$lib/server/users/accounts';
+import { accountFormOptions } from '$lib/server/users/account-options';
+import { getUser, resetMemberPassword, setMemberActive } from '$lib/server/users/members';
+import { formFields } from '$lib/server/validation';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ params }) => {
+	const db = getDb();
+	const user = getUser(db, Number(params.id));
+	if (!user) error(404, { message: '账号不存在' });
+	// Only the fields the page shows: never the password hash.
+	const account = {
+		id: user.id,
+		name: user.name,
+		username: user.username,
+		role: user.role,
+		officeId: user.officeId,
+		schoolId: user.schoolId,
+		title: user.title,
+		phone: user.phone,
+		active: user.active
+	};
+	return { account, ...accountFormOptions(db) };
+};
+
+export const actions: Actions = {
+	save: async ({ request, params }) => {
+		const values = formFields(await request.formData());
+		const result = await saveAccount(getDb(), values, Number(params.id));
+		if (!result.ok) return fail(400, { values, errors: result.errors });
+		return { notice: '已保存' };
+	},
+	deactivate: ({ params, locals }) => {
+		const result = setMemberActive(getDb(), locals.user!, Number(params.id), false);
+		if (!result.ok) return fail(400, { message: result.message });
+		return { notice: '已停用，该账号的登录已全部退出' };
+	},
+	reactivate: ({ params, locals }) => {
+		const result = setMemberActive(getDb(), locals.user!, Number(params.id), true);
+		if (!result.ok) return fail(400, { message: result.message });
+		return { notice: '已恢复' };
+	},
+	reset: async ({ params, locals }) => {
+		const result = await resetMemberPassword(getDb(), locals.user!, Number(params.id));
+		if (!result.ok) return fail(400, { message: result.message });
+		return { reset: { name: result.name, username: result.username, password: result.temporaryPassword } };
+	}
+};

@@ -1,0 +1,18 @@
+import { error, fail } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { confirmImport, getImportPreview } from '$lib/server/users/import';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ params, locals }) => {
+	const preview = getImportPreview(getDb(), locals.user!, params.id);
+	return { preview };
+};
+
+export const actions: Actions = {
+	default: async ({ params, locals }) => {
+		const result = await confirmImport(getDb(), locals.user!, params.id);
+		if (result.ok) return { created: result.created };
+		if (result.reason === 'missing') error(404, { message: '导入记录不存在或已完成' });
+		return fail(409, { message: '文件中仍有错误，未写入任何成员，请修改后重新上传' });
+	}
+};

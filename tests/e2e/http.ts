@@ -1,0 +1,31 @@
+import { inject } from 'vitest';
+
+export const baseURL = () => inject('baseURL');
+
+/** Plain HTTP as a browser without JavaScript would send it (no use:enhance header). */
+export async function post(path: string, fields: Record<string, string>, cookie?: string): Promise<Response> {
+	return fetch(baseURL() + path, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: {
+			'content-type': 'application/x-www-form-urlencoded',
+			origin: baseURL(),
+			...(cookie ? { cookie } : {})
+		},
+		body: new URLSearchParams(fields)
+	});
+}
+
+export async function get(path: string, cookie?: string): Promise<Response> {
+	return fetch(baseURL() + path, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+}
+
+export function sessionCookie(response: Response): string {
+	const header = response.headers.getSetCookie().find((c) => c.startsWith('session='));
+	if (!header) throw new Error(`no session cookie (status ${response.status})`);
+	return header.split(';')[0]!;
+}
+
+export async function loginCookie(username: string, password = 'Demo#2026'): Promise<string> {
+	return sessionCookie(await post('/login', { username, password }));
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { count, eq, isNull } from 'drizzle-orm';
+import { testDb } from '../helpers/db';
+import { seedDemo } from '../../src/lib/server/seed/demo';
+import { DEMO_PASSWORD, OFFICE_TREE } from '../../src/lib/server/seed';
+import { login } from '../../src/lib/server/auth/login';
+import { validateSessionToken } from '../../src/lib/server/auth/session';
+import { offices, schools, users } from '../../src/lib/server/db/schema';
+
+describe('demo data', () => {
+	it('loads the real office tree, both schools, ~300 cadres and the demo accounts, idempotently', async () => {
+		const db = testDb();
+		await seedDemo(db);
+		const snapshot = () => ({
+			offices: db.select({ n: count() }).from(offices).get()!.n,
+			schools: db.select({ n: count() }).from(schools).get()!.n,
+			users: db.select({ n: count() }).from(users).get()!.n
+		});
+		const first = snapshot();
+		await seedDemo(db);
+		expect(snapshot()).toEqual(first);
+		expect(first.offices).toBe(14);
+		expect(first.schools).toBe(2);
+		const cadres = db.select({ n: count() }).from(users).where(eq(users.role, 'cadre')).get()!.n;
+		expect(cadres).toBeGreaterThanOrEqual(280);
+		expect(cadres).toBeLessThanOrEqual(320);
+		const root = db.select().from(offices).where(isNull(offices.parentId)).all();
+		expect(root.map((o) => o.name)).toEqual([OFFICE_TREE.root.name]);
+		// Every county has cadres.
+		for (const o of db.select().from(offices).all()) {
+			expect(db.select({ n: count() }).from(users).where(eq(users.officeId, o.id)).get()!.n, o.name).toBeGreaterThan(10);
+		}
+	});
+
+	it('every demo account signs in with Demo#2026 and has its role and office', async () => {
+		const db = testDb();
+		await seedDemo(db);
+		const expected = {
+			admin: ['sysadmin', null],
+			dangxiao: ['school_admin', null],
+			'lvliang.admin': ['office_admin', '吕梁市人大常委会'],
+			'lishi.admin': ['office_admin', '离石区人大常委会'],
+			'lishi.cadre': ['cadre', '离石区人大常委会']
+		} as const;
+		for (const [username, [role, officeName]] of Object.entries(expected)) {
+			const r = await login(db, username, DEMO_PASSWORD);
+			expect(r.ok, username).toBe(true);
+			if (!r.ok) continue;
+			expect(r.mustChangePassword).toBe(false);
+			const user = validateSessionToken(db, r.token).user!;
+			expect(user.role).toBe(role);
+			const office = user.officeId ? db.select().from(offices).where(eq(offices.id, user.officeId)).get()?.name : null;
+			expect(office ?? null).toBe(officeName);
+		}
+		const dangxiao = db.select().from(users).where(eq(users.username, 'dangxiao')).get()!;
+		expect(db.select().from(schools).where(eq(schools.id, dangxiao.schoolId!)).get()?.name).toBe('中共吕梁市委党校');
+	});
+
+	it('uses no name of a real person from the source report', async () => {
+		const db = testDb();
+		await seedDemo(db);
+		const real = ['刘振国', '石磊', '闫艳红', '王东平', '韩宇', '任玉梅', '康艳红', '白小勤', '权艳红', '李保云', '张伟伟', '李翠英'];
+		const names = new Set(db.select({ name: users.name }).from(users).all().map((u) => u.name));
+		expect(real.filter((n) => names.has(n))).toEqual([]);
+	});
+});
