@@ -4,11 +4,20 @@ import { decideAccess } from '$lib/server/access';
 import { SESSION_COOKIE, validateSessionToken, deleteExpiredSessions } from '$lib/server/auth/session';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { log } from '$lib/server/log';
+import { syncContent } from '$lib/server/content/sync';
+import { ContentError } from '$lib/server/content/pack';
 
 export const init: ServerInit = () => {
 	const db = getDb();
 	migrateDb(db);
 	deleteExpiredSessions(db);
+	try {
+		log.info({ content: syncContent(db) }, 'content synced');
+	} catch (e) {
+		// A broken pack changes nothing; keep serving the content already in the database.
+		if (!(e instanceof ContentError)) throw e;
+		log.error({ problems: e.problems }, 'content pack rejected');
+	}
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -29,9 +29,12 @@ export async function snapshot(page: Page, name: string): Promise<void> {
 }
 
 export async function loginThroughForm(page: Page, baseURL: string, username: string, password: string): Promise<void> {
-	await page.goto(`${baseURL}/login`);
+	// networkidle: the page is hydrated, so the click goes through use:enhance every time.
+	await page.goto(`${baseURL}/login`, { waitUntil: 'networkidle' });
 	await page.getByLabel('登录名').fill(username);
 	await page.getByLabel('密码').fill(password);
 	await page.getByRole('button', { name: '登录' }).click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+	// A client-side navigation fires no load event; poll the location instead of waitForURL.
+	await page.waitForFunction(() => !location.pathname.startsWith('/login'));
+	await page.locator('main h1').waitFor();
 }

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { inject } from 'vitest';
 
 export const baseURL = () => inject('baseURL');
@@ -28,4 +29,11 @@ export function sessionCookie(response: Response): string {
 
 export async function loginCookie(username: string, password = 'Demo#2026'): Promise<string> {
 	return sessionCookie(await post('/login', { username, password }));
+}
+
+/** The running app's database file, to read what the server wrote or to let time pass (backdating). */
+export function appDatabase(): Database.Database {
+	const db = new Database(inject('databasePath'));
+	db.pragma('busy_timeout = 5000');
+	return db;
 }

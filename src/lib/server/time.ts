@@ -27,3 +27,11 @@ export function greeting(at: Date): string {
 	if (h < 18) return '下午好';
 	return '晚上好';
 }
+
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** The instant a Shanghai calendar day (YYYY-MM-DD) begins. */
+export function shanghaiMidnight(day: string): Date {
+	const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+	return new Date(Date.UTC(y, m - 1, d) - SHANGHAI_OFFSET_MS);
+}

@@ -1,17 +1,33 @@
 import { getDb } from '$lib/server/db';
 import { getOffice } from '$lib/server/org/offices';
 import { getSchool } from '$lib/server/org/schools';
-import { greeting } from '$lib/server/time';
+import { continueTarget } from '$lib/server/learning/catalog';
+import { studyStreak } from '$lib/server/learning/progress';
+import { sumPoints, totalPoints } from '$lib/server/points/ledger';
+import { greeting, shanghaiDay } from '$lib/server/time';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
 	const user = locals.user!;
 	const db = getDb();
+	const now = new Date();
 	const office = user.officeId ? getOffice(db, user.officeId) : undefined;
 	const school = user.schoolId ? getSchool(db, user.schoolId) : undefined;
+	const next = continueTarget(db, user.id);
 	return {
-		greeting: greeting(new Date()),
+		greeting: greeting(now),
 		orgName: office?.name ?? school?.name ?? null,
-		role: user.role
+		role: user.role,
+		todayPoints: sumPoints(db, user.id, shanghaiDay(now)),
+		totalPoints: totalPoints(db, user.id),
+		streak: studyStreak(db, user.id, now),
+		next: next && {
+			title: next.title,
+			doneCount: next.doneCount,
+			lessonCount: next.lessonCount,
+			started: next.status === 'in-progress',
+			href: next.href,
+			lessonTitle: next.lessonTitle
+		}
 	};
 };

@@ -2,3 +2,6 @@
 export * from './org';
 export * from './auth';
 export * from './imports';
+export * from './content';
+export * from './progress';
+export * from './points';

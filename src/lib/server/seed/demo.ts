@@ -1,11 +1,16 @@
 import type { Db } from '../db';
+import { syncContent } from '../content/sync';
+import { seedStudyHistory } from './activity';
 import { seedOrganisation } from './index';
 
 /**
  * Everything `npm run db:seed` loads. Later capabilities add their demo
- * activity here, after the organisation they build on.
+ * activity here, after the organisation and content they build on.
  */
-export async function seedDemo(db: Db): Promise<string> {
+export async function seedDemo(db: Db, now = new Date()): Promise<string> {
 	const org = await seedOrganisation(db);
-	return `${org.offices} 个单位，${org.users} 个账号`;
+	const content = syncContent(db, undefined, now);
+	const lessonsDone = seedStudyHistory(db, now);
+	const moduleCount = content.created + content.updated + content.unchanged;
+	return `${org.offices} 个单位，${org.users} 个账号，内容 ${moduleCount} 项${lessonsDone ? `，${lessonsDone} 条学习记录` : ''}`;
 }

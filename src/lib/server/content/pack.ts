@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * Reads and checks the content pack (content/FORMAT.md). Every problem is
+ * collected with the file it is in; a pack with any problem is rejected whole.
+ */
+
+export interface ContentProblem {
+	file: string;
+	message: string;
+}
+
+export class ContentError extends Error {
+	constructor(public problems: ContentProblem[]) {
+		super('内容包有误，未做任何更改：\n' + problems.map((p) => `- ${p.file}：${p.message}`).join('\n'));
+	}
+}
+
+const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'slug 只能是小写字母、数字和连字符' });
+
+const themeSchema = z.object({ slug, name: z.string().min(1), order: z.number().int() });
+
+const quizSchema = z.object({
+	draw: z.number().int().min(1).max(100),
+	time_limit_minutes: z.number().int().min(1).max(180),
+	pass_mark: z.number().int().min(1).max(100),
+	attempts: z.number().int().min(0).max(100),
+	shuffle_questions: z.boolean(),
+	shuffle_options: z.boolean(),
+	show_answers: z.boolean()
+});
+
+const moduleSchema = z.object({
+	slug,
+	theme: slug,
+	title: z.string().min(1),
+	summary: z.string().min(1).max(120),
+	minutes: z.number().int().positive(),
+	order: z.number().int(),
+	quiz: quizSchema
+});
+
+const lessonSchema = z.object({
+	slug,
+	title: z.string().min(1),
+	order: z.number().int(),
+	source: z.object({
+		part: z.string().min(1),
+		heading: z.string().min(1),
+		section: z.string().optional(),
+		paragraph: z.number().int().positive()
+	})
+});
+
+const letter = z.string().regex(/^[A-F]$/, { error: '答案应为 A–F 的字母' });
+const questionSchema = z.discriminatedUnion('type', [
+	z.object({ type: z.literal('single'), options: z.array(z.coerce.string()).min(2).max(6), answer: letter }),
+	z.object({ type: z.literal('multiple'), options: z.array(z.coerce.string()).min(2).max(6), answer: z.array(letter).min(2) }),
+	z.object({ type: z.literal('truefalse'), answer: z.boolean({ error: '判断题答案应为 true 或 false' }) }),
+	z.object({ type: z.literal('fill'), blanks: z.array(z.array(z.coerce.string().min(1)).min(1)).min(1) })
+]);
+const questionBase = z.object({
+	id: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: '题目 id 只能是字母、数字、_ 或 -' }),
+	lesson: slug,
+	stem: z.string().min(1),
+	explanation: z.string().min(1)
+});
+
+export type QuizDefaults = z.infer<typeof quizSchema>;
+export type PackTheme = z.infer<typeof themeSchema>;
+
+export interface PackLesson {
+	file: string;
+	meta: z.infer<typeof lessonSchema>;
+	body: string;
+	hash: string;
+}
+
+export type QuestionAnswer = number | number[] | boolean | string[][];
+
+export interface PackQuestion {
+	file: string;
+	id: string;
+	lesson: string;
+	type: 'single' | 'multiple' | 'truefalse' | 'fill';
+	stem: string;
+	options: string[];
+	answer: QuestionAnswer;
+	explanation: string;
+	hash: string;
+}
+
+export interface PackModule {
+	file: string;
+	meta: z.infer<typeof moduleSchema>;
+	intro: string;
+	hash: string;
+	lessons: PackLesson[];
+	questions: PackQuestion[];
+}
+
+export interface ContentPack {
+	themes: PackTheme[];
+	modules: PackModule[];
+}
+
+export const BLANK = '____';
+
+export function hashOf(value: unknown): string {
+	return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
+}
+
+function issueText(error: z.ZodError): string {
+	return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}：${i.message}` : i.message)).join('；');
+}
+
+/** Splits `---` front matter from a Markdown file. */
+function frontMatter(text: string): { data: unknown; body: string } | null {
+	const m = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
+	if (!m) return null;
+	return { data: parseYaml(m[1]!), body: m[2]!.trim() };
+}
+
+export function readPack(dir: string): ContentPack {
+	const problems: ContentProblem[] = [];
+	const rel = (path: string) => relative(dir, path) || path;
+	const report = (path: string, message: string) => problems.push({ file: rel(path), message });
+
+	function parseFile<T>(path: string, read: () => T): T | undefined {
+		try {
+			return read();
+		} catch (e) {
+			report(path, `无法解析：${(e as Error).message.split('\n')[0]}`);
+			return undefined;
+		}
+	}
+
+	if (!existsSync(dir)) throw new ContentError([{ file: dir, message: '内容目录不存在' }]);
+
+	const themesPath = join(dir, 'themes.yaml');
+	const themes: PackTheme[] = [];
+	const rawThemes = existsSync(themesPath) ? parseFile(themesPath, () => parseYaml(readFileSync(themesPath, 'utf8'))) : undefined;
+	if (!Array.isArray(rawThemes)) report(themesPath, '缺少主题列表（themes.yaml）');
+	else
+		for (const [i, t] of rawThemes.entries()) {
+			const r = themeSchema.safeParse(t);
+			if (!r.success) report(themesPath, `第 ${i + 1} 个主题：${issueText(r.error)}`);
+			else if (themes.some((x) => x.slug === r.data.slug)) report(themesPath, `主题 slug 重复：${r.data.slug}`);
+			else themes.push(r.data);
+		}
+
+	const modules: PackModule[] = [];
+	const lessonFiles = new Map<string, string>();
+	const folders = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory()).sort();
+	for (const folder of folders) {
+		const base = join(dir, folder);
+		const modulePath = join(base, 'module.md');
+		if (!existsSync(modulePath)) {
+			report(base, '缺少 module.md');
+			continue;
+		}
+		const fm = parseFile(modulePath, () => frontMatter(readFileSync(modulePath, 'utf8')));
+		if (fm === null) report(modulePath, '缺少 front matter（文件须以 --- 开头的 YAML 块开始）');
+		if (!fm) continue;
+		const meta = moduleSchema.safeParse(fm.data);
+		if (!meta.success) {
+			report(modulePath, `front matter 有误：${issueText(meta.error)}`);
+			continue;
+		}
+		if (!themes.some((t) => t.slug === meta.data.theme)) report(modulePath, `未知主题：${meta.data.theme}`);
+		const dup = modules.find((m) => m.meta.slug === meta.data.slug);
+		if (dup) report(modulePath, `模块 slug 重复：${meta.data.slug}（另见 ${dup.file}）`);
+
+		const lessons: PackLesson[] = [];
+		for (const name of readdirSync(base).filter((n) => n.endsWith('.md') && n !== 'module.md').sort()) {
+			const path = join(base, name);
+			const lf = parseFile(path, () => frontMatter(readFileSync(path, 'utf8')));
+			if (lf === null) report(path, '缺少 front matter（文件须以 --- 开头的 YAML 块开始）');
+			if (!lf) continue;
+			const lm = lessonSchema.safeParse(lf.data);
+			if (!lm.success) {
+				report(path, `front matter 有误：${issueText(lm.error)}`);
+				continue;
+			}
+			if (!lf.body) report(path, '正文为空');
+			const seen = lessonFiles.get(lm.data.slug);
+			if (seen) report(path, `课程 slug 重复：${lm.data.slug}（另见 ${seen}）`);
+			lessonFiles.set(lm.data.slug, rel(path));
+			lessons.push({ file: rel(path), meta: lm.data, body: lf.body, hash: hashOf([lm.data, lf.body]) });
+		}
+		if (lessons.length === 0) report(base, '模块没有课程');
+		lessons.sort((a, b) => a.meta.order - b.meta.order);
+
+		const questions = readQuestions(join(base, 'questions.yaml'), new Set(lessons.map((l) => l.meta.slug)), report, parseFile);
+		const file = rel(modulePath);
+		modules.push({ file, meta: meta.data, intro: fm.body, hash: hashOf([meta.data, fm.body]), lessons, questions });
+	}
+	if (modules.length === 0 && problems.length === 0) problems.push({ file: rel(dir), message: '内容包中没有模块' });
+	if (problems.length) throw new ContentError(problems);
+	modules.sort((a, b) => a.meta.order - b.meta.order);
+	return { themes, modules };
+}
+
+function readQuestions(
+	path: string,
+	lessonSlugs: Set<string>,
+	report: (path: string, message: string) => void,
+	parseFile: <T>(path: string, read: () => T) => T | undefined
+): PackQuestion[] {
+	if (!existsSync(path)) {
+		report(path, '缺少题库文件 questions.yaml');
+		return [];
+	}
+	const raw = parseFile(path, () => parseYaml(readFileSync(path, 'utf8')));
+	if (raw === undefined) return [];
+	if (!Array.isArray(raw)) {
+		report(path, '题库应为题目列表');
+		return [];
+	}
+	const out: PackQuestion[] = [];
+	for (const [i, item] of raw.entries()) {
+		const label = `第 ${i + 1} 题${item && typeof item === 'object' && 'id' in item ? `（${String(item.id)}）` : ''}`;
+		const base = questionBase.safeParse(item);
+		const typed = questionSchema.safeParse(item);
+		if (!base.success || !typed.success) {
+			const errs = [base, typed].flatMap((r) => (r.success ? [] : [issueText(r.error)]));
+			report(path, `${label}：${errs.join('；')}`);
+			continue;
+		}
+		const q = { ...base.data, ...typed.data };
+		const problem = answerProblem(q);
+		if (problem) report(path, `${label}：${problem}`);
+		if (!lessonSlugs.has(q.lesson)) report(path, `${label}：引用了本模块中不存在的课程“${q.lesson}”`);
+		if (out.some((o) => o.id === q.id)) report(path, `${label}：题目 id 重复`);
+		if (problem || !lessonSlugs.has(q.lesson)) continue;
+		const options = 'options' in q ? q.options : [];
+		const answer: QuestionAnswer =
+			q.type === 'single'
+				? q.answer.charCodeAt(0) - 65
+				: q.type === 'multiple'
+					? [...new Set(q.answer)].map((l) => l.charCodeAt(0) - 65).sort((a, b) => a - b)
+					: q.type === 'truefalse'
+						? q.answer
+						: q.blanks;
+		const record = { id: q.id, lesson: q.lesson, type: q.type, stem: q.stem, options, answer, explanation: q.explanation };
+		out.push({ file: path, ...record, hash: hashOf(record) });
+	}
+	return out;
+}
+
+type ParsedQuestion = z.infer<typeof questionSchema> & { stem: string };
+
+/** Why a question has no valid correct answer, or null. */
+function answerProblem(q: ParsedQuestion): string | null {
+	const inRange = (l: string, options: string[]) => l.charCodeAt(0) - 65 < options.length;
+	switch (q.type) {
+		case 'single':
+			return inRange(q.answer, q.options) ? null : `没有正确答案：${q.answer} 超出选项范围`;
+		case 'multiple':
+			if (new Set(q.answer).size < 2) return '多选题至少要有两个不同的正确答案';
+			return q.answer.every((l) => inRange(l, q.options)) ? null : '没有正确答案：答案超出选项范围';
+		case 'truefalse':
+			return null;
+		case 'fill': {
+			const count = q.stem.split(BLANK).length - 1;
+			if (count === 0) return `填空题题干中没有空（用 ${BLANK} 表示）`;
+			return count === q.blanks.length ? null : `题干有 ${count} 个空，但给出了 ${q.blanks.length} 组答案`;
+		}
+	}
+}

@@ -1,0 +1,27 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { users } from './auth';
+import { offices } from './org';
+
+/**
+ * The points ledger: every point ever awarded is one row with its rule, reason and
+ * a unique idempotency key. Totals and leaderboards derive from it.
+ */
+export const pointsLedger = sqliteTable(
+	'points_ledger',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		// The user's office when the points were earned: a later transfer does not move them.
+		officeId: integer('office_id').references(() => offices.id),
+		rule: text('rule').notNull(),
+		points: integer('points').notNull(),
+		reason: text('reason').notNull(),
+		idempotencyKey: text('idempotency_key').notNull().unique(),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+		// Asia/Shanghai calendar day (YYYY-MM-DD): daily caps and "today" use it.
+		day: text('day').notNull()
+	},
+	(t) => [index('points_user_rule_day_idx').on(t.userId, t.rule, t.day), index('points_office_day_idx').on(t.officeId, t.day)]
+);

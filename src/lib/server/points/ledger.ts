@@ -1,0 +1,72 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Queryable } from '../db';
+import { pointsLedger } from '../db/schema';
+import { shanghaiDay } from '../time';
+import { POINT_RULES, type RuleKey } from './rules';
+
+export interface AwardInput {
+	userId: number;
+	officeId: number | null;
+	rule: RuleKey;
+	/** Unique per thing rewarded (e.g. `lesson:<user>:<lesson>`): the same key never pays twice. */
+	key: string;
+	reason: string;
+	at: Date;
+	/** Defaults to the rule's points. */
+	points?: number;
+}
+
+export type AwardResult = { awarded: number; duplicate: boolean; capped: boolean };
+
+/**
+ * Writes one ledger row for an award, trimmed to what the rule's daily cap
+ * still allows. Call it inside the transaction that records the thing being
+ * rewarded, so the cap check and the insert see the same state.
+ */
+export function award(tx: Queryable, input: AwardInput): AwardResult {
+	const rule = POINT_RULES[input.rule];
+	const day = shanghaiDay(input.at);
+	const exists = tx.select({ id: pointsLedger.id }).from(pointsLedger).where(eq(pointsLedger.idempotencyKey, input.key)).get();
+	if (exists) return { awarded: 0, duplicate: true, capped: false };
+	let points = input.points ?? rule.points;
+	if (rule.dailyCap !== null) {
+		const used = sumPoints(tx, input.userId, day, input.rule);
+		points = Math.min(points, rule.dailyCap - used);
+	}
+	if (points <= 0) return { awarded: 0, duplicate: false, capped: true };
+	const inserted = tx
+		.insert(pointsLedger)
+		.values({
+			userId: input.userId,
+			officeId: input.officeId,
+			rule: input.rule,
+			points,
+			reason: input.reason,
+			idempotencyKey: input.key,
+			createdAt: input.at,
+			day
+		})
+		.onConflictDoNothing({ target: pointsLedger.idempotencyKey })
+		.run();
+	if (inserted.changes === 0) return { awarded: 0, duplicate: true, capped: false };
+	return { awarded: points, duplicate: false, capped: points < (input.points ?? rule.points) };
+}
+
+/** Points a user earned on one Shanghai day, optionally under one rule. */
+export function sumPoints(db: Queryable, userId: number, day: string, rule?: RuleKey): number {
+	const row = db
+		.select({ total: sql<number>`coalesce(sum(${pointsLedger.points}), 0)` })
+		.from(pointsLedger)
+		.where(and(eq(pointsLedger.userId, userId), eq(pointsLedger.day, day), rule ? eq(pointsLedger.rule, rule) : undefined))
+		.get();
+	return row?.total ?? 0;
+}
+
+export function totalPoints(db: Queryable, userId: number): number {
+	const row = db
+		.select({ total: sql<number>`coalesce(sum(${pointsLedger.points}), 0)` })
+		.from(pointsLedger)
+		.where(eq(pointsLedger.userId, userId))
+		.get();
+	return row?.total ?? 0;
+}

@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { eq, isNull } from 'drizzle-orm';
+import { testDb, addUser, seedTree } from '../helpers/db';
+import { writePack, lesson, MODULE, QUESTIONS } from '../helpers/pack';
+import { syncContent } from '../../src/lib/server/content/sync';
+import { ContentError, readPack } from '../../src/lib/server/content/pack';
+import { lessonProgress, lessons, modules, pointsLedger, questions, themes } from '../../src/lib/server/db/schema';
+import { completeLesson } from '../../src/lib/server/learning/progress';
+import { moduleCards } from '../../src/lib/server/learning/catalog';
+import type { Db } from '../../src/lib/server/db';
+
+let db: Db;
+let pack: ReturnType<typeof writePack>;
+
+beforeEach(() => {
+	db = testDb();
+	pack = writePack();
+});
+afterEach(() => rmSync(pack.dir, { recursive: true, force: true }));
+
+function snapshot() {
+	return {
+		themes: db.select().from(themes).all(),
+		modules: db.select().from(modules).all(),
+		lessons: db.select().from(lessons).all(),
+		questions: db.select().from(questions).all()
+	};
+}
+
+function expectRejected(fileEnd: string, message: string | RegExp) {
+	const before = snapshot();
+	let error: unknown;
+	try {
+		syncContent(db, pack.dir);
+	} catch (e) {
+		error = e;
+	}
+	expect(error).toBeInstanceOf(ContentError);
+	const problems = (error as ContentError).problems;
+	expect(problems.some((p) => p.file.endsWith(fileEnd) && (typeof message === 'string' ? p.message.includes(message) : message.test(p.message))), JSON.stringify(problems)).toBe(true);
+	expect(snapshot()).toEqual(before);
+}
+
+describe('the real content pack', () => {
+	it('has seven modules, one per theme, each with 3–6 lessons and 20+ questions of every type', () => {
+		const real = readPack('content');
+		expect(real.modules).toHaveLength(7);
+		expect(new Set(real.modules.map((m) => m.meta.theme)).size).toBe(7);
+		for (const m of real.modules) {
+			expect(m.lessons.length, m.meta.slug).toBeGreaterThanOrEqual(3);
+			expect(m.lessons.length, m.meta.slug).toBeLessThanOrEqual(6);
+			expect(m.questions.length, m.meta.slug).toBeGreaterThanOrEqual(20);
+			expect(new Set(m.questions.map((q) => q.type)), m.meta.slug).toEqual(new Set(['single', 'multiple', 'truefalse', 'fill']));
+			for (const l of m.lessons) {
+				expect(l.body, l.file).toContain('[!提法]');
+				expect(m.questions.some((q) => q.lesson === l.meta.slug), `${l.file} is tested`).toBe(true);
+			}
+		}
+	});
+
+	it('syncs idempotently: the second run changes nothing', () => {
+		const first = syncContent(db, 'content');
+		expect(first.created).toBeGreaterThan(180);
+		const before = snapshot();
+		const second = syncContent(db, 'content');
+		expect(second).toEqual({ created: 0, updated: 0, archived: 0, unchanged: first.created });
+		expect(snapshot()).toEqual(before);
+	});
+});
+
+describe('sync of a good pack', () => {
+	it('renders the official wording as a quotation with its source, and strips unsafe HTML', () => {
+		pack.write('demo/02-two.md', lesson('lesson-two', '第二课', 2, '正文<script>alert(1)</script><img src=x onerror=alert(1)>'));
+		syncContent(db, pack.dir);
+		const one = db.select().from(lessons).where(eq(lessons.slug, 'lesson-one')).get()!;
+		expect(one.bodyHtml).toContain('<figure class="tifa"><blockquote>全过程人民民主是社会主义民主政治的本质属性');
+		expect(one.bodyHtml).toContain('<figcaption>报告原文 · 第六部分 · 导语第1段</figcaption>');
+		const two = db.select().from(lessons).where(eq(lessons.slug, 'lesson-two')).get()!;
+		expect(two.bodyHtml).not.toMatch(/<script|onerror|<img/);
+		expect(db.select().from(questions).all().map((q) => [q.key, q.answer])).toEqual([
+			['demo/q1', '0'],
+			['demo/q2', '[["管用"]]']
+		]);
+	});
+
+	it('an edited lesson is updated in place: same id, progress and points kept', async () => {
+		syncContent(db, pack.dir);
+		const office = seedTree(db).lishi;
+		const user = await addUser(db, { username: 'reader', officeId: office.id });
+		const l = db.select().from(lessons).where(eq(lessons.slug, 'lesson-one')).get()!;
+		const t0 = new Date('2026-11-20T02:00:00Z');
+		completeLesson(db, { id: user.id, officeId: office.id }, l.id, t0);
+		completeLesson(db, { id: user.id, officeId: office.id }, l.id, new Date(t0.getTime() + l.minReadSeconds * 1000));
+
+		pack.write('demo/01-one.md', lesson('lesson-one', '第一课（修订）', 1, '第一课正文，已修订。'));
+		expect(syncContent(db, pack.dir)).toMatchObject({ updated: 1, created: 0, archived: 0 });
+		const after = db.select().from(lessons).where(eq(lessons.slug, 'lesson-one')).get()!;
+		expect(after.id).toBe(l.id);
+		expect(after.title).toBe('第一课（修订）');
+		expect(after.bodyHtml).toContain('已修订');
+		expect(db.select().from(lessonProgress).all()[0]!.completedAt).not.toBeNull();
+		expect(db.select().from(pointsLedger).all()).toHaveLength(1);
+		expect(moduleCards(db, user.id)[0]!.doneCount).toBe(1);
+	});
+
+	it('a removed lesson is archived, not deleted, and leaves the catalog; putting it back restores it', async () => {
+		syncContent(db, pack.dir);
+		const user = await addUser(db, { username: 'reader' });
+		const two = db.select().from(lessons).where(eq(lessons.slug, 'lesson-two')).get()!;
+		pack.remove('demo/02-two.md');
+		pack.write('demo/questions.yaml', QUESTIONS.split('- id: q2')[0]!);
+		expect(syncContent(db, pack.dir)).toMatchObject({ archived: 2 });
+		const archived = db.select().from(lessons).where(eq(lessons.id, two.id)).get()!;
+		expect(archived.archivedAt).not.toBeNull();
+		expect(moduleCards(db, user.id)[0]!.lessonCount).toBe(1);
+		expect(db.select().from(questions).where(isNull(questions.archivedAt)).all()).toHaveLength(1);
+		pack.write('demo/02-two.md', lesson('lesson-two', '第二课', 2, '第二课正文，讲代表联络站。'));
+		pack.write('demo/questions.yaml', QUESTIONS);
+		syncContent(db, pack.dir);
+		expect(db.select().from(lessons).where(eq(lessons.id, two.id)).get()!.archivedAt).toBeNull();
+	});
+});
+
+describe('an invalid pack stops the sync, names the file and the problem, and changes nothing', () => {
+	beforeEach(() => {
+		syncContent(db, pack.dir);
+		// Each case also edits something valid, to prove nothing of it is applied.
+		pack.write('demo/01-one.md', lesson('lesson-one', '改了标题', 1, '第一课正文。'));
+	});
+
+	it('missing front matter', () => {
+		pack.write('demo/02-two.md', '## 没有 front matter 的课程\n\n正文');
+		expectRejected('demo/02-two.md', '缺少 front matter');
+	});
+
+	it('a front matter field missing', () => {
+		pack.write('demo/module.md', MODULE.replace('minutes: 10\n', ''));
+		expectRejected('demo/module.md', 'minutes');
+	});
+
+	it('a duplicate lesson slug', () => {
+		pack.write('demo/03-three.md', lesson('lesson-two', '重复', 3, '正文'));
+		expectRejected('demo/03-three.md', '课程 slug 重复：lesson-two');
+	});
+
+	it('a question without a correct answer', () => {
+		pack.write('demo/questions.yaml', QUESTIONS.replace('answer: A', 'answer: D'));
+		expectRejected('demo/questions.yaml', '没有正确答案');
+	});
+
+	it('a multiple-choice question with a single answer, and a fill-in whose blanks do not match', () => {
+		pack.write(
+			'demo/questions.yaml',
+			QUESTIONS.replace('type: single', 'type: multiple').replace('answer: A', 'answer: [A]').replace('    - [管用]', '    - [管用]\n    - [多余]')
+		);
+		expectRejected('demo/questions.yaml', /至少要有两个不同的正确答案|答案/);
+		expectRejected('demo/questions.yaml', '题干有 1 个空，但给出了 2 组答案');
+	});
+
+	it('a reference to an unknown lesson', () => {
+		pack.write('demo/questions.yaml', QUESTIONS.replace('lesson: lesson-two', 'lesson: no-such-lesson'));
+		expectRejected('demo/questions.yaml', '引用了本模块中不存在的课程“no-such-lesson”');
+	});
+
+	it('an unknown theme and broken YAML', () => {
+		pack.write('demo/module.md', MODULE.replace('theme: democracy', 'theme: nowhere'));
+		expectRejected('demo/module.md', '未知主题：nowhere');
+		pack.write('demo/module.md', MODULE);
+		pack.write('demo/questions.yaml', '- id: q1\n  stem: [unclosed');
+		expectRejected('demo/questions.yaml', '无法解析');
+	});
+});
