@@ -6,6 +6,7 @@ import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { log } from '$lib/server/log';
 import { syncContent } from '$lib/server/content/sync';
 import { ContentError } from '$lib/server/content/pack';
+import { finaliseOverdue } from '$lib/server/quiz/attempts';
 
 export const init: ServerInit = () => {
 	const db = getDb();
@@ -18,6 +19,8 @@ export const init: ServerInit = () => {
 		if (!(e instanceof ContentError)) throw e;
 		log.error({ problems: e.problems }, 'content pack rejected');
 	}
+	// Attempts whose time ran out are closed with what was saved, even if nobody comes back to them.
+	setInterval(() => finaliseOverdue(db), 30_000).unref();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

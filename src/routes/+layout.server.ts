@@ -1,9 +1,13 @@
+import { getDb } from '$lib/server/db';
+import { dueCount } from '$lib/server/quiz/wrongbook';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals }) => {
 	// Only what the shell needs; locals.user never holds the password hash.
 	const user = locals.user;
 	return {
-		user: user && { id: user.id, name: user.name, username: user.username, role: user.role }
+		user: user && { id: user.id, name: user.name, username: user.username, role: user.role },
+		// The badge on the 答题 tab: wrong-book questions due for review.
+		reviewDue: user ? dueCount(getDb(), user.id) : 0
 	};
 };

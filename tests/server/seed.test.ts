@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, isNull } from 'drizzle-orm';
 import { testDb } from '../helpers/db';
 import { seedDemo } from '../../src/lib/server/seed/demo';
@@ -7,10 +7,15 @@ import { login } from '../../src/lib/server/auth/login';
 import { validateSessionToken } from '../../src/lib/server/auth/session';
 import { offices, schools, users } from '../../src/lib/server/db/schema';
 
+// Seeding the full demo is slow-ish (thousands of answers through the quiz engine): once per file.
+let db: ReturnType<typeof testDb>;
+beforeAll(async () => {
+	db = testDb();
+	await seedDemo(db);
+}, 60_000);
+
 describe('demo data', () => {
 	it('loads the real office tree, both schools, ~300 cadres and the demo accounts, idempotently', async () => {
-		const db = testDb();
-		await seedDemo(db);
 		const snapshot = () => ({
 			offices: db.select({ n: count() }).from(offices).get()!.n,
 			schools: db.select({ n: count() }).from(schools).get()!.n,
@@ -33,8 +38,6 @@ describe('demo data', () => {
 	});
 
 	it('every demo account signs in with Demo#2026 and has its role and office', async () => {
-		const db = testDb();
-		await seedDemo(db);
 		const expected = {
 			admin: ['sysadmin', null],
 			dangxiao: ['school_admin', null],
@@ -57,8 +60,6 @@ describe('demo data', () => {
 	});
 
 	it('uses no name of a real person from the source report', async () => {
-		const db = testDb();
-		await seedDemo(db);
 		const real = ['刘振国', '石磊', '闫艳红', '王东平', '韩宇', '任玉梅', '康艳红', '白小勤', '权艳红', '李保云', '张伟伟', '李翠英'];
 		const names = new Set(db.select({ name: users.name }).from(users).all().map((u) => u.name));
 		expect(real.filter((n) => names.has(n))).toEqual([]);

@@ -5,3 +5,4 @@ export * from './imports';
 export * from './content';
 export * from './progress';
 export * from './points';
+export * from './quiz';

@@ -16,6 +16,24 @@ export const POINT_RULES = {
 		points: 1,
 		dailyCap: 6,
 		description: '阅读一节课程达到最短阅读时间后点击“完成本节”。每节只计一次，每天最多 6 分。'
+	},
+	daily_practice: {
+		label: '每日一练',
+		points: 1,
+		dailyCap: 5,
+		description: '每日一练每答对一题得 1 分，每天一次，最多 5 分。'
+	},
+	quiz_first_pass: {
+		label: '模块测验首次及格',
+		points: 5,
+		dailyCap: null,
+		description: '某个模块的测验第一次达到及格线时得 5 分，每个模块只计一次。'
+	},
+	quiz_perfect: {
+		label: '模块测验满分',
+		points: 2,
+		dailyCap: null,
+		description: '某个模块的测验第一次得满分时再加 2 分，每个模块只计一次。'
 	}
 } as const satisfies Record<string, PointRule>;
 

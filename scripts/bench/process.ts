@@ -1,0 +1,70 @@
+// Child processes and ports for the benchmarks: free ports, health waits, clean shutdown.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** Progress goes to stderr so stdout carries only the result line. */
+export function progress(message: string): void {
+	process.stderr.write(`[bench] ${message}\n`);
+}
+
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+		});
+	});
+}
+
+// The same inputs scripts/start.ts watches: a change to any of them means a stale build.
+const SOURCES = ['src', 'static', 'package.json', 'svelte.config.js', 'vite.config.ts'];
+
+function newestMtime(path: string): number {
+	if (!existsSync(path)) return 0;
+	const stat = statSync(path);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+/** Builds the app when build/index.js is missing or older than the sources. */
+export function ensureBuild(): void {
+	const builtAt = existsSync('build/index.js') ? statSync('build/index.js').mtimeMs : 0;
+	if (builtAt >= Math.max(...SOURCES.map(newestMtime))) return;
+	progress('build/ is missing or stale: running vite build');
+	// Vite's own output would pollute stdout; send all of it to stderr.
+	const build = spawnSync('npx', ['vite', 'build'], { stdio: ['ignore', 2, 2] });
+	if (build.status !== 0) throw new Error(`vite build failed with status ${build.status}`);
+}
+
+/** Spawns a Node server; its stdout goes to our stderr (adapter-node prints "Listening on …"). */
+export function spawnServer(args: string[], env: Record<string, string>): ChildProcess {
+	return spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 2, 2] });
+}
+
+export async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 30_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode} before becoming healthy`);
+		try {
+			if ((await fetch(`${url}/healthz`)).status === 200) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((r) => setTimeout(r, 150));
+	}
+	throw new Error(`${url}/healthz did not answer 200 within ${timeoutMs / 1000} s`);
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited after a few seconds. */
+export async function stopServer(server: ChildProcess): Promise<void> {
+	if (server.exitCode !== null || server.signalCode !== null) return;
+	const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+	server.kill('SIGTERM');
+	const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
+	await exited;
+	clearTimeout(timer);
+}

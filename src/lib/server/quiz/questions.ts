@@ -1,0 +1,164 @@
+import { randomInt } from 'node:crypto';
+import type { QuestionAnswer } from '../content/pack';
+import type { QuestionType } from '../db/schema';
+
+/** A question as it stands in one attempt: options in the order shown, the answer in that order. */
+export interface QuestionSnapshot {
+	key: string;
+	type: QuestionType;
+	stem: string;
+	options: string[];
+	answer: QuestionAnswer;
+	explanation: string;
+	moduleId: number;
+	lessonId: number;
+}
+
+/** What the browser may see of a question before the attempt is submitted. */
+export interface PublicQuestion {
+	type: QuestionType;
+	stem: string;
+	options: string[];
+	blanks: number;
+}
+
+export type Response = number | number[] | boolean | string[];
+
+export const TYPE_LABELS: Record<QuestionType, string> = {
+	single: '单选题',
+	multiple: '多选题',
+	truefalse: '判断题',
+	fill: '填空题'
+};
+
+export const BLANK = '____';
+
+export function publicQuestion(s: QuestionSnapshot): PublicQuestion {
+	return {
+		type: s.type,
+		stem: s.stem,
+		options: s.options,
+		blanks: s.type === 'fill' ? (s.answer as string[][]).length : 0
+	};
+}
+
+export function shuffle<T>(items: readonly T[]): T[] {
+	const out = [...items];
+	for (let i = out.length - 1; i > 0; i--) {
+		const j = randomInt(i + 1);
+		[out[i], out[j]] = [out[j]!, out[i]!];
+	}
+	return out;
+}
+
+/** Builds the snapshot of a bank question, shuffling choice options when asked. */
+export function snapshotOf(
+	q: { key: string; type: QuestionType; stem: string; options: string; answer: string; explanation: string; moduleId: number; lessonId: number },
+	shuffleOptions: boolean
+): QuestionSnapshot {
+	const options = JSON.parse(q.options) as string[];
+	const answer = JSON.parse(q.answer) as QuestionAnswer;
+	const base = { key: q.key, type: q.type, stem: q.stem, explanation: q.explanation, moduleId: q.moduleId, lessonId: q.lessonId };
+	if (!shuffleOptions || (q.type !== 'single' && q.type !== 'multiple')) return { ...base, options, answer };
+	const order = shuffle(options.map((_, i) => i)); // order[shown] = original
+	const shownIndex = (original: number) => order.indexOf(original);
+	return {
+		...base,
+		options: order.map((i) => options[i]!),
+		answer: q.type === 'single' ? shownIndex(answer as number) : (answer as number[]).map(shownIndex).sort((a, b) => a - b)
+	};
+}
+
+/**
+ * Fill-in answers compare after: Unicode NFKC (full-width letters, digits and
+ * punctuation become half-width), trimming, dropping trailing punctuation and
+ * spaces inside, and ignoring letter case.
+ */
+export function normaliseFill(text: string): string {
+	return text
+		.normalize('NFKC')
+		.trim()
+		.replace(/[\s\u3000]+/g, '')
+		.replace(/[。.，,、；;：:！!？?…]+$/u, '')
+		.toLowerCase();
+}
+
+export function isCorrect(s: QuestionSnapshot, response: Response | null): boolean {
+	if (response === null) return false;
+	switch (s.type) {
+		case 'single':
+			return response === s.answer;
+		case 'truefalse':
+			return response === s.answer;
+		case 'multiple': {
+			const given = [...new Set(response as number[])].sort((a, b) => a - b);
+			const want = s.answer as number[];
+			return given.length === want.length && given.every((v, i) => v === want[i]);
+		}
+		case 'fill': {
+			const given = response as string[];
+			const blanks = s.answer as string[][];
+			return blanks.length === given.length && blanks.every((accepted, i) => accepted.some((a) => normaliseFill(a) === normaliseFill(given[i] ?? '')));
+		}
+	}
+}
+
+/**
+ * Reads a response from form fields (`choice` repeated for options, `tf`,
+ * `blank` repeated for blanks). Returns null when nothing was given, or an
+ * error message in Chinese when the input cannot be an answer to this question.
+ */
+export function readResponse(q: PublicQuestion, form: FormData): { response: Response | null } | { error: string } {
+	if (q.type === 'single') {
+		const raw = form.get('choice');
+		if (raw === null || raw === '') return { response: null };
+		const n = Number(raw);
+		return Number.isInteger(n) && n >= 0 && n < q.options.length ? { response: n } : { error: '请选择一个选项' };
+	}
+	if (q.type === 'multiple') {
+		const values = form.getAll('choice').map(Number);
+		if (values.length === 0) return { response: null };
+		if (!values.every((n) => Number.isInteger(n) && n >= 0 && n < q.options.length)) return { error: '选项无效' };
+		return { response: [...new Set(values)].sort((a, b) => a - b) };
+	}
+	if (q.type === 'truefalse') {
+		const raw = form.get('tf');
+		if (raw === null || raw === '') return { response: null };
+		if (raw !== 'true' && raw !== 'false') return { error: '请选择“正确”或“错误”' };
+		return { response: raw === 'true' };
+	}
+	const blanks = form.getAll('blank').map((v) => String(v).slice(0, 100));
+	if (blanks.every((b) => b.trim() === '')) return { response: null };
+	if (blanks.length !== q.blanks) return { error: '填空数量不对' };
+	return { response: blanks };
+}
+
+/** The correct answer as a reader sees it (after submission only). */
+export function answerText(s: QuestionSnapshot): string {
+	const letter = (i: number) => String.fromCharCode(65 + i);
+	switch (s.type) {
+		case 'single':
+			return `${letter(s.answer as number)}. ${s.options[s.answer as number]}`;
+		case 'multiple':
+			return (s.answer as number[]).map((i) => `${letter(i)}. ${s.options[i]}`).join('；');
+		case 'truefalse':
+			return s.answer ? '正确' : '错误';
+		case 'fill':
+			return (s.answer as string[][]).map((accepted) => accepted[0]).join('；');
+	}
+}
+
+export function responseText(s: { type: QuestionType; options: string[] }, r: Response | null): string {
+	if (r === null) return '未作答';
+	const letter = (i: number) => String.fromCharCode(65 + i);
+	switch (s.type) {
+		case 'single':
+			return `${letter(r as number)}. ${s.options[r as number] ?? ''}`;
+		case 'multiple':
+			return (r as number[]).map((i) => `${letter(i)}. ${s.options[i] ?? ''}`).join('；');
+		case 'truefalse':
+			return r ? '正确' : '错误';
+		case 'fill':
+			return (r as string[]).map((v) => v || '（空）').join('；');
+	}
+}

@@ -1,0 +1,72 @@
+import { and, count, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Queryable } from '../db';
+import { modules, questions, quizSettings } from '../db/schema';
+import type { QuizDefaults } from '../content/pack';
+import { parseWith, type FieldErrors } from '../validation';
+
+export type QuizSettings = typeof quizSettings.$inferSelect;
+
+/** The live settings of a module's quiz, created from the content pack's defaults on first use. */
+export function getQuizSettings(db: Queryable, moduleId: number): QuizSettings | undefined {
+	const existing = db.select().from(quizSettings).where(eq(quizSettings.moduleId, moduleId)).get();
+	if (existing) return existing;
+	const mod = db.select({ quizDefaults: modules.quizDefaults }).from(modules).where(eq(modules.id, moduleId)).get();
+	if (!mod) return undefined;
+	const d = JSON.parse(mod.quizDefaults) as QuizDefaults;
+	return db
+		.insert(quizSettings)
+		.values({
+			moduleId,
+			draw: d.draw,
+			timeLimitMinutes: d.time_limit_minutes,
+			passMark: d.pass_mark,
+			attemptsAllowed: d.attempts,
+			shuffleQuestions: d.shuffle_questions,
+			shuffleOptions: d.shuffle_options,
+			showAnswers: d.show_answers,
+			updatedAt: new Date()
+		})
+		.onConflictDoNothing()
+		.returning()
+		.get() ?? db.select().from(quizSettings).where(eq(quizSettings.moduleId, moduleId)).get();
+}
+
+export function bankSize(db: Queryable, moduleId: number): number {
+	return (
+		db
+			.select({ n: count() })
+			.from(questions)
+			.where(and(eq(questions.moduleId, moduleId), isNull(questions.archivedAt)))
+			.get()?.n ?? 0
+	);
+}
+
+const checkbox = z
+	.string()
+	.optional()
+	.transform((v) => v === 'on' || v === 'true');
+
+const settingsInput = z.object({
+	draw: z.coerce.number({ error: '请填写每次抽题数' }).int({ error: '须为整数' }).min(1, { error: '至少抽 1 题' }).max(100, { error: '最多 100 题' }),
+	timeLimitMinutes: z.coerce.number({ error: '请填写时限' }).int({ error: '须为整数' }).min(1, { error: '时限至少 1 分钟' }).max(180, { error: '时限最多 180 分钟' }),
+	passMark: z.coerce.number({ error: '请填写及格分' }).int({ error: '须为整数' }).min(1, { error: '及格分为 1–100' }).max(100, { error: '及格分为 1–100' }),
+	attemptsAllowed: z.coerce.number({ error: '请填写次数' }).int({ error: '须为整数' }).min(0, { error: '次数不能为负（0 表示不限）' }).max(100, { error: '最多 100 次' }),
+	shuffleQuestions: checkbox,
+	shuffleOptions: checkbox,
+	showAnswers: checkbox
+});
+
+/** Edits a module's quiz settings; running attempts keep the settings they started with. */
+export function saveQuizSettings(db: Queryable, moduleId: number, input: Record<string, string>): { ok: true } | { ok: false; errors: FieldErrors } {
+	const parsed = parseWith(settingsInput, input);
+	if (!parsed.ok) return parsed;
+	const size = bankSize(db, moduleId);
+	if (parsed.data.draw > size) return { ok: false, errors: { draw: `题库只有 ${size} 题，抽题数不能超过它` } };
+	getQuizSettings(db, moduleId);
+	db.update(quizSettings)
+		.set({ ...parsed.data, updatedAt: new Date() })
+		.where(eq(quizSettings.moduleId, moduleId))
+		.run();
+	return { ok: true };
+}

@@ -1,0 +1,27 @@
+import { error, fail } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { getModule } from '$lib/server/learning/catalog';
+import { bankSize, getQuizSettings, saveQuizSettings } from '$lib/server/quiz/settings';
+import { formFields } from '$lib/server/validation';
+import type { Actions, PageServerLoad } from './$types';
+
+function moduleOf(slug: string) {
+	const mod = getModule(getDb(), slug);
+	if (!mod) error(404, { message: '没有这个模块' });
+	return mod;
+}
+
+export const load: PageServerLoad = ({ params }) => {
+	const db = getDb();
+	const mod = moduleOf(params.slug);
+	return { module: { title: mod.title, slug: mod.slug }, settings: getQuizSettings(db, mod.id)!, bank: bankSize(db, mod.id) };
+};
+
+export const actions: Actions = {
+	default: async ({ params, request }) => {
+		const values = formFields(await request.formData());
+		const result = saveQuizSettings(getDb(), moduleOf(params.slug).id, values);
+		if (!result.ok) return fail(400, { values, errors: result.errors });
+		return { notice: '已保存，新开始的答题按新设置进行' };
+	}
+};

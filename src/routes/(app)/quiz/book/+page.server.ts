@@ -1,0 +1,17 @@
+import { fail } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { dueCount, listBook, removeFromBook } from '$lib/server/quiz/wrongbook';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => {
+	const db = getDb();
+	return { entries: listBook(db, locals.user!.id), due: dueCount(db, locals.user!.id), now: Date.now() };
+};
+
+export const actions: Actions = {
+	remove: async ({ locals, request }) => {
+		const questionId = Number((await request.formData()).get('questionId'));
+		if (!removeFromBook(getDb(), locals.user!.id, questionId)) return fail(400, { message: '这道题不在你的错题本中' });
+		return { notice: '已移出错题本。以后再答错会重新加入。' };
+	}
+};

@@ -1,0 +1,19 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { DAILY_QUESTIONS, DAILY_TIME_LIMIT_MINUTES, startDailyPractice } from '$lib/server/quiz/attempts';
+import { dailyStatus } from '$lib/server/quiz/overview';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => ({
+	status: dailyStatus(getDb(), locals.user!.id),
+	questions: DAILY_QUESTIONS,
+	minutes: DAILY_TIME_LIMIT_MINUTES
+});
+
+export const actions: Actions = {
+	start: ({ locals }) => {
+		const result = startDailyPractice(getDb(), locals.user!);
+		if (!result.ok) return fail(400, { message: result.message });
+		redirect(303, `/quiz/attempt/${result.attemptId}`);
+	}
+};

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { appDatabase, baseURL } from './http';
+import { PHONE, launchBrowser, loginThroughForm, snapshot } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	await browser?.close();
+});
+
+type Snap = { type: 'single' | 'multiple' | 'truefalse' | 'fill'; answer: unknown; options: string[] };
+
+function snapshotAt(attemptId: number, position: number): Snap {
+	const db = appDatabase();
+	const row = db.prepare('SELECT snapshot FROM attempt_items WHERE attempt_id = ? AND position = ?').get(attemptId, position) as { snapshot: string };
+	db.close();
+	return JSON.parse(row.snapshot) as Snap;
+}
+
+/** Answers the question on screen: wrongly when asked (the test knows the key from the database, the page does not). */
+async function answer(page: Page, attemptId: number, position: number, right: boolean) {
+	const s = snapshotAt(attemptId, position);
+	const form = page.locator('form.question');
+	if (s.type === 'truefalse') {
+		await form.getByLabel(right === Boolean(s.answer) ? '正确' : '错误', { exact: true }).check();
+	} else if (s.type === 'single') {
+		const index = right ? (s.answer as number) : ((s.answer as number) + 1) % s.options.length;
+		await form.locator('input[name=choice]').nth(index).check();
+	} else if (s.type === 'multiple') {
+		const indices = right ? (s.answer as number[]) : [(s.answer as number[])[0]!];
+		for (const i of indices) await form.locator('input[name=choice]').nth(i).check();
+	} else {
+		const blanks = s.answer as string[][];
+		for (let i = 0; i < blanks.length; i++) await form.locator('input[name=blank]').nth(i).fill(right ? blanks[i]![0]! : '不知道');
+	}
+}
+
+describe('a cadre takes a module quiz on a phone', () => {
+	it('takes it, reloads midway without losing answers, finishes, reviews, and clears a question from the wrong-answer book', async () => {
+		const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+		const page = await context.newPage();
+		await loginThroughForm(page, baseURL(), 'liulin.002', 'Demo#2026');
+		await page.goto(`${baseURL()}/quiz`, { waitUntil: 'networkidle' });
+		await snapshot(page, 'quiz-tab-phone');
+		await page.getByRole('link', { name: /坚持全面依法治国/ }).click();
+		await page.getByRole('button', { name: /开始测验|再测一次|继续答题/ }).click();
+		await page.waitForFunction(() => /\/quiz\/attempt\/\d+/.test(location.pathname));
+		const attemptId = Number(/\/quiz\/attempt\/(\d+)/.exec(page.url())![1]);
+		await page.getByText('第 1 / ').waitFor();
+		await snapshot(page, 'quiz-question-phone');
+
+		// Question 1 wrong on purpose, question 2 right, then reload.
+		await answer(page, attemptId, 1, false);
+		await page.getByRole('button', { name: '保存，下一题' }).click();
+		await page.getByText('第 2 / ').waitFor();
+		await answer(page, attemptId, 2, true);
+		await page.locator('input[type=checkbox][name=flag]').check();
+		await page.getByRole('button', { name: '保存，下一题' }).click();
+		await page.getByText('第 3 / ').waitFor();
+		await page.reload({ waitUntil: 'networkidle' });
+		// Resumes at the first unanswered question, with the earlier answers saved.
+		await page.getByText('第 3 / ').waitFor();
+		expect(await page.getByRole('button', { name: '第 1 题，已答' }).count()).toBe(1);
+		expect(await page.getByRole('button', { name: '第 2 题，已答，已标记' }).count()).toBe(1);
+
+		const total = Number(/第 3 \/ (\d+) 题/.exec((await page.locator('.progress').textContent()) ?? '')?.[1]);
+		for (let p = 3; p <= total; p++) {
+			await page.getByText(`第 ${p} / ${total} 题`).waitFor();
+			await answer(page, attemptId, p, true);
+			await page.getByRole('button', { name: p < total ? '保存，下一题' : '保存，检查交卷' }).click();
+		}
+		await page.getByRole('heading', { name: '交卷前检查' }).waitFor();
+		expect(await page.getByText(`全部 ${total} 题都已作答`).count()).toBe(1);
+		await snapshot(page, 'quiz-confirm-phone');
+		await page.getByRole('button', { name: '确认交卷' }).click();
+		await page.getByRole('heading', { name: '逐题回顾' }).waitFor();
+		expect(await page.locator('.big').textContent()).toContain(String(Math.round(((total - 1) / total) * 100)));
+		expect(await page.getByText('正确答案：').count()).toBe(total);
+		expect(await page.getByText('解析：').count()).toBe(total);
+		expect(await page.locator('a', { hasText: '回到课程《' }).count()).toBe(total);
+		await snapshot(page, 'quiz-result-phone');
+
+		await page.goto(`${baseURL()}/quiz/book`, { waitUntil: 'networkidle' });
+		const before = await page.locator('.book > li').count();
+		expect(before).toBeGreaterThan(0);
+		await page.locator('.book > li').first().getByText('移出', { exact: true }).click();
+		await page.getByRole('button', { name: '确认移出' }).click();
+		await page.getByText('已移出错题本').waitFor();
+		expect(await page.locator('.book > li').count()).toBe(before - 1);
+		await snapshot(page, 'wrong-book-phone');
+		await context.close();
+	});
+
+	it('reviews a due question from the wrong-answer book: the answer appears only after answering', async () => {
+		const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+		const page = await context.newPage();
+		await loginThroughForm(page, baseURL(), 'liulin.002', 'Demo#2026');
+		await page.goto(`${baseURL()}/quiz/review`, { waitUntil: 'networkidle' });
+		expect(await page.getByText('正确答案：').count()).toBe(0);
+		await page.locator('form input[name=choice], form input[name=tf], form input[name=blank]').first().click();
+		const blank = page.locator('form input[name=blank]');
+		if (await blank.count()) await blank.first().fill('不知道');
+		await page.getByRole('button', { name: '提交答案' }).click();
+		await page.getByText('正确答案：').waitFor();
+		expect(await page.getByText(/下次复习|移出错题本/).count()).toBeGreaterThan(0);
+		await snapshot(page, 'review-phone');
+		await context.close();
+	});
+});
