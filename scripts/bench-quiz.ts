@@ -1,0 +1,160 @@
+// npm run bench:quiz — quiz answer-saves and submissions through the built app, compared
+// with a bare node:http + better-sqlite3 server doing the same SQL writes on a copy of
+// the same database. Prints one JSON line to stdout; progress goes to stderr.
+//
+// Env: BENCH_SECONDS (20), BENCH_CONCURRENCY (20), BENCH_USERS (40), BENCH_CADRES (10000),
+// BENCH_WARMUP_SECONDS (3), BENCH_SUBMIT_EVERY (10), BENCH_POOL (open attempts per user),
+// BENCH_CPU_PROF (a directory: the app runs with --cpu-prof and writes its profile there).
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inBatches, logIn, startModuleQuiz } from './bench/app';
+import { attemptFields, BENCH_PASSWORD, clonePool, createBenchDb, insertCadres, liveModuleSlugs } from './bench/database';
+import { target, type Target } from './bench/http';
+import { percentile, runLoad, type BenchUser, type LoadOptions, type LoadResult } from './bench/load';
+import { ensureBuild, freePort, progress, spawnServer, stopServer, waitForHealth } from './bench/process';
+
+function intEnv(name: string, fallback: number): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+	return n;
+}
+
+const load: LoadOptions = {
+	seconds: intEnv('BENCH_SECONDS', 20),
+	concurrency: intEnv('BENCH_CONCURRENCY', 20),
+	warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', 3),
+	submitEvery: intEnv('BENCH_SUBMIT_EVERY', 10)
+};
+// Every worker needs a user of its own, so one user's saves never race each other.
+const userCount = Math.max(intEnv('BENCH_USERS', 40), load.concurrency);
+const cadreCount = Math.max(intEnv('BENCH_CADRES', 10_000), userCount);
+// Enough open attempts that even the bare server (the faster one, ~10k req/s at most
+// on this class of machine) never runs a user dry; a dry user is reported, not hidden.
+const poolPerUser = intEnv(
+	'BENCH_POOL',
+	Math.ceil((10_000 * (load.seconds + load.warmupSeconds)) / load.submitEvery / userCount) + 10
+);
+
+const workDir = mkdtempSync(join(tmpdir(), 'xuexi-bench-quiz-'));
+const children = new Set<ChildProcess>();
+
+async function cleanup(): Promise<void> {
+	await Promise.all([...children].map(stopServer));
+	children.clear();
+	rmSync(workDir, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.on(signal, () => {
+		progress(`${signal}: cleaning up`);
+		void cleanup().finally(() => process.exit(130));
+	});
+}
+
+/** Starts a server process on a free port and waits until GET /healthz answers 200. */
+async function startServer(args: string[], databasePath: string, extraEnv: Record<string, string> = {}) {
+	const port = await freePort();
+	const origin = `http://localhost:${port}`;
+	const server = spawnServer(args, { PORT: String(port), ORIGIN: origin, DATABASE_URL: databasePath, ...extraEnv });
+	children.add(server);
+	await waitForHealth(`http://127.0.0.1:${port}`, server);
+	const stop = async () => {
+		await stopServer(server);
+		children.delete(server);
+	};
+	return { port, target: target(port, load.concurrency), stop };
+}
+
+function summary(name: string, r: LoadResult): void {
+	const ms = (p: number) => percentile(r.latencies, p).toFixed(2);
+	progress(
+		`${name}: ${r.ok} ok, ${r.errors} errors in ${r.seconds.toFixed(1)} s → ${(r.ok / r.seconds).toFixed(1)} req/s ` +
+			`(${r.saves} saves, ${r.submits} submits); latency p50 ${ms(50)} ms, p90 ${ms(90)} ms, p99 ${ms(99)} ms, max ${ms(100)} ms`
+	);
+	if (r.exhausted > 0) progress(`${name}: WARNING ${r.exhausted} users ran out of open attempts: raise BENCH_POOL`);
+	for (const sample of r.errorSamples) progress(`${name} error: ${sample}`);
+}
+
+async function main(): Promise<void> {
+	ensureBuild();
+
+	progress(`creating the database in ${workDir}`);
+	const appDbPath = join(workDir, 'app.db');
+	const bareDbPath = join(workDir, 'bare.db');
+	const db = await createBenchDb(appDbPath);
+	let t0 = performance.now();
+	const cadres = await insertCadres(db, cadreCount);
+	progress(`${cadres.length} extra cadres inserted in ${Math.round(performance.now() - t0)} ms (hash included)`);
+	const slugs = liveModuleSlugs(db);
+	if (slugs.length === 0) throw new Error('no live modules: is content/ in place?');
+
+	progress('starting the app');
+	const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+	const app = await startServer([...profile, 'build/index.js'], appDbPath, { LOG_LEVEL: 'silent' });
+
+	// Log in cadres spread over the whole list (and so over the offices), then start one
+	// module quiz each, rotating through the modules.
+	t0 = performance.now();
+	const chosen = Array.from({ length: userCount }, (_, i) => cadres[Math.floor((i * cadres.length) / userCount)]!);
+	const started = await inBatches(chosen, 4, async (cadre, i) => {
+		const cookie = await logIn(app.target, cadre.username, BENCH_PASSWORD);
+		const attemptId = await startModuleQuiz(app.target, cookie, slugs[i % slugs.length]!);
+		return { username: cadre.username, cookie, attemptId };
+	});
+	progress(`${started.length} cadres logged in and quizzes started in ${Math.round(performance.now() - t0)} ms`);
+
+	t0 = performance.now();
+	const deadline = new Date(Date.now() + (load.warmupSeconds + load.seconds) * 1000 + 15 * 60_000);
+	const users: BenchUser[] = started.map((s) => ({
+		username: s.username,
+		cookie: s.cookie,
+		fields: attemptFields(db, s.attemptId),
+		attempts: clonePool(db, s.attemptId, poolPerUser - 1, deadline)
+	}));
+	// The bare server gets the same state: same sessions, same attempts, same ids.
+	await db.$client.backup(bareDbPath);
+	db.$client.close();
+	progress(`${poolPerUser} open attempts per user prepared and the database copied in ${Math.round(performance.now() - t0)} ms`);
+
+	const runOf = (name: string, t: Target) => {
+		progress(`${name}: ${load.warmupSeconds} s warm-up + ${load.seconds} s at concurrency ${load.concurrency}`);
+		return runLoad(t, users, load);
+	};
+
+	const appResult = await runOf('app', app.target);
+	await app.stop();
+	summary('app', appResult);
+
+	progress('starting the bare server');
+	const bare = await startServer(['--import', 'tsx', 'scripts/bench/bare-server.ts'], bareDbPath);
+	const bareResult = await runOf('bare', bare.target);
+	await bare.stop();
+	summary('bare', bareResult);
+
+	if (appResult.ok === 0 || bareResult.ok === 0) process.exitCode = 1;
+	const appRps = appResult.ok / appResult.seconds;
+	const bareRps = bareResult.ok / bareResult.seconds;
+	const round = (n: number, digits: number) => Number(n.toFixed(digits));
+	console.log(
+		JSON.stringify({
+			app_rps: round(appRps, 1),
+			bare_rps: round(bareRps, 1),
+			ratio: round(bareRps > 0 ? appRps / bareRps : 0, 3),
+			p50_ms: round(percentile(appResult.latencies, 50), 2),
+			p99_ms: round(percentile(appResult.latencies, 99), 2)
+		})
+	);
+}
+
+try {
+	await main();
+} catch (e) {
+	progress(`failed: ${(e as Error).stack ?? String(e)}`);
+	process.exitCode = 1;
+} finally {
+	await cleanup();
+}
