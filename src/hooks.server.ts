@@ -7,6 +7,7 @@ import { log } from '$lib/server/log';
 import { syncContent } from '$lib/server/content/sync';
 import { ContentError } from '$lib/server/content/pack';
 import { finaliseOverdue } from '$lib/server/quiz/attempts';
+import { sendDueNotices } from '$lib/server/courses/dashboard';
 
 export const init: ServerInit = () => {
 	const db = getDb();
@@ -21,6 +22,9 @@ export const init: ServerInit = () => {
 	}
 	// Attempts whose time ran out are closed with what was saved, even if nobody comes back to them.
 	setInterval(() => finaliseOverdue(db), 30_000).unref();
+	// Due-soon and overdue course notices; each is sent once, so running often is harmless.
+	sendDueNotices(db);
+	setInterval(() => sendDueNotices(db), 15 * 60_000).unref();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

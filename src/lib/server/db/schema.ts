@@ -6,3 +6,4 @@ export * from './content';
 export * from './progress';
 export * from './points';
 export * from './quiz';
+export * from './courses';

@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
 import { lessonProgress, lessons } from '../db/schema';
 import { award } from '../points/ledger';
+import { checkCourseCompletion } from '../courses/progress';
 import { shanghaiDay } from '../time';
 
 /** Remembers when the server first showed this lesson to this user (reading time counts from then). */
@@ -51,6 +52,7 @@ export function completeLesson(
 				reason: `完成课程《${lesson.title}》`,
 				at: now
 			});
+			checkCourseCompletion(tx, user.id, now);
 			return { ok: true, alreadyDone: false, awarded: result.awarded, capped: result.capped };
 		},
 		{ behavior: 'immediate' }

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, sql } from '
 import type { Db, Queryable } from '../db';
 import { attemptItems, attempts, lessonProgress, lessons, modules, questions } from '../db/schema';
 import { award } from '../points/ledger';
+import { checkCourseCompletion } from '../courses/progress';
 import { shanghaiDay } from '../time';
 import { isCorrect, publicQuestion, shuffle, snapshotOf, type QuestionSnapshot, type Response } from './questions';
 import { getQuizSettings } from './settings';
@@ -324,6 +325,7 @@ function finalise(tx: Queryable, attempt: Attempt, now: Date, auto: boolean): vo
 		}
 	}
 	tx.update(attempts).set({ correct, percent, passed, points, flaggedFast: tooFast }).where(eq(attempts.id, attempt.id)).run();
+	if (passed && attempt.kind === 'module') checkCourseCompletion(tx, attempt.userId, submittedAt);
 }
 
 function userOffice(tx: Queryable, userId: number): number | null {

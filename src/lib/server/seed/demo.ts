@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import { syncContent } from '../content/sync';
 import { seedStudyHistory } from './activity';
 import { seedQuizHistory } from './quiz-activity';
+import { seedCourses } from './course-activity';
 import { seedOrganisation } from './index';
 
 /**
@@ -15,6 +16,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<string> {
 	// One outer transaction: the engine's own transactions become savepoints, and the
 	// thousands of seeded answers cost one commit instead of one each.
 	const quizzes = db.$client.transaction(() => seedQuizHistory(db, now))();
+	const courseCompletions = seedCourses(db, now);
 	const moduleCount = content.created + content.updated + content.unchanged;
-	return `${org.offices} 个单位，${org.users} 个账号，内容 ${moduleCount} 项${lessonsDone ? `，${lessonsDone} 条学习记录` : ''}${quizzes ? `，${quizzes} 次答题` : ''}`;
+	return `${org.offices} 个单位，${org.users} 个账号，内容 ${moduleCount} 项${lessonsDone ? `，${lessonsDone} 条学习记录` : ''}${quizzes ? `，${quizzes} 次答题` : ''}${courseCompletions ? `，${courseCompletions} 人次结业` : ''}`;
 }

@@ -6,6 +6,7 @@ import { offices, schools, users, ROLES, type Role } from '../db/schema';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { field, parseWith, type FieldErrors } from '../validation';
 import { getUser, PAGE_SIZE, type MemberRow } from './members';
+import { refreshEnrolments } from '../courses/enrol';
 
 // The sysadmin's view of every account, whatever its role or office.
 
@@ -104,14 +105,18 @@ export async function saveAccount(
 	if (id === undefined) {
 		const temporaryPassword = generateTemporaryPassword();
 		const passwordHash = await hashPassword(temporaryPassword);
-		const row = db
-			.insert(users)
-			.values({ ...values, passwordHash, mustChangePassword: true })
-			.returning({ id: users.id })
-			.get();
-		return { ok: true, id: row.id, temporaryPassword };
+		const newId = db.transaction((tx) => {
+			const row = tx.insert(users).values({ ...values, passwordHash, mustChangePassword: true }).returning({ id: users.id }).get();
+			refreshEnrolments(tx, row.id);
+			return row.id;
+		});
+		return { ok: true, id: newId, temporaryPassword };
 	}
 	if (!getUser(db, id)) return { ok: false, errors: { _form: '账号不存在' } };
-	db.update(users).set({ ...values, updatedAt: new Date() }).where(eq(users.id, id)).run();
+	db.transaction((tx) => {
+		tx.update(users).set({ ...values, updatedAt: new Date() }).where(eq(users.id, id)).run();
+		// A move to another office changes which assigned courses reach the user.
+		refreshEnrolments(tx, id);
+	});
 	return { ok: true, id };
 }

@@ -5,6 +5,7 @@ import { memberImports, offices, users } from '../db/schema';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { managedOfficeIds, type Actor } from '../org/offices';
 import { field } from '../validation';
+import { refreshEnrolments } from '../courses/enrol';
 import { readMemberSheet, type RawRow } from './spreadsheet';
 
 export interface PreviewRow extends RawRow {
@@ -125,7 +126,8 @@ export async function confirmImport(db: Db, actor: Actor, id: string): Promise<C
 		if (!stillStaged) return false;
 		for (const { row, passwordHash } of prepared) {
 			const v = row.values;
-			tx.insert(users)
+			const created = tx
+				.insert(users)
 				.values({
 					name: v.姓名,
 					username: v.登录名.toLowerCase(),
@@ -136,7 +138,9 @@ export async function confirmImport(db: Db, actor: Actor, id: string): Promise<C
 					passwordHash,
 					mustChangePassword: true
 				})
-				.run();
+				.returning({ id: users.id })
+				.get();
+			refreshEnrolments(tx, created.id);
 		}
 		tx.delete(memberImports).where(eq(memberImports.id, id)).run();
 		return true;

@@ -6,6 +6,7 @@ import { offices, users, type Role } from '../db/schema';
 import { canManageOffice, managedOfficeIds, type Actor } from '../org/offices';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { invalidateUserSessions } from '../auth/session';
+import { refreshEnrolments } from '../courses/enrol';
 import { field, parseWith, type FieldErrors } from '../validation';
 
 export interface MemberRow {
@@ -101,12 +102,13 @@ export async function createMember(
 	if (usernameTaken(db, data.username)) return { ok: false, errors: { username: '该登录名已被使用' } };
 	const temporaryPassword = generateTemporaryPassword();
 	const passwordHash = await hashPassword(temporaryPassword);
-	const row = db
-		.insert(users)
-		.values({ ...data, role: 'cadre', passwordHash, mustChangePassword: true })
-		.returning({ id: users.id })
-		.get();
-	return { ok: true, id: row.id, username: data.username, temporaryPassword };
+	const id = db.transaction((tx) => {
+		const row = tx.insert(users).values({ ...data, role: 'cadre', passwordHash, mustChangePassword: true }).returning({ id: users.id }).get();
+		// Courses already assigned to the office reach the newcomer at once.
+		refreshEnrolments(tx, row.id);
+		return row.id;
+	});
+	return { ok: true, id, username: data.username, temporaryPassword };
 }
 
 export type ActionResult = { ok: true } | { ok: false; message: string };
@@ -127,6 +129,7 @@ export function setMemberActive(db: Db, actor: Actor, userId: number, active: bo
 	db.transaction((tx) => {
 		tx.update(users).set({ active, updatedAt: new Date() }).where(eq(users.id, userId)).run();
 		if (!active) invalidateUserSessions(tx, userId);
+		else refreshEnrolments(tx, userId);
 	});
 	return { ok: true };
 }

@@ -1,4 +1,4 @@
 import { redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = () => redirect(303, '/school/quiz');
+export const load: PageServerLoad = () => redirect(303, '/school/courses');

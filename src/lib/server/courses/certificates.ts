@@ -1,0 +1,53 @@
+import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import { and, eq } from 'drizzle-orm';
+import QRCode from 'qrcode';
+import type { Queryable } from '../db';
+import { certificates, courses, offices, schools, users } from '../db/schema';
+import { shanghaiDay } from '../time';
+
+/** A serial that is unique and unguessable: year plus 60 random bits, e.g. LL2026-ABCD-EFGH-IJKL. */
+function newSerial(at: Date): string {
+	const raw = encodeBase32UpperCaseNoPadding(crypto.getRandomValues(new Uint8Array(8))).slice(0, 12);
+	return `LL${shanghaiDay(at).slice(0, 4)}-${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8, 12)}`;
+}
+
+/** Issues the certificate of a completed course once; returns its serial (the existing one if issued before). */
+export function issueCertificate(tx: Queryable, userId: number, courseId: number, at: Date): string {
+	const existing = tx.select({ serial: certificates.serial }).from(certificates).where(and(eq(certificates.userId, userId), eq(certificates.courseId, courseId))).get();
+	if (existing) return existing.serial;
+	const row = tx
+		.select({ name: users.name, officeName: offices.name, courseTitle: courses.title, hours: courses.hours, schoolName: schools.name })
+		.from(users)
+		.leftJoin(offices, eq(offices.id, users.officeId))
+		.innerJoin(courses, eq(courses.id, courseId))
+		.innerJoin(schools, eq(schools.id, courses.schoolId))
+		.where(eq(users.id, userId))
+		.get()!;
+	for (;;) {
+		const serial = newSerial(at);
+		const r = tx
+			.insert(certificates)
+			.values({ serial, userId, courseId, ...row, officeName: row.officeName ?? '', completedOn: shanghaiDay(at), issuedAt: at })
+			.onConflictDoNothing({ target: certificates.serial })
+			.run();
+		if (r.changes) return serial;
+	}
+}
+
+export function getCertificate(db: Queryable, serial: string) {
+	return db.select().from(certificates).where(eq(certificates.serial, serial.trim().toUpperCase())).get();
+}
+
+/** What the public verification page may show: name, course, hours and date only. */
+export function verifyCertificate(db: Queryable, serial: string) {
+	const c = getCertificate(db, serial);
+	return c ? { serial: c.serial, name: c.name, courseTitle: c.courseTitle, hours: c.hours, completedOn: c.completedOn } : null;
+}
+
+export function certificatesOf(db: Queryable, userId: number) {
+	return db.select().from(certificates).where(eq(certificates.userId, userId)).all();
+}
+
+export function qrSvg(url: string): Promise<string> {
+	return QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1, color: { dark: '#1f2329', light: '#ffffff' } });
+}

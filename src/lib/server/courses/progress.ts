@@ -1,0 +1,167 @@
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Queryable } from '../db';
+import { attempts, courseModules, courses, enrolments, lessonProgress, lessons, modules } from '../db/schema';
+import { shanghaiDay } from '../time';
+import { issueCertificate } from './certificates';
+import { credit } from './hours';
+import { notify } from './notifications';
+
+export type TaskStatus = 'not-started' | 'in-progress' | 'done' | 'overdue';
+export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
+	'not-started': '未开始',
+	'in-progress': '进行中',
+	done: '已完成',
+	overdue: '已逾期'
+};
+
+interface ModuleState {
+	moduleId: number;
+	slug: string;
+	title: string;
+	lessonsTotal: number;
+	lessonsDone: number;
+	opened: number;
+	quizPassed: boolean;
+	nextLesson: { slug: string; title: string } | null;
+}
+
+/** Per module of a course: lessons studied, whether its quiz was passed, the next lesson to read. */
+export function moduleStates(db: Queryable, userId: number, courseId: number): ModuleState[] {
+	const mods = db
+		.select({ moduleId: modules.id, slug: modules.slug, title: modules.title })
+		.from(courseModules)
+		.innerJoin(modules, eq(modules.id, courseModules.moduleId))
+		.where(eq(courseModules.courseId, courseId))
+		.orderBy(asc(courseModules.position))
+		.all();
+	if (mods.length === 0) return [];
+	const ids = mods.map((m) => m.moduleId);
+	const lessonRows = db
+		.select({ moduleId: lessons.moduleId, slug: lessons.slug, title: lessons.title, opened: lessonProgress.openedAt, done: lessonProgress.completedAt })
+		.from(lessons)
+		.leftJoin(lessonProgress, and(eq(lessonProgress.lessonId, lessons.id), eq(lessonProgress.userId, userId)))
+		.where(and(inArray(lessons.moduleId, ids), isNull(lessons.archivedAt)))
+		.orderBy(asc(lessons.sortOrder), asc(lessons.id))
+		.all();
+	const passed = new Set(
+		db
+			.selectDistinct({ moduleId: attempts.moduleId })
+			.from(attempts)
+			.where(and(eq(attempts.userId, userId), eq(attempts.kind, 'module'), eq(attempts.passed, true), inArray(attempts.moduleId, ids)))
+			.all()
+			.map((r) => r.moduleId)
+	);
+	return mods.map((m) => {
+		const mine = lessonRows.filter((l) => l.moduleId === m.moduleId);
+		const next = mine.find((l) => !l.done);
+		return {
+			...m,
+			lessonsTotal: mine.length,
+			lessonsDone: mine.filter((l) => l.done).length,
+			opened: mine.filter((l) => l.opened).length,
+			quizPassed: passed.has(m.moduleId),
+			nextLesson: next ? { slug: next.slug, title: next.title } : null
+		};
+	});
+}
+
+export interface CourseProgress {
+	steps: number;
+	stepsDone: number;
+	percent: number;
+	complete: boolean;
+	started: boolean;
+	nextStep: { label: string; href: string } | null;
+}
+
+/** The completion rule: every lesson of every module studied and every module quiz passed. */
+export function courseProgress(states: ModuleState[]): CourseProgress {
+	const steps = states.reduce((n, s) => n + s.lessonsTotal + 1, 0);
+	const stepsDone = states.reduce((n, s) => n + s.lessonsDone + (s.quizPassed ? 1 : 0), 0);
+	const pending = states.find((s) => s.nextLesson || !s.quizPassed);
+	const nextStep = !pending
+		? null
+		: pending.nextLesson
+			? { label: `学习《${pending.nextLesson.title}》`, href: `/learn/${pending.slug}/${pending.nextLesson.slug}` }
+			: { label: `参加《${pending.title}》模块测验`, href: `/quiz/module/${pending.slug}` };
+	return {
+		steps,
+		stepsDone,
+		percent: steps ? Math.round((stepsDone / steps) * 100) : 0,
+		complete: steps > 0 && stepsDone === steps,
+		started: states.some((s) => s.opened > 0 || s.quizPassed),
+		nextStep
+	};
+}
+
+export function taskStatus(p: { complete: boolean; started: boolean }, completedAt: Date | null, dueOn: string, today: string): TaskStatus {
+	if (completedAt || p.complete) return 'done';
+	if (today > dueOn) return 'overdue';
+	return p.started ? 'in-progress' : 'not-started';
+}
+
+function daysBetween(from: string, to: string): number {
+	return Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+}
+
+/** 我的任务: the user's active assigned courses, by due date, with status, progress and the next step. */
+export function myTasks(db: Queryable, userId: number, now = new Date()) {
+	const today = shanghaiDay(now);
+	const rows = db
+		.select({ course: courses, completedAt: enrolments.completedAt })
+		.from(enrolments)
+		.innerJoin(courses, eq(courses.id, enrolments.courseId))
+		.where(and(eq(enrolments.userId, userId), eq(enrolments.active, true)))
+		.orderBy(asc(courses.dueOn), asc(courses.id))
+		.all();
+	return rows.map(({ course, completedAt }) => {
+		const progress = courseProgress(moduleStates(db, userId, course.id));
+		const status = taskStatus(progress, completedAt, course.dueOn, today);
+		return {
+			id: course.id,
+			title: course.title,
+			hours: course.hours,
+			required: course.required,
+			opensOn: course.opensOn,
+			dueOn: course.dueOn,
+			daysLeft: daysBetween(today, course.dueOn),
+			status,
+			completedAt,
+			progress
+		};
+	});
+}
+
+/**
+ * Completes every active course of the user whose rule is now met: credits its
+ * hours once (in the Shanghai year of completion), issues the certificate and
+ * tells the user. Call inside the transaction that recorded the progress.
+ */
+export function checkCourseCompletion(tx: Queryable, userId: number, now: Date): number {
+	const open = tx
+		.select({ course: courses })
+		.from(enrolments)
+		.innerJoin(courses, eq(courses.id, enrolments.courseId))
+		.where(and(eq(enrolments.userId, userId), eq(enrolments.active, true), isNull(enrolments.completedAt)))
+		.all();
+	let completed = 0;
+	for (const { course } of open) {
+		if (!courseProgress(moduleStates(tx, userId, course.id)).complete) continue;
+		const r = tx
+			.update(enrolments)
+			.set({ completedAt: now })
+			.where(and(eq(enrolments.courseId, course.id), eq(enrolments.userId, userId), isNull(enrolments.completedAt)))
+			.run();
+		if (r.changes === 0) continue;
+		credit(tx, { userId, source: 'course', sourceId: course.id, title: course.title, hours: course.hours, at: now });
+		const serial = issueCertificate(tx, userId, course.id, now);
+		notify(tx, { userId, kind: 'completed', title: `已完成《${course.title}》`, body: `获得 ${course.hours} 学时和结业证书`, href: `/certificates/${serial}`, dedupeKey: `completed:${course.id}:${userId}` }, now);
+		completed++;
+	}
+	return completed;
+}
+
+/** Courses with at least one module in the list (to know which enrolments a change can affect). */
+export function coursesWithModule(db: Queryable, moduleId: number): number[] {
+	return db.select({ id: courseModules.courseId }).from(courseModules).where(eq(courseModules.moduleId, moduleId)).all().map((r) => r.id);
+}

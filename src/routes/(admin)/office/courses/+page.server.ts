@@ -1,0 +1,19 @@
+import { fail } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { managedOfficeIds } from '$lib/server/org/offices';
+import { coursesForOffices } from '$lib/server/courses/office-view';
+import { remindBehind } from '$lib/server/courses/dashboard';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => ({ courses: coursesForOffices(getDb(), managedOfficeIds(getDb(), locals.user!)) });
+
+export const actions: Actions = {
+	remind: async ({ request, locals }) => {
+		const db = getDb();
+		const courseId = Number((await request.formData()).get('courseId'));
+		const scope = managedOfficeIds(db, locals.user!);
+		if (!coursesForOffices(db, scope).some((c) => c.id === courseId)) return fail(400, { message: '这个专题班没有布置给您管理的单位' });
+		const r = remindBehind(db, courseId, scope);
+		return { notice: `已向 ${r.sent} 人发送催学提醒${r.skipped ? `（${r.skipped} 人今天已提醒过）` : ''}` };
+	}
+};

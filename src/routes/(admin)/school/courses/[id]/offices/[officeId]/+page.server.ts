@@ -1,0 +1,29 @@
+import { error, fail } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { canEditCourse, getCourse } from '$lib/server/courses/courses';
+import { courseMembers, remindBehind } from '$lib/server/courses/dashboard';
+import { getOffice } from '$lib/server/org/offices';
+import type { Actions, PageServerLoad } from './$types';
+
+function find(params: { id: string; officeId: string }) {
+	const db = getDb();
+	const course = getCourse(db, Number(params.id));
+	const office = getOffice(db, Number(params.officeId));
+	if (!course || !office) error(404, { message: '专题班或单位不存在' });
+	return { course, office };
+}
+
+export const load: PageServerLoad = ({ params, locals }) => {
+	const { course, office } = find(params);
+	const behind = courseMembers(getDb(), course.id, [office.id]).filter((m) => m.status !== 'done');
+	return { course: { id: course.id, title: course.title, dueOn: course.dueOn }, office: { id: office.id, name: office.name }, behind, canEdit: canEditCourse(locals.user!, course) };
+};
+
+export const actions: Actions = {
+	remind: ({ params, locals }) => {
+		const { course, office } = find(params);
+		if (!canEditCourse(locals.user!, course)) return fail(403, { message: '只能对本校课程催学' });
+		const r = remindBehind(getDb(), course.id, [office.id]);
+		return { notice: `已向 ${r.sent} 人发送催学提醒${r.skipped ? `（${r.skipped} 人今天已提醒过）` : ''}` };
+	}
+};
