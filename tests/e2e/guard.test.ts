@@ -22,7 +22,7 @@ function adminRoutes(): string[] {
 	};
 	walk(root);
 	return [...found]
-		.map((r) => r.replace('[format]', 'xlsx').replace('/import/[id]', '/import/not-a-real-import').replace('[id]', '1').replace('[slug]', 'rule-of-law'))
+		.map((r) => r.replace('[format]', 'xlsx').replace('/import/[id]', '/import/not-a-real-import').replace('[id]', '1').replace('[slug]', 'rule-of-law').replace('[officeId]', '2'))
 		.sort();
 }
 
