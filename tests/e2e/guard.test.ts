@@ -21,8 +21,9 @@ function adminRoutes(): string[] {
 		}
 	};
 	walk(root);
+	// Ids from the demo seed: user 5 is lishi.cadre (in lishi.admin's office), office 2 is 离石区.
 	return [...found]
-		.map((r) => r.replace('[format]', 'xlsx').replace('/import/[id]', '/import/not-a-real-import').replace('[id]', '1').replace('[slug]', 'rule-of-law').replace('[officeId]', '2'))
+		.map((r) => r.replace('[format]', 'xlsx').replace('/import/[id]', '/import/not-a-real-import').replace('/office/members/[id]', '/office/members/5').replace('[id]', '1').replace('[slug]', 'rule-of-law').replace('[officeId]', '2'))
 		.sort();
 }
 

@@ -1,4 +1,5 @@
-import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { sqliteTable, integer, text, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import { users } from './auth';
 import { offices } from './org';
 
@@ -24,4 +25,29 @@ export const pointsLedger = sqliteTable(
 		day: text('day').notNull()
 	},
 	(t) => [index('points_user_rule_day_idx').on(t.userId, t.rule, t.day), index('points_office_day_idx').on(t.officeId, t.day)]
+);
+
+/**
+ * Points per user per period, maintained in the same transaction as each ledger
+ * row, so boards never sum the ledger. Periods: `d:2026-11-24`, `w:2026-11-23`
+ * (the Monday), `m:2026-11`, `y:2026`, `all` — all in Asia/Shanghai. The office
+ * is the one the points were earned in. `npm run points:rebuild` recomputes it.
+ */
+export const pointsPeriod = sqliteTable(
+	'points_period',
+	{
+		userId: integer('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		officeId: integer('office_id')
+			.notNull()
+			.references(() => offices.id),
+		period: text('period').notNull(),
+		points: integer('points').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.userId, t.officeId, t.period] }),
+		// Board order: covering index, so a page and a rank count read only the index.
+		index('points_period_board_idx').on(t.officeId, t.period, sql`${t.points} DESC`, t.userId)
+	]
 );

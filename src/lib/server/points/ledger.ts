@@ -3,6 +3,7 @@ import type { Queryable } from '../db';
 import { pointsLedger } from '../db/schema';
 import { shanghaiDay } from '../time';
 import { POINT_RULES, type RuleKey } from './rules';
+import { addToPeriods } from './periods';
 
 export interface AwardInput {
 	userId: number;
@@ -49,6 +50,7 @@ export function award(tx: Queryable, input: AwardInput): AwardResult {
 		.onConflictDoNothing({ target: pointsLedger.idempotencyKey })
 		.run();
 	if (inserted.changes === 0) return { awarded: 0, duplicate: true, capped: false };
+	addToPeriods(tx, input.userId, input.officeId, day, points);
 	return { awarded: points, duplicate: false, capped: points < (input.points ?? rule.points) };
 }
 

@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import type { Queryable } from '../db';
+import { shanghaiDay } from '../time';
+
+export type PeriodKind = 'week' | 'month' | 'year' | 'all';
+export const PERIOD_LABELS: Record<PeriodKind, string> = { week: '本周', month: '本月', year: '本年', all: '总榜' };
+
+/** The Monday (YYYY-MM-DD) of the week a Shanghai day falls in. */
+export function mondayOf(day: string): string {
+	const d = new Date(`${day}T00:00:00Z`);
+	const back = (d.getUTCDay() + 6) % 7; // Monday = 0
+	return new Date(d.getTime() - back * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The aggregate keys a point earned on this Shanghai day counts towards. */
+export function periodKeys(day: string): string[] {
+	return [`d:${day}`, `w:${mondayOf(day)}`, `m:${day.slice(0, 7)}`, `y:${day.slice(0, 4)}`, 'all'];
+}
+
+/** The key of the current period of a kind, at `now` in Shanghai. */
+export function currentPeriod(kind: PeriodKind, now = new Date()): string {
+	const day = shanghaiDay(now);
+	return { week: `w:${mondayOf(day)}`, month: `m:${day.slice(0, 7)}`, year: `y:${day.slice(0, 4)}`, all: 'all' }[kind];
+}
+
+/** Adds a ledger row's points to its aggregates; call in the ledger write's transaction. */
+export function addToPeriods(tx: Queryable, userId: number, officeId: number | null, day: string, points: number): void {
+	if (officeId === null) return;
+	for (const period of periodKeys(day)) {
+		tx.run(sql`INSERT INTO points_period (user_id, office_id, period, points) VALUES (${userId}, ${officeId}, ${period}, ${points})
+			ON CONFLICT (user_id, office_id, period) DO UPDATE SET points = points + excluded.points`);
+	}
+}
+
+/** Recomputes every aggregate from the ledger (npm run points:rebuild); the same SQL backfilled migration 0005. */
+export function rebuildPeriods(tx: Queryable): void {
+	tx.run(sql`DELETE FROM points_period`);
+	tx.run(sql`INSERT INTO points_period (user_id, office_id, period, points)
+		SELECT user_id, office_id, period, sum(points) FROM (
+			SELECT user_id, office_id, points, 'd:' || day AS period FROM points_ledger WHERE office_id IS NOT NULL
+			UNION ALL SELECT user_id, office_id, points, 'w:' || date(day, '-6 days', 'weekday 1') FROM points_ledger WHERE office_id IS NOT NULL
+			UNION ALL SELECT user_id, office_id, points, 'm:' || substr(day, 1, 7) FROM points_ledger WHERE office_id IS NOT NULL
+			UNION ALL SELECT user_id, office_id, points, 'y:' || substr(day, 1, 4) FROM points_ledger WHERE office_id IS NOT NULL
+			UNION ALL SELECT user_id, office_id, points, 'all' FROM points_ledger WHERE office_id IS NOT NULL
+		) GROUP BY user_id, office_id, period`);
+}

@@ -1,0 +1,31 @@
+import { getDb } from '$lib/server/db';
+import { getOffice } from '$lib/server/org/offices';
+import { myStanding, officeBoard } from '$lib/server/points/board';
+import { PERIOD_LABELS, type PeriodKind } from '$lib/server/points/periods';
+import type { PageServerLoad } from './$types';
+
+const KINDS = Object.keys(PERIOD_LABELS) as PeriodKind[];
+const TOP = 50;
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	const user = locals.user!;
+	const kind = KINDS.find((k) => k === url.searchParams.get('period')) ?? 'week';
+	const periods = KINDS.map((k) => ({ kind: k, label: PERIOD_LABELS[k] }));
+	if (!user.officeId) return { kind, periods, office: null, board: null, me: null, page: 1, pageSize: TOP, admin: false };
+	const db = getDb();
+	// Office admins page through the whole board; cadres see the top 50 and their own row.
+	const admin = user.role === 'office_admin' || user.role === 'sysadmin';
+	const page = admin ? Math.max(1, Number(url.searchParams.get('page')) || 1) : 1;
+	const board = officeBoard(db, user.officeId, kind, page, TOP);
+	const me = myStanding(db, user.id, user.officeId, kind);
+	return {
+		kind,
+		periods,
+		office: getOffice(db, user.officeId)?.name ?? '',
+		board: { rows: board.rows, total: board.total },
+		me: { ...me, onPage: board.rows.some((r) => r.userId === user.id) },
+		page,
+		pageSize: TOP,
+		admin
+	};
+};

@@ -1,0 +1,108 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { testDb, addUser, seedTree } from '../helpers/db';
+import { award } from '../../src/lib/server/points/ledger';
+import { myStanding, officeBoard } from '../../src/lib/server/points/board';
+import { currentPeriod, mondayOf, rebuildPeriods } from '../../src/lib/server/points/periods';
+import { POINT_RULES, type RuleKey } from '../../src/lib/server/points/rules';
+import { rng } from '../../src/lib/server/seed/people';
+import { users } from '../../src/lib/server/db/schema';
+import type { Db } from '../../src/lib/server/db';
+
+let db: Db;
+let tree: ReturnType<typeof seedTree>;
+let seq = 0;
+
+beforeEach(() => {
+	db = testDb();
+	tree = seedTree(db);
+});
+
+function give(userId: number, officeId: number, points: number, at: Date, rule: RuleKey = 'quiz_first_pass') {
+	return db.transaction((tx) => award(tx, { userId, officeId, rule, key: `t:${seq++}`, reason: '测试', at, points }));
+}
+
+describe('office leaderboard', () => {
+	it('equal points share a rank (1, 2, 2, 4) and the viewer always has their row and points to the next rank', async () => {
+		const now = new Date('2026-11-25T04:00:00Z');
+		const names = ['甲', '乙', '丙', '丁', '戊'];
+		const people = [];
+		for (const [i, n] of names.entries()) people.push(await addUser(db, { username: `u${i}`, name: n, officeId: tree.lishi.id }));
+		[10, 7, 7, 5, 1].forEach((p, i) => give(people[i]!.id, tree.lishi.id, p, now));
+		const board = officeBoard(db, tree.lishi.id, 'week', 1, 50, now);
+		expect(board.rows.map((r) => [r.name, r.points, r.rank])).toEqual([['甲', 10, 1], ['乙', 7, 2], ['丙', 7, 2], ['丁', 5, 4], ['戊', 1, 5]]);
+		expect(myStanding(db, people[3]!.id, tree.lishi.id, 'week', now)).toEqual({ points: 5, rank: 4, toNext: 2 });
+		expect(myStanding(db, people[0]!.id, tree.lishi.id, 'week', now)).toEqual({ points: 10, rank: 1, toNext: null });
+		// Outside the page: a small page size still gives the right rank for later pages.
+		const second = officeBoard(db, tree.lishi.id, 'week', 2, 2, now);
+		expect(second.rows.map((r) => [r.name, r.rank])).toEqual([['丙', 2], ['丁', 4]]);
+		// Someone with no points this period is ranked after everyone who scored.
+		const newcomer = await addUser(db, { username: 'new', officeId: tree.lishi.id });
+		expect(myStanding(db, newcomer.id, tree.lishi.id, 'week', now)).toEqual({ points: 0, rank: 6, toNext: 1 });
+	});
+
+	it('leaves deactivated members out, and other offices out', async () => {
+		const now = new Date('2026-11-25T04:00:00Z');
+		const a = await addUser(db, { username: 'a', officeId: tree.lishi.id });
+		const b = await addUser(db, { username: 'b', officeId: tree.lishi.id });
+		const c = await addUser(db, { username: 'c', officeId: tree.xiaoyi.id });
+		give(a.id, tree.lishi.id, 3, now);
+		give(b.id, tree.lishi.id, 9, now);
+		give(c.id, tree.xiaoyi.id, 20, now);
+		db.update(users).set({ active: false }).where(eq(users.id, b.id)).run();
+		expect(officeBoard(db, tree.lishi.id, 'all', 1, 50, now).rows.map((r) => r.userId)).toEqual([a.id]);
+		expect(myStanding(db, a.id, tree.lishi.id, 'all', now).rank).toBe(1);
+	});
+
+	it('week, month and year boundaries fall at Shanghai midnight; weeks start on Monday', async () => {
+		const u = await addUser(db, { username: 'u', officeId: tree.lishi.id });
+		// Sunday 29 November 2026, 23:30 in Shanghai (15:30 UTC): the week of 23 November.
+		give(u.id, tree.lishi.id, 2, new Date(Date.UTC(2026, 10, 29, 15, 30)));
+		// Monday 30 November, 00:10 in Shanghai (16:10 UTC on the 29th): a new week.
+		const monday = new Date(Date.UTC(2026, 10, 29, 16, 10));
+		give(u.id, tree.lishi.id, 3, monday);
+		expect(currentPeriod('week', monday)).toBe('w:2026-11-30');
+		expect(myStanding(db, u.id, tree.lishi.id, 'week', monday).points).toBe(3);
+		expect(myStanding(db, u.id, tree.lishi.id, 'week', new Date(Date.UTC(2026, 10, 29, 15, 50))).points).toBe(2);
+		expect(myStanding(db, u.id, tree.lishi.id, 'month', monday).points).toBe(5);
+		// Tuesday 1 December, 00:10 in Shanghai (16:10 UTC on 30 November): a new month, same week.
+		const december = new Date(Date.UTC(2026, 10, 30, 16, 10));
+		give(u.id, tree.lishi.id, 1, december);
+		expect(myStanding(db, u.id, tree.lishi.id, 'month', december).points).toBe(1);
+		expect(myStanding(db, u.id, tree.lishi.id, 'week', december).points).toBe(4);
+		expect(myStanding(db, u.id, tree.lishi.id, 'year', december).points).toBe(6);
+		// New Year's Eve in Shanghai, 00:05 on 1 January 2027 = 16:05 UTC on 31 December.
+		const newYear = new Date(Date.UTC(2026, 11, 31, 16, 5));
+		give(u.id, tree.lishi.id, 4, newYear);
+		expect(myStanding(db, u.id, tree.lishi.id, 'year', newYear).points).toBe(4);
+		expect(myStanding(db, u.id, tree.lishi.id, 'all', newYear).points).toBe(10);
+		expect(mondayOf('2026-11-30')).toBe('2026-11-30');
+		expect(mondayOf('2026-12-06')).toBe('2026-11-30');
+		expect(mondayOf('2027-01-01')).toBe('2026-12-28');
+	});
+});
+
+describe('aggregates', () => {
+	it('after a random workload the maintained aggregates equal a recomputation from the ledger', async () => {
+		const random = rng(7);
+		const people = [];
+		for (let i = 0; i < 12; i++) people.push(await addUser(db, { username: `p${i}`, officeId: [tree.city.id, tree.lishi.id, tree.xiaoyi.id][i % 3]! }));
+		const rules = Object.keys(POINT_RULES) as RuleKey[];
+		const start = Date.UTC(2025, 11, 20);
+		for (let i = 0; i < 1500; i++) {
+			const p = people[Math.floor(random() * people.length)]!;
+			// Sometimes the person earns points in another office (moved), sometimes with no office.
+			const office = random() < 0.1 ? tree.city.id : random() < 0.03 ? null : p.officeId;
+			const at = new Date(start + random() * 60 * 86_400_000);
+			const rule = rules[Math.floor(random() * rules.length)]!;
+			// Some repeats of an earlier key: they must not count twice.
+			const key = random() < 0.1 ? `t:${Math.floor(random() * seq + 1) - 1}` : `t:${seq++}`;
+			db.transaction((tx) => award(tx, { userId: p.id, officeId: office, rule, key, reason: '随机', at, points: 1 + Math.floor(random() * 5) }));
+		}
+		const maintained = db.all(sql`SELECT user_id, office_id, period, points FROM points_period ORDER BY 1, 2, 3`);
+		db.transaction((tx) => rebuildPeriods(tx));
+		const rebuilt = db.all(sql`SELECT user_id, office_id, period, points FROM points_period ORDER BY 1, 2, 3`);
+		expect(rebuilt.length).toBeGreaterThan(100);
+		expect(maintained).toEqual(rebuilt);
+	});
+});
