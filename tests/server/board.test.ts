@@ -26,7 +26,7 @@ describe('office leaderboard', () => {
 	it('equal points share a rank (1, 2, 2, 4) and the viewer always has their row and points to the next rank', async () => {
 		const now = new Date('2026-11-25T04:00:00Z');
 		const names = ['甲', '乙', '丙', '丁', '戊'];
-		const people = [];
+		const people: Awaited<ReturnType<typeof addUser>>[] = [];
 		for (const [i, n] of names.entries()) people.push(await addUser(db, { username: `u${i}`, name: n, officeId: tree.lishi.id }));
 		[10, 7, 7, 5, 1].forEach((p, i) => give(people[i]!.id, tree.lishi.id, p, now));
 		const board = officeBoard(db, tree.lishi.id, 'week', 1, 50, now);
@@ -85,7 +85,7 @@ describe('office leaderboard', () => {
 describe('aggregates', () => {
 	it('after a random workload the maintained aggregates equal a recomputation from the ledger', async () => {
 		const random = rng(7);
-		const people = [];
+		const people: Awaited<ReturnType<typeof addUser>>[] = [];
 		for (let i = 0; i < 12; i++) people.push(await addUser(db, { username: `p${i}`, officeId: [tree.city.id, tree.lishi.id, tree.xiaoyi.id][i % 3]! }));
 		const rules = Object.keys(POINT_RULES) as RuleKey[];
 		const start = Date.UTC(2025, 11, 20);
@@ -104,5 +104,26 @@ describe('aggregates', () => {
 		const rebuilt = db.all(sql`SELECT user_id, office_id, period, points FROM points_period ORDER BY 1, 2, 3`);
 		expect(rebuilt.length).toBeGreaterThan(100);
 		expect(maintained).toEqual(rebuilt);
+	});
+});
+
+describe('office comparison', () => {
+	it('ranks by rates per member, so a small office can lead a large one', async () => {
+		const { compareOffices } = await import('../../src/lib/server/points/compare');
+		const now = new Date('2026-11-25T04:00:00Z');
+		// 离石区: 10 members, 2 study (20 points). 孝义市: 2 members, both study (10 points).
+		const lishi: Awaited<ReturnType<typeof addUser>>[] = [];
+		for (let i = 0; i < 10; i++) lishi.push(await addUser(db, { username: `l${i}`, officeId: tree.lishi.id }));
+		const xiaoyi = [await addUser(db, { username: 'x0', officeId: tree.xiaoyi.id }), await addUser(db, { username: 'x1', officeId: tree.xiaoyi.id })];
+		give(lishi[0]!.id, tree.lishi.id, 12, now);
+		give(lishi[1]!.id, tree.lishi.id, 8, now);
+		give(xiaoyi[0]!.id, tree.xiaoyi.id, 6, now);
+		give(xiaoyi[1]!.id, tree.xiaoyi.id, 4, now);
+		const byParticipation = compareOffices(db, [tree.lishi.id, tree.xiaoyi.id], 'week', 'participation', now);
+		expect(byParticipation.map((f) => [f.name, f.participation, f.rank])).toEqual([['孝义市人大常委会', 100, 1], ['离石区人大常委会', 20, 2]]);
+		const perCapita = compareOffices(db, [tree.lishi.id, tree.xiaoyi.id], 'week', 'perCapita', now);
+		expect(perCapita.map((f) => [f.name, f.perCapita])).toEqual([['孝义市人大常委会', 5], ['离石区人大常委会', 2]]);
+		// No course due yet: the on-time rate is unknown, not zero.
+		expect(compareOffices(db, [tree.lishi.id], 'week', 'onTime', now)[0]!.onTime).toBeNull();
 	});
 });
