@@ -1,0 +1,32 @@
+import { error } from '@sveltejs/kit';
+import { asc, eq } from 'drizzle-orm';
+import { getDb } from '$lib/server/db';
+import { offices } from '$lib/server/db/schema';
+import { dailyActive, headline, memberTable } from '$lib/server/participation/dashboard';
+import { dashboardScope } from '$lib/server/participation/scope';
+import { hardPoints } from '$lib/server/quiz/overview';
+import { PERIOD_LABELS } from '$lib/server/points/periods';
+import type { PageServerLoad } from './$types';
+
+const PAGE_SIZE = 20;
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	const db = getDb();
+	const scope = dashboardScope(db, locals.user!, url.searchParams);
+	if (!scope) error(404, { message: '没有这个单位，或不在您的管理范围内' });
+	const table = memberTable(db, scope.officeIds, { ...scope, pageSize: PAGE_SIZE });
+	return {
+		office: { id: scope.office.id, name: scope.office.name },
+		children: db.select({ id: offices.id, name: offices.name }).from(offices).where(eq(offices.parentId, scope.office.id)).orderBy(asc(offices.sortOrder)).all(),
+		parentId: scope.office.parentId,
+		filters: { period: scope.kind, q: scope.q, status: scope.status, sort: scope.sort, dir: scope.desc ? 'desc' : 'asc' },
+		periods: Object.entries(PERIOD_LABELS).map(([key, label]) => ({ key, label })),
+		headline: headline(db, scope.officeIds, scope.kind),
+		chart: dailyActive(db, scope.officeIds, 90),
+		members: table.rows,
+		total: table.total,
+		page: scope.page,
+		pageSize: PAGE_SIZE,
+		hard: hardPoints(db, scope.officeIds).slice(0, 10)
+	};
+};
