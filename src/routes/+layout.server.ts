@@ -1,5 +1,6 @@
 import { getDb } from '$lib/server/db';
 import { dueCount } from '$lib/server/quiz/wrongbook';
+import { unreadCount } from '$lib/server/courses/notifications';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals }) => {
@@ -8,6 +9,8 @@ export const load: LayoutServerLoad = ({ locals }) => {
 	return {
 		user: user && { id: user.id, name: user.name, username: user.username, role: user.role },
 		// The badge on the 答题 tab: wrong-book questions due for review.
-		reviewDue: user ? dueCount(getDb(), user.id) : 0
+		reviewDue: user ? dueCount(getDb(), user.id) : 0,
+		// The count on the bell in the top bar: notifications not yet read.
+		unreadNotifications: user ? unreadCount(getDb(), user.id) : 0
 	};
 };

@@ -5,6 +5,7 @@ import { continueTarget } from '$lib/server/learning/catalog';
 import { studyStreak } from '$lib/server/learning/progress';
 import { sumPoints, totalPoints } from '$lib/server/points/ledger';
 import { greeting, shanghaiDay } from '$lib/server/time';
+import { taskCards, yearHours } from '$lib/server/courses/views';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -14,6 +15,8 @@ export const load: PageServerLoad = ({ locals }) => {
 	const office = user.officeId ? getOffice(db, user.officeId) : undefined;
 	const school = user.schoolId ? getSchool(db, user.schoolId) : undefined;
 	const next = continueTarget(db, user.id);
+	// Courses are assigned to learners (cadres and office admins); others have no tasks or 学时.
+	const learner = user.role === 'cadre' || user.role === 'office_admin';
 	return {
 		greeting: greeting(now),
 		orgName: office?.name ?? school?.name ?? null,
@@ -28,6 +31,10 @@ export const load: PageServerLoad = ({ locals }) => {
 			started: next.status === 'in-progress',
 			href: next.href,
 			lessonTitle: next.lessonTitle
-		}
+		},
+		learner,
+		// 最近的任务: the first unfinished one by due date (overdue ones come first).
+		task: learner ? (taskCards(db, user.id, now).find((t) => t.status !== 'done') ?? null) : null,
+		yearHours: learner ? yearHours(db, user.id, now) : null
 	};
 };

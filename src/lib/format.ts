@@ -1,0 +1,35 @@
+/** Display helpers shared by pages and components (safe on server and client; Asia/Shanghai). */
+
+const TIME_ZONE = 'Asia/Shanghai';
+
+/** '2026-11-22' → '2026年11月22日' (a Shanghai calendar day, stored as text). */
+export function dayLabel(day: string): string {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+	return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : day;
+}
+
+const dateFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, year: 'numeric', month: 'long', day: 'numeric' });
+const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** An instant as its Shanghai date: '2026年11月22日'. */
+export function dateLabel(at: Date): string {
+	return dateFormat.format(at);
+}
+
+/** An instant as Shanghai date and time: '2026年11月22日 09:05'. */
+export function dateTimeLabel(at: Date): string {
+	return `${dateFormat.format(at)} ${timeFormat.format(at)}`;
+}
+
+/** 学时 without trailing zeros: 12 → '12', 7.5 → '7.5'. */
+export function hoursLabel(hours: number): string {
+	return String(Math.round(hours * 10) / 10);
+}
+
+/** The deadline line of a task: 还剩 N 天 / 今天截止 / 已逾期 N 天. */
+export function dueText(status: 'not-started' | 'in-progress' | 'done' | 'overdue', daysLeft: number): string {
+	if (status === 'done') return '已完成';
+	if (status === 'overdue' || daysLeft < 0) return `已逾期 ${Math.max(1, -daysLeft)} 天`;
+	if (daysLeft === 0) return '今天截止';
+	return `还剩 ${daysLeft} 天`;
+}
