@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
+import { appDatabase, baseURL, get, loginCookie } from './http';
+import { DESKTOP, PHONE, launchBrowser, loginThroughForm, snapshot } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	await browser?.close();
+});
+
+describe('leaderboards and participation', () => {
+	it('lishi.cadre finds their rank on the office board', async () => {
+		const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+		const page = await context.newPage();
+		await loginThroughForm(page, baseURL(), 'lishi.cadre', 'Demo#2026');
+		await page.getByRole('navigation', { name: '主导航' }).last().getByRole('link', { name: '排行' }).click();
+		await page.getByRole('link', { name: '总榜' }).click();
+		await page.waitForFunction(() => location.search.includes('period=all'));
+		const me = await page.getByRole('region', { name: '我的排名' }).textContent();
+		const rank = Number(/第\s*(\d+)\s*名/.exec(me ?? '')?.[1]);
+		expect(rank).toBeGreaterThan(0);
+		// The same rank as counting, in the database, the active colleagues with more points.
+		const db = appDatabase();
+		const mine = db.prepare(`SELECT coalesce(sum(points), 0) AS p FROM points_ledger WHERE user_id = (SELECT id FROM users WHERE username = 'lishi.cadre')`).get() as { p: number };
+		const above = db
+			.prepare(
+				`SELECT count(*) AS n FROM (SELECT l.user_id, sum(l.points) AS p FROM points_ledger l JOIN users u ON u.id = l.user_id
+				 WHERE l.office_id = (SELECT id FROM offices WHERE code = 'lishi') AND u.active = 1 GROUP BY l.user_id) WHERE p > ?`
+			)
+			.get(mine.p) as { n: number };
+		db.close();
+		expect(rank).toBe(above.n + 1);
+		expect(await page.locator('.board li.mine').count()).toBe(1);
+		await snapshot(page, 'rank-phone');
+		await context.close();
+	});
+
+	it('lishi.admin filters the member table to overdue members and downloads the .xlsx, which matches the table', async () => {
+		const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', acceptDownloads: true });
+		const page = await context.newPage();
+		await loginThroughForm(page, baseURL(), 'lishi.admin', 'Demo#2026');
+		await page.goto(`${baseURL()}/office/dashboard`, { waitUntil: 'networkidle' });
+		await page.locator('canvas').waitFor();
+		await page.getByLabel('状态').selectOption('overdue');
+		await page.getByRole('button', { name: '筛选' }).click();
+		await page.waitForFunction(() => location.search.includes('status=overdue'));
+		const names = (await page.locator('table.members tbody tr td:first-child a').allTextContents()).map((t) => t.trim());
+		expect(names.length).toBeGreaterThan(0);
+		for (const cell of await page.locator('table.members tbody tr td[data-label="任务"] span').allTextContents()) expect(Number(cell)).toBeGreaterThan(0);
+		await snapshot(page, 'dashboard-desktop');
+		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出 Excel' }).click()]);
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load(readFileSync((await download.path())!) as unknown as ExcelJS.Buffer);
+		const sheet = wb.worksheets[0]!;
+		expect(sheet.getRow(1).values).toEqual([undefined, '姓名', '登录名', '单位', '本期积分', '最近学习', '已学课程', '通过测验', '完成任务', '逾期任务', '本年学时', '状态']);
+		const exported: string[] = [];
+		sheet.eachRow((row, n) => {
+			if (n > 1) {
+				exported.push(String(row.getCell(1).value));
+				expect(Number(row.getCell(9).value)).toBeGreaterThan(0);
+			}
+		});
+		expect(exported.sort()).toEqual([...names].sort());
+		await context.close();
+	});
+
+	it('lvliang.admin compares the 13 county-level offices', async () => {
+		const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
+		const page = await context.newPage();
+		await loginThroughForm(page, baseURL(), 'lvliang.admin', 'Demo#2026');
+		await page.goto(`${baseURL()}/rank/offices`, { waitUntil: 'networkidle' });
+		expect(await page.locator('.board li').count()).toBe(13);
+		for (const metric of ['人均积分', '按期完成率']) {
+			await page.getByRole('link', { name: metric }).click();
+			await page.getByRole('link', { name: metric }).and(page.locator('[aria-current="true"]')).waitFor();
+			expect(await page.locator('.board li').count()).toBe(13);
+		}
+		await snapshot(page, 'compare-desktop');
+		await context.close();
+		// The comparison exports too, with Chinese headers.
+		const cookie = await loginCookie('lvliang.admin');
+		const csv = await (await get('/office/compare/export.csv?metric=perCapita', cookie)).text();
+		const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+		expect(lines[0]).toBe('名次,单位,在用成员,参学人数,参学率(%),本期积分,人均积分,按期完成率(%)');
+		expect(lines).toHaveLength(14);
+	});
+
+	it('a sibling office admin cannot open another office’s dashboard or export', async () => {
+		const cookie = await loginCookie('lishi.admin');
+		const db = appDatabase();
+		const xiaoyi = (db.prepare(`SELECT id FROM offices WHERE code = 'xiaoyi'`).get() as { id: number }).id;
+		const lvliang = (db.prepare(`SELECT id FROM offices WHERE code = 'lvliang'`).get() as { id: number }).id;
+		db.close();
+		for (const path of [`/office/dashboard?office=${xiaoyi}`, `/office/dashboard/export.csv?office=${xiaoyi}`, `/office/dashboard?office=${lvliang}`]) {
+			expect((await get(path, cookie)).status, path).toBe(404);
+		}
+		const parent = await loginCookie('lvliang.admin');
+		expect((await get(`/office/dashboard?office=${xiaoyi}`, parent)).status).toBe(200);
+	});
+});
