@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { asc, eq } from 'drizzle-orm';
 import { getDb } from '$lib/server/db';
 import { offices } from '$lib/server/db/schema';
+import { canManageOffice } from '$lib/server/org/offices';
 import { dailyActive, headline, memberTable } from '$lib/server/participation/dashboard';
 import { dashboardScope } from '$lib/server/participation/scope';
 import { hardPoints } from '$lib/server/quiz/overview';
@@ -18,7 +19,8 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	return {
 		office: { id: scope.office.id, name: scope.office.name },
 		children: db.select({ id: offices.id, name: offices.name }).from(offices).where(eq(offices.parentId, scope.office.id)).orderBy(asc(offices.sortOrder)).all(),
-		parentId: scope.office.parentId,
+		// Only offer the way up when the admin manages the parent too.
+		parentId: scope.office.parentId && canManageOffice(db, locals.user!, scope.office.parentId) ? scope.office.parentId : null,
 		filters: { period: scope.kind, q: scope.q, status: scope.status, sort: scope.sort, dir: scope.desc ? 'desc' : 'asc' },
 		periods: Object.entries(PERIOD_LABELS).map(([key, label]) => ({ key, label })),
 		headline: headline(db, scope.officeIds, scope.kind),
