@@ -127,3 +127,43 @@ describe('office comparison', () => {
 		expect(compareOffices(db, [tree.lishi.id], 'week', 'onTime', now)[0]!.onTime).toBeNull();
 	});
 });
+
+describe('exports', () => {
+	it('the member export opens in a spreadsheet library and matches the member table', async () => {
+		const ExcelJS = (await import('exceljs')).default;
+		const { memberTable } = await import('../../src/lib/server/participation/dashboard');
+		const { memberSheet, xlsxStream, csvStream } = await import('../../src/lib/server/participation/export');
+		const now = new Date('2026-11-25T04:00:00Z');
+		for (let i = 0; i < 30; i++) {
+			const u = await addUser(db, { username: `m${i}`, name: `成员${String(i).padStart(2, '0')}`, officeId: i % 2 ? tree.lishi.id : tree.xiaoyi.id });
+			if (i % 3) give(u.id, u.officeId!, i, now);
+		}
+		const offices = [tree.city.id, tree.lishi.id, tree.xiaoyi.id];
+		const table = memberTable(db, offices, { kind: 'month', sort: 'name', desc: false, pageSize: Infinity }, now).rows;
+		const bytes = new Uint8Array(await new Response(xlsxStream(memberSheet(db, offices, { kind: 'month' }, now))).arrayBuffer());
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+		const rows: unknown[][] = [];
+		wb.worksheets[0]!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+		expect(rows[0]).toEqual(['姓名', '登录名', '单位', '本期积分', '最近学习', '已学课程', '通过测验', '完成任务', '逾期任务', '本年学时', '状态']);
+		expect(rows.slice(1).map((r) => [r[0], r[1], r[3]])).toEqual(table.map((m) => [m.name, m.username, m.points]));
+		const csv = (await new Response(csvStream(memberSheet(db, offices, { kind: 'month' }, now))).text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+		expect(csv).toHaveLength(table.length + 1);
+		expect(csv[1]!.split(',').slice(0, 2)).toEqual([table[0]!.name, table[0]!.username]);
+	});
+
+	it('a parent sees its children in the member table; a sibling office does not', async () => {
+		const { memberTable } = await import('../../src/lib/server/participation/dashboard');
+		const { dashboardScope } = await import('../../src/lib/server/participation/scope');
+		const a = await addUser(db, { username: 'kid.lishi', officeId: tree.lishi.id });
+		await addUser(db, { username: 'kid.xiaoyi', officeId: tree.xiaoyi.id });
+		const cityAdmin = { id: 0, role: 'office_admin' as const, officeId: tree.city.id };
+		const lishiAdmin = { id: 0, role: 'office_admin' as const, officeId: tree.lishi.id };
+		const city = dashboardScope(db, cityAdmin, new URLSearchParams())!;
+		expect(memberTable(db, city.officeIds, { kind: 'month' }).rows.map((r) => r.username).sort()).toEqual(['kid.lishi', 'kid.xiaoyi']);
+		const lishi = dashboardScope(db, lishiAdmin, new URLSearchParams())!;
+		expect(memberTable(db, lishi.officeIds, { kind: 'month' }).rows.map((r) => r.userId)).toEqual([a.id]);
+		expect(dashboardScope(db, lishiAdmin, new URLSearchParams({ office: String(tree.xiaoyi.id) }))).toBeNull();
+		expect(dashboardScope(db, cityAdmin, new URLSearchParams({ office: String(tree.xiaoyi.id) }))?.office.id).toBe(tree.xiaoyi.id);
+	});
+});

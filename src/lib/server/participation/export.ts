@@ -44,11 +44,10 @@ export function memberSheet(db: Queryable, officeIds: number[], opts: { kind: Pe
 		name: '成员参学情况',
 		columns: MEMBER_COLUMNS,
 		*pages() {
-			for (let page = 1; ; page++) {
-				const { rows } = memberTable(db, officeIds, { ...opts, sort: 'name', desc: false, page, pageSize: PAGE }, now);
-				if (rows.length) yield rows;
-				if (rows.length < PAGE) return;
-			}
+			// One query computes every member's figures (per-page queries would redo the
+			// filtering work for each page); the rows then go out in chunks.
+			const { rows } = memberTable(db, officeIds, { ...opts, sort: 'name', desc: false, pageSize: Infinity }, now);
+			for (let i = 0; i < rows.length; i += PAGE) yield rows.slice(i, i + PAGE);
 		}
 	};
 }
