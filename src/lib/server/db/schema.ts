@@ -7,3 +7,4 @@ export * from './progress';
 export * from './points';
 export * from './quiz';
 export * from './courses';
+export * from './meetings';
