@@ -6,6 +6,7 @@ import { studyStreak } from '$lib/server/learning/progress';
 import { sumPoints, totalPoints } from '$lib/server/points/ledger';
 import { greeting, shanghaiDay } from '$lib/server/time';
 import { taskCards, yearHours } from '$lib/server/courses/views';
+import { isCheckinOpen, sessionsForUser } from '$lib/server/meetings/sessions';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -17,7 +18,10 @@ export const load: PageServerLoad = ({ locals }) => {
 	const next = continueTarget(db, user.id);
 	// Courses are assigned to learners (cadres and office admins); others have no tasks or 学时.
 	const learner = user.role === 'cadre' || user.role === 'office_admin';
+	const sessions = sessionsForUser(db, user.officeId, now, 3);
 	return {
+		sessions,
+		checkinOpen: sessions.some((s) => isCheckinOpen(s, now)),
 		greeting: greeting(now),
 		orgName: office?.name ?? school?.name ?? null,
 		role: user.role,

@@ -38,14 +38,14 @@ function coveringCourseIds(db: Queryable, user: { id: number; officeId: number |
 	);
 }
 
-function enrol(tx: Queryable, userId: number, courseId: number, title: string, now: Date): void {
+function enrol(tx: Queryable, userId: number, courseId: number, title: string, now: Date, completeNow = true): void {
 	tx.insert(enrolments)
 		.values({ courseId, userId, enrolledAt: now, active: true })
 		.onConflictDoUpdate({ target: [enrolments.courseId, enrolments.userId], set: { active: true } })
 		.run();
 	notify(tx, { userId, kind: 'assigned', title: `新的学习任务：《${title}》`, body: '党校为你布置了专题班，请按期完成。', href: '/tasks', dedupeKey: `assigned:${courseId}:${userId}` }, now);
 	// Someone who already did all the course asks completes it right away.
-	checkCourseCompletion(tx, userId, now);
+	if (completeNow) checkCourseCompletion(tx, userId, now);
 }
 
 /**
@@ -81,7 +81,15 @@ export interface AssignInput {
 export type AssignResult = { ok: true; enrolled: number } | { ok: false; errors: Record<string, string> };
 
 /** Assigns a course to offices and/or named cadres; current members are enrolled at once. */
-export function assignCourse(db: Db, actor: CourseActor & { id: number }, courseId: number, input: AssignInput, now = new Date()): AssignResult {
+export function assignCourse(
+	db: Db,
+	actor: CourseActor & { id: number },
+	courseId: number,
+	input: AssignInput,
+	now = new Date(),
+	// Seeding history dates completions itself; everyone else completes on assignment.
+	completeNow = true
+): AssignResult {
 	const course = db.select().from(courses).where(eq(courses.id, courseId)).get();
 	if (!course) return { ok: false, errors: { _form: '课程不存在' } };
 	if (!canEditCourse(actor, course)) return { ok: false, errors: { _form: '只能布置本校的课程' } };
@@ -107,7 +115,7 @@ export function assignCourse(db: Db, actor: CourseActor & { id: number }, course
 				? tx.select({ id: users.id }).from(users).where(and(inArray(users.officeId, reachedOffices), eq(users.active, true), inArray(users.role, [...LEARNER_ROLES]))).all()
 				: [];
 			const everyone = new Set([...members.map((m) => m.id), ...named.map((n) => n.id)]);
-			for (const userId of everyone) enrol(tx, userId, courseId, course.title, now);
+			for (const userId of everyone) enrol(tx, userId, courseId, course.title, now, completeNow);
 			return { ok: true, enrolled: everyone.size };
 		},
 		{ behavior: 'immediate' }

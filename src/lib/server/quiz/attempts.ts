@@ -4,7 +4,7 @@ import { attemptItems, attempts, lessonProgress, lessons, modules, questions } f
 import { award } from '../points/ledger';
 import { checkCourseCompletion } from '../courses/progress';
 import { shanghaiDay } from '../time';
-import { isCorrect, publicQuestion, shuffle, snapshotOf, type QuestionSnapshot, type Response } from './questions';
+import { isCorrect, publicQuestion, shuffle, snapshotOf, type PublicQuestion, type QuestionSnapshot, type Response } from './questions';
 import { getQuizSettings } from './settings';
 import { recordWrong } from './wrongbook';
 
@@ -162,13 +162,42 @@ export function startDailyPractice(db: Db, user: User, now = new Date()): StartR
 	);
 }
 
+// Answer-saves run on every click of every cadre in a quiz. Built per call, each Drizzle
+// query costs ~0.1 ms to build and prepare (most of a save, see docs/PERFORMANCE.md), so
+// the hot lookups are prepared once per database. They run on the database's single
+// connection, so inside a transaction they read within it.
+const hotStatements = new WeakMap<Db, ReturnType<typeof prepareHot>>();
+
+function prepareHot(db: Db) {
+	return {
+		ownAttempt: db
+			.select()
+			.from(attempts)
+			.where(and(eq(attempts.id, sql.placeholder('attemptId')), eq(attempts.userId, sql.placeholder('userId'))))
+			.prepare(),
+		snapshotAt: db
+			.select({ snapshot: attemptItems.snapshot })
+			.from(attemptItems)
+			.where(and(eq(attemptItems.attemptId, sql.placeholder('attemptId')), eq(attemptItems.position, sql.placeholder('position'))))
+			.prepare()
+	};
+}
+
+function hot(db: Db): ReturnType<typeof prepareHot> {
+	let statements = hotStatements.get(db);
+	if (!statements) hotStatements.set(db, (statements = prepareHot(db)));
+	return statements;
+}
+
 /** The attempt, only if it belongs to this user (anyone else gets nothing, not even a 403 hint). */
-export function ownAttempt(db: Queryable, userId: number, attemptId: number): Attempt | undefined {
-	return db
-		.select()
-		.from(attempts)
-		.where(and(eq(attempts.id, attemptId), eq(attempts.userId, userId)))
-		.get();
+export function ownAttempt(db: Db, userId: number, attemptId: number): Attempt | undefined {
+	return hot(db).ownAttempt.get({ attemptId, userId });
+}
+
+/** The question at one position of an attempt, as the browser may see it (saving one answer needs no more). */
+export function questionAt(db: Db, attemptId: number, position: number): PublicQuestion | undefined {
+	const row = hot(db).snapshotAt.get({ attemptId, position });
+	return row && publicQuestion(JSON.parse(row.snapshot) as QuestionSnapshot);
 }
 
 export function items(db: Queryable, attemptId: number) {
@@ -211,7 +240,7 @@ export function saveAnswer(
 ): SaveResult {
 	return db.transaction(
 		(tx): SaveResult => {
-			const attempt = ownAttempt(tx, userId, attemptId);
+			const attempt = ownAttempt(db, userId, attemptId);
 			if (!attempt) return { ok: false, reason: 'missing', message: '找不到这次答题' };
 			if (attempt.submittedAt) return { ok: false, reason: 'closed', message: '本次答题已交卷，答案不能再修改' };
 			if (now.getTime() > attempt.deadline.getTime() + GRACE_MS) {
@@ -249,7 +278,7 @@ export type SubmitResult =
 export function submitAttempt(db: Db, userId: number, attemptId: number, now = new Date()): SubmitResult {
 	return db.transaction(
 		(tx): SubmitResult => {
-			const attempt = ownAttempt(tx, userId, attemptId);
+			const attempt = ownAttempt(db, userId, attemptId);
 			if (!attempt) return { ok: false, message: '找不到这次答题' };
 			if (attempt.submittedAt) return { ok: true, attemptId, late: false, already: true };
 			const late = now.getTime() > attempt.deadline.getTime() + GRACE_MS;

@@ -79,7 +79,7 @@ export function seedCourses(db: Db, now = new Date()): number {
 	for (const p of plan) {
 		const saved = saveCourse(db, actor, p.input);
 		if (!saved.ok) throw new Error(`demo course rejected: ${JSON.stringify(saved.errors)}`);
-		assignCourse(db, actor, saved.id, p.assign, new Date(p.assignedAt));
+		assignCourse(db, actor, saved.id, p.assign, new Date(p.assignedAt), false);
 		const enrolled = db.select({ userId: enrolments.userId }).from(enrolments).where(eq(enrolments.courseId, saved.id)).all();
 		for (const { userId } of enrolled) {
 			const ready = readyAt(db, userId, saved.id);

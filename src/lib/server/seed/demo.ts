@@ -3,6 +3,7 @@ import { syncContent } from '../content/sync';
 import { seedStudyHistory } from './activity';
 import { seedQuizHistory } from './quiz-activity';
 import { seedCourses } from './course-activity';
+import { seedSessions } from './sessions-activity';
 import { seedOrganisation } from './index';
 
 /**
@@ -17,6 +18,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<string> {
 	// thousands of seeded answers cost one commit instead of one each.
 	const quizzes = db.$client.transaction(() => seedQuizHistory(db, now))();
 	const courseCompletions = seedCourses(db, now);
+	const sessions = seedSessions(db, now);
 	const moduleCount = content.created + content.updated + content.unchanged;
-	return `${org.offices} 个单位，${org.users} 个账号，内容 ${moduleCount} 项${lessonsDone ? `，${lessonsDone} 条学习记录` : ''}${quizzes ? `，${quizzes} 次答题` : ''}${courseCompletions ? `，${courseCompletions} 人次结业` : ''}`;
+	return `${org.offices} 个单位，${org.users} 个账号，内容 ${moduleCount} 项${lessonsDone ? `，${lessonsDone} 条学习记录` : ''}${quizzes ? `，${quizzes} 次答题` : ''}${courseCompletions ? `，${courseCompletions} 人次结业` : ''}${sessions ? `，${sessions} 场集中学习` : ''}`;
 }

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { GRACE_MS, ownAttempt, runningView, saveAnswer, submitAttempt } from '$lib/server/quiz/attempts';
+import { GRACE_MS, ownAttempt, questionAt, runningView, saveAnswer, submitAttempt } from '$lib/server/quiz/attempts';
 import { readResponse } from '$lib/server/quiz/questions';
 import { modules } from '$lib/server/db/schema';
 import { eq } from 'drizzle-orm';
@@ -53,17 +53,16 @@ export const actions: Actions = {
 		const attempt = attemptOf(locals, params.id);
 		const form = await request.formData();
 		const position = Number(form.get('position'));
-		const view = runningView(db, attempt);
-		const item = view[position - 1];
-		if (!item) return fail(400, { message: '没有这道题' });
-		const read = readResponse(item.question, form);
+		const question = questionAt(db, attempt.id, position);
+		if (!question) return fail(400, { message: '没有这道题' });
+		const read = readResponse(question, form);
 		if ('error' in read) return fail(400, { message: read.error });
 		const saved = saveAnswer(db, locals.user!.id, attempt.id, position, { response: read.response, flagged: form.get('flag') === 'on' });
 		if (!saved.ok) {
 			if (saved.reason === 'late' || saved.reason === 'closed') redirect(303, `/quiz/attempt/${attempt.id}/result?late=1`);
 			return fail(400, { message: saved.message });
 		}
-		redirect(303, `/quiz/attempt/${attempt.id}${target(String(form.get('go') ?? 'next'), position, view.length)}`);
+		redirect(303, `/quiz/attempt/${attempt.id}${target(String(form.get('go') ?? 'next'), position, attempt.total)}`);
 	},
 	submit: ({ params, locals }) => {
 		const result = submitAttempt(getDb(), locals.user!.id, Number(params.id));
