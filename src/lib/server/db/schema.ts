@@ -8,3 +8,4 @@ export * from './points';
 export * from './quiz';
 export * from './courses';
 export * from './meetings';
+export * from './reflections';

@@ -29,6 +29,12 @@ export const POINT_RULES = {
 		dailyCap: null,
 		description: '某个模块的测验第一次达到及格线时得 5 分，每个模块只计一次。'
 	},
+	reflection: {
+		label: '提交心得体会',
+		points: 3,
+		dailyCap: 3,
+		description: '提交一篇 300 字以上的心得体会得 3 分，每篇只计一次，每天最多 3 分。'
+	},
 	quiz_perfect: {
 		label: '模块测验满分',
 		points: 2,

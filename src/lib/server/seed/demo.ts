@@ -4,6 +4,7 @@ import { seedStudyHistory } from './activity';
 import { seedQuizHistory } from './quiz-activity';
 import { seedCourses } from './course-activity';
 import { seedSessions } from './sessions-activity';
+import { seedReflections } from './reflections-activity';
 import { seedOrganisation } from './index';
 
 /**
@@ -19,6 +20,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<string> {
 	const quizzes = db.$client.transaction(() => seedQuizHistory(db, now))();
 	const courseCompletions = seedCourses(db, now);
 	const sessions = seedSessions(db, now);
+	const reflectionCount = seedReflections(db, now);
 	const moduleCount = content.created + content.updated + content.unchanged;
-	return `${org.offices} 个单位，${org.users} 个账号，内容 ${moduleCount} 项${lessonsDone ? `，${lessonsDone} 条学习记录` : ''}${quizzes ? `，${quizzes} 次答题` : ''}${courseCompletions ? `，${courseCompletions} 人次结业` : ''}${sessions ? `，${sessions} 场集中学习` : ''}`;
+	return `${org.offices} 个单位，${org.users} 个账号，内容 ${moduleCount} 项${lessonsDone ? `，${lessonsDone} 条学习记录` : ''}${quizzes ? `，${quizzes} 次答题` : ''}${courseCompletions ? `，${courseCompletions} 人次结业` : ''}${sessions ? `，${sessions} 场集中学习` : ''}${reflectionCount ? `，${reflectionCount} 篇心得体会` : ''}`;
 }

@@ -1,0 +1,47 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { comment, getReflection, markExcellent, MAX_CHARS, MIN_CHARS, saveReflection } from '$lib/server/reflections';
+import { reflectionInputFrom } from '$lib/server/reflections/form';
+import { topicOptions } from '$lib/server/reflections/topics';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ params, locals, url }) => {
+	const db = getDb();
+	const found = getReflection(db, locals.user!, Number(params.id));
+	// Someone else's private reflection looks exactly like a missing one.
+	if (!found) error(404, { message: '没有这篇心得体会' });
+	const r = found.reflection;
+	const editable = r.userId === locals.user!.id && r.status === 'draft';
+	return {
+		reflection: { id: r.id, title: r.title, body: r.body, status: r.status, excellent: r.excellent, moduleId: r.moduleId, sessionId: r.sessionId, submittedAt: r.submittedAt },
+		authorName: found.authorName,
+		comments: found.comments,
+		canModerate: found.canModerate,
+		editable,
+		topics: editable ? topicOptions(db, locals.user!.officeId) : null,
+		min: MIN_CHARS,
+		max: MAX_CHARS,
+		flash: url.searchParams.has('submitted') ? '已提交。' : url.searchParams.has('saved') ? '草稿已保存。' : null
+	};
+};
+
+export const actions: Actions = {
+	save: async ({ params, locals, request }) => {
+		const { input, submit } = reflectionInputFrom(await request.formData());
+		const result = saveReflection(getDb(), locals.user!, input, submit, Number(params.id));
+		if (!result.ok) return fail(400, { values: input, errors: result.errors });
+		redirect(303, `/reflections/${result.id}?${submit ? 'submitted' : 'saved'}=1`);
+	},
+	comment: async ({ params, locals, request }) => {
+		const body = String((await request.formData()).get('comment') ?? '');
+		const r = comment(getDb(), locals.user!, Number(params.id), body);
+		if (!r.ok) return fail(400, { commentError: r.message, comment: body });
+		return { notice: '点评已发表' };
+	},
+	excellent: async ({ params, locals, request }) => {
+		const on = (await request.formData()).get('excellent') === 'true';
+		const r = markExcellent(getDb(), locals.user!, Number(params.id), on);
+		if (!r.ok) return fail(400, { message: r.message });
+		return { notice: on ? '已评为优秀，本单位成员都能看到' : '已取消优秀' };
+	}
+};
