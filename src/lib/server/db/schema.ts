@@ -9,3 +9,4 @@ export * from './quiz';
 export * from './courses';
 export * from './meetings';
 export * from './reflections';
+export * from './live';

@@ -35,6 +35,12 @@ export const POINT_RULES = {
 		dailyCap: 3,
 		description: '提交一篇 300 字以上的心得体会得 3 分，每篇只计一次，每天最多 3 分。'
 	},
+	live_quiz: {
+		label: '现场答题',
+		points: 1,
+		dailyCap: 10,
+		description: '集中学习现场答题每答对一题得 1 分，每天最多 10 分。'
+	},
 	quiz_perfect: {
 		label: '模块测验满分',
 		points: 2,

@@ -1,0 +1,221 @@
+import { randomInt } from 'node:crypto';
+import { and, asc, count, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { Db, Queryable } from '../db';
+import { liveAnswers, livePlayers, liveQuizzes, modules, questions, users } from '../db/schema';
+import { canManageOffice, type Actor } from '../org/offices';
+import { award } from '../points/ledger';
+import { answerText, isCorrect, publicQuestion, shuffle, snapshotOf, type QuestionSnapshot, type Response } from '../quiz/questions';
+import { publish } from './bus';
+
+export type Live = typeof liveQuizzes.$inferSelect;
+/** Answers arriving this long after the countdown still count (network delay), never more. */
+export const ANSWER_GRACE_MS = 1000;
+export const BASE_SCORE = 1000;
+export const SPEED_BONUS = 200;
+
+function load(db: Queryable, id: number): Live | undefined {
+	return db.select().from(liveQuizzes).where(eq(liveQuizzes.id, id)).get();
+}
+
+function snapshots(live: Live): QuestionSnapshot[] {
+	return JSON.parse(live.questions) as QuestionSnapshot[];
+}
+
+export function canHost(db: Queryable, actor: Actor, live: Live): boolean {
+	return canManageOffice(db, actor, live.officeId);
+}
+
+/** The host sets up a live quiz from a module's bank: questions drawn and fixed now. */
+export function createLive(
+	db: Db,
+	host: Actor & { id: number },
+	input: { moduleId: number; count: number; seconds: number; speedBonus: boolean },
+	now = new Date()
+): { ok: true; id: number; pin: string } | { ok: false; errors: Record<string, string> } {
+	if (!host.officeId) return { ok: false, errors: { _form: '只有单位管理员可以主持现场答题' } };
+	const errors: Record<string, string> = {};
+	const mod = db.select().from(modules).where(and(eq(modules.id, input.moduleId), isNull(modules.archivedAt))).get();
+	if (!mod) errors.moduleId = '请选择题目来源模块';
+	if (!Number.isInteger(input.count) || input.count < 1 || input.count > 20) errors.count = '题数为 1–20';
+	if (!Number.isInteger(input.seconds) || input.seconds < 10 || input.seconds > 120) errors.seconds = '每题时间为 10–120 秒';
+	if (Object.keys(errors).length || !mod) return { ok: false, errors };
+	const bank = db.select().from(questions).where(and(eq(questions.moduleId, mod.id), isNull(questions.archivedAt))).all();
+	const drawn = shuffle(bank).slice(0, input.count).map((q) => snapshotOf(q, true));
+	for (;;) {
+		const pin = String(randomInt(1_000_000)).padStart(6, '0');
+		const taken = db.select({ id: liveQuizzes.id }).from(liveQuizzes).where(eq(liveQuizzes.pin, pin)).get();
+		if (taken) continue;
+		const row = db
+			.insert(liveQuizzes)
+			.values({ officeId: host.officeId, hostId: host.id, title: `现场答题：${mod.title}`, pin, questions: JSON.stringify(drawn), secondsPerQuestion: input.seconds, speedBonus: input.speedBonus, createdAt: now })
+			.returning({ id: liveQuizzes.id })
+			.get();
+		return { ok: true, id: row.id, pin };
+	}
+}
+
+/** A member joins with the PIN: only the office's roster, each person once. */
+export function joinLive(db: Db, user: { id: number; officeId: number | null }, rawPin: string, now = new Date()): { ok: true; id: number; already: boolean } | { ok: false; message: string } {
+	const pin = rawPin.replace(/\s/g, '');
+	if (!/^\d{6}$/.test(pin)) return { ok: false, message: '请输入 6 位数字 PIN 码' };
+	const live = db.select().from(liveQuizzes).where(and(eq(liveQuizzes.pin, pin), ne(liveQuizzes.phase, 'finished'))).get();
+	if (!live) return { ok: false, message: '没有进行中的现场答题使用这个 PIN 码' };
+	if (user.officeId !== live.officeId) return { ok: false, message: '这场现场答题只面向本单位成员' };
+	const r = db.insert(livePlayers).values({ liveId: live.id, userId: user.id, joinedAt: now }).onConflictDoNothing().run();
+	if (r.changes) publish(live.id);
+	return { ok: true, id: live.id, already: r.changes === 0 };
+}
+
+export function isPlayer(db: Queryable, liveId: number, userId: number): boolean {
+	return !!db.select({ u: livePlayers.userId }).from(livePlayers).where(and(eq(livePlayers.liveId, liveId), eq(livePlayers.userId, userId))).get();
+}
+
+type HostAction = 'next' | 'reveal' | 'finish';
+
+/** The host moves the quiz on: next question, reveal the answer, or finish (ranking saved, points awarded). */
+export function advance(db: Db, host: Actor, liveId: number, action: HostAction, now = new Date()): { ok: true } | { ok: false; message: string } {
+	const live = load(db, liveId);
+	if (!live || !canHost(db, host, live)) return { ok: false, message: '没有这场现场答题' };
+	if (live.phase === 'finished') return { ok: false, message: '现场答题已经结束' };
+	const total = snapshots(live).length;
+	if (action === 'reveal') {
+		if (live.phase !== 'question') return { ok: false, message: '现在没有正在作答的题目' };
+		db.update(liveQuizzes).set({ phase: 'reveal' }).where(eq(liveQuizzes.id, liveId)).run();
+	} else if (action === 'next' && live.currentIndex + 1 < total) {
+		db.update(liveQuizzes).set({ phase: 'question', currentIndex: live.currentIndex + 1, questionStartedAt: now }).where(eq(liveQuizzes.id, liveId)).run();
+		scheduleReveal(db, liveId, live.currentIndex + 1, live.secondsPerQuestion);
+	} else {
+		finish(db, live, now);
+	}
+	publish(liveId);
+	return { ok: true };
+}
+
+/** When time is up the answer is revealed even if the host does not press the button. */
+function scheduleReveal(db: Db, liveId: number, index: number, seconds: number): void {
+	setTimeout(() => {
+		const live = load(db, liveId);
+		if (live?.phase === 'question' && live.currentIndex === index) {
+			db.update(liveQuizzes).set({ phase: 'reveal' }).where(eq(liveQuizzes.id, liveId)).run();
+			publish(liveId);
+		}
+	}, seconds * 1000 + ANSWER_GRACE_MS).unref();
+}
+
+function finish(db: Db, live: Live, now: Date): void {
+	db.transaction((tx) => {
+		tx.update(liveQuizzes).set({ phase: 'finished', finishedAt: now }).where(eq(liveQuizzes.id, live.id)).run();
+		const players = tx.select().from(livePlayers).where(eq(livePlayers.liveId, live.id)).orderBy(desc(livePlayers.score)).all();
+		players.forEach((p, i) => {
+			const rank = i > 0 && players[i - 1]!.score === p.score ? (tx.select({ r: livePlayers.rank }).from(livePlayers).where(and(eq(livePlayers.liveId, live.id), eq(livePlayers.userId, players[i - 1]!.userId))).get()?.r ?? i + 1) : i + 1;
+			tx.update(livePlayers).set({ rank }).where(and(eq(livePlayers.liveId, live.id), eq(livePlayers.userId, p.userId))).run();
+			const right = tx.select({ n: count() }).from(liveAnswers).where(and(eq(liveAnswers.liveId, live.id), eq(liveAnswers.userId, p.userId), eq(liveAnswers.correct, true))).get()?.n ?? 0;
+			if (right > 0) {
+				award(tx, { userId: p.userId, officeId: live.officeId, rule: 'live_quiz', key: `live:${live.id}:${p.userId}`, reason: `${live.title}答对 ${right} 题`, points: right, at: now });
+			}
+		});
+	});
+}
+
+/**
+ * A player's answer to the current question, timed and scored on the server:
+ * accuracy first, plus a small bonus for speed when the host turned it on.
+ */
+export function answerLive(db: Db, user: { id: number }, liveId: number, response: Response | null, now = new Date()): { ok: true } | { ok: false; message: string } {
+	const live = load(db, liveId);
+	if (!live || !isPlayer(db, liveId, user.id)) return { ok: false, message: '你还没有加入这场现场答题' };
+	if (live.phase !== 'question' || !live.questionStartedAt) return { ok: false, message: '现在不在作答时间' };
+	if (response === null) return { ok: false, message: '请先选择答案' };
+	const limit = live.secondsPerQuestion * 1000;
+	const elapsed = now.getTime() - live.questionStartedAt.getTime();
+	if (elapsed > limit + ANSWER_GRACE_MS) return { ok: false, message: '本题作答时间已到' };
+	const snap = snapshots(live)[live.currentIndex]!;
+	const correct = isCorrect(snap, response);
+	const bonus = live.speedBonus ? Math.round(SPEED_BONUS * Math.max(0, 1 - elapsed / limit)) : 0;
+	const score = correct ? BASE_SCORE + bonus : 0;
+	const written = db.transaction((tx) => {
+		const r = tx
+			.insert(liveAnswers)
+			.values({ liveId, questionIndex: live.currentIndex, userId: user.id, response: JSON.stringify(response), answeredAt: now, correct, score })
+			.onConflictDoNothing()
+			.run();
+		if (r.changes) tx.update(livePlayers).set({ score: sql`${livePlayers.score} + ${score}` }).where(and(eq(livePlayers.liveId, liveId), eq(livePlayers.userId, user.id))).run();
+		return r.changes > 0;
+	});
+	if (!written) return { ok: false, message: '本题你已经作答过了' };
+	publish(liveId);
+	return { ok: true };
+}
+
+export function ranking(db: Queryable, liveId: number, limit = 10) {
+	return db
+		.select({ userId: livePlayers.userId, name: users.name, score: livePlayers.score })
+		.from(livePlayers)
+		.innerJoin(users, eq(users.id, livePlayers.userId))
+		.where(eq(livePlayers.liveId, liveId))
+		.orderBy(desc(livePlayers.score), asc(livePlayers.joinedAt))
+		.limit(limit)
+		.all();
+}
+
+/**
+ * What a screen may show now. The host and the phones get the same question
+ * (without the key) while it runs; the key, the distribution and the ranking
+ * only once it is revealed. A player also gets their own answer and score.
+ */
+export function liveState(db: Queryable, liveId: number, viewerId: number | null, now = new Date()) {
+	const live = load(db, liveId);
+	if (!live) return null;
+	const list = snapshots(live);
+	const snap = list[live.currentIndex];
+	const players = db.select({ n: count() }).from(livePlayers).where(eq(livePlayers.liveId, liveId)).get()?.n ?? 0;
+	const answers = snap ? db.select().from(liveAnswers).where(and(eq(liveAnswers.liveId, liveId), eq(liveAnswers.questionIndex, live.currentIndex))).all() : [];
+	const revealed = live.phase === 'reveal' || live.phase === 'finished';
+	const mine = viewerId ? answers.find((a) => a.userId === viewerId) : undefined;
+	const me = viewerId ? db.select().from(livePlayers).where(and(eq(livePlayers.liveId, liveId), eq(livePlayers.userId, viewerId))).get() : undefined;
+	const distribution =
+		revealed && snap && (snap.type === 'single' || snap.type === 'truefalse' || snap.type === 'multiple')
+			? (snap.type === 'truefalse' ? [true, false] : snap.options.map((_, i) => i)).map((value) => answers.filter((a) => {
+					const r = JSON.parse(a.response) as Response;
+					return Array.isArray(r) ? (r as number[]).includes(value as number) : r === value;
+				}).length)
+			: null;
+	return {
+		id: live.id,
+		title: live.title,
+		pin: live.phase === 'finished' ? null : live.pin,
+		phase: live.phase,
+		index: live.currentIndex,
+		total: list.length,
+		players,
+		answered: answers.length,
+		question: snap && live.phase !== 'lobby' ? publicQuestion(snap) : null,
+		deadline: live.phase === 'question' && live.questionStartedAt ? live.questionStartedAt.getTime() + live.secondsPerQuestion * 1000 : null,
+		serverNow: now.getTime(),
+		reveal: revealed && snap ? { answer: answerText(snap), distribution, right: answers.filter((a) => a.correct).length } : null,
+		ranking: revealed ? ranking(db, liveId) : null,
+		me: me ? { score: me.score, rank: me.rank, answered: !!mine, correct: revealed && mine ? mine.correct : null } : null
+	};
+}
+
+export type LiveState = NonNullable<ReturnType<typeof liveState>>;
+
+export function getLive(db: Queryable, id: number) {
+	return load(db, id);
+}
+
+/** The final ranking for download: rank, name, score, right answers. */
+export function results(db: Queryable, liveId: number) {
+	return db
+		.select({ rank: livePlayers.rank, name: users.name, username: users.username, score: livePlayers.score, right: sql<number>`(SELECT count(*) FROM live_answers a WHERE a.live_id = ${liveId} AND a.user_id = ${livePlayers.userId} AND a.correct = 1)` })
+		.from(livePlayers)
+		.innerJoin(users, eq(users.id, livePlayers.userId))
+		.where(eq(livePlayers.liveId, liveId))
+		.orderBy(asc(livePlayers.rank), desc(livePlayers.score))
+		.all();
+}
+
+export function officeLives(db: Queryable, officeIds: number[]) {
+	if (officeIds.length === 0) return [];
+	return db.select({ id: liveQuizzes.id, title: liveQuizzes.title, phase: liveQuizzes.phase, pin: liveQuizzes.pin, createdAt: liveQuizzes.createdAt }).from(liveQuizzes).where(sql`${liveQuizzes.officeId} IN (${sql.join(officeIds.map((i) => sql`${i}`), sql`, `)})`).orderBy(desc(liveQuizzes.createdAt)).all();
+}

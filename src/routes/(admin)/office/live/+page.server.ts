@@ -1,0 +1,21 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { createLive, officeLives } from '$lib/server/live';
+import { moduleOptions } from '$lib/server/courses/form';
+import { managedOfficeIds } from '$lib/server/org/offices';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => {
+	const db = getDb();
+	return { lives: officeLives(db, managedOfficeIds(db, locals.user!)), modules: moduleOptions(db) };
+};
+
+export const actions: Actions = {
+	default: async ({ locals, request }) => {
+		const form = await request.formData();
+		const values = { moduleId: String(form.get('moduleId') ?? ''), count: String(form.get('count') ?? ''), seconds: String(form.get('seconds') ?? ''), speedBonus: form.get('speedBonus') === 'on' };
+		const r = createLive(getDb(), locals.user!, { moduleId: Number(values.moduleId), count: Number(values.count), seconds: Number(values.seconds), speedBonus: values.speedBonus });
+		if (!r.ok) return fail(400, { values, errors: r.errors });
+		redirect(303, `/office/live/${r.id}`);
+	}
+};
