@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inBatches, logIn, startModuleQuiz } from './bench/app';
+import { cpuLoad, cpuSnapshot, type CpuLoad } from './bench/cpu';
 import { attemptFields, BENCH_PASSWORD, clonePool, createBenchDb, insertCadres, liveModuleSlugs } from './bench/database';
 import { target, type Target } from './bench/http';
 import { percentile, runLoad, type BenchUser, type LoadOptions, type LoadResult } from './bench/load';
@@ -32,11 +33,11 @@ const load: LoadOptions = {
 // Every worker needs a user of its own, so one user's saves never race each other.
 const userCount = Math.max(intEnv('BENCH_USERS', 40), load.concurrency);
 const cadreCount = Math.max(intEnv('BENCH_CADRES', 10_000), userCount);
-// Enough open attempts that even the bare server (the faster one, ~10k req/s at most
-// on this class of machine) never runs a user dry; a dry user is reported, not hidden.
+// Enough open attempts that even the bare server (the faster one: ~8k req/s measured on
+// 2 cores, 12k assumed) never runs a user dry; a dry user is reported, not hidden.
 const poolPerUser = intEnv(
 	'BENCH_POOL',
-	Math.ceil((10_000 * (load.seconds + load.warmupSeconds)) / load.submitEvery / userCount) + 10
+	Math.ceil((12_000 * (load.seconds + load.warmupSeconds)) / load.submitEvery / userCount) + 10
 );
 
 const workDir = mkdtempSync(join(tmpdir(), 'xuexi-bench-quiz-'));
@@ -66,15 +67,21 @@ async function startServer(args: string[], databasePath: string, extraEnv: Recor
 		await stopServer(server);
 		children.delete(server);
 	};
-	return { port, target: target(port, load.concurrency), stop };
+	return { pid: server.pid, target: target(port, load.concurrency), stop };
 }
 
-function summary(name: string, r: LoadResult): void {
+function summary(name: string, r: LoadResult, cpu: CpuLoad | undefined): void {
 	const ms = (p: number) => percentile(r.latencies, p).toFixed(2);
 	progress(
 		`${name}: ${r.ok} ok, ${r.errors} errors in ${r.seconds.toFixed(1)} s → ${(r.ok / r.seconds).toFixed(1)} req/s ` +
 			`(${r.saves} saves, ${r.submits} submits); latency p50 ${ms(50)} ms, p90 ${ms(90)} ms, p99 ${ms(99)} ms, max ${ms(100)} ms`
 	);
+	if (cpu) {
+		progress(`${name}: busy cores: server ${cpu.server.toFixed(2)}, load generator ${cpu.generator.toFixed(2)}, other processes ${cpu.others.toFixed(2)}`);
+		// Kernel threads writing the WAL count as "others" too (~0.1–0.2 core for the bare
+		// server); beyond that, another process is taking a good part of a core.
+		if (cpu.others > 0.3) progress(`${name}: WARNING other processes were busy during this run: the numbers are unreliable`);
+	}
 	if (r.exhausted > 0) progress(`${name}: WARNING ${r.exhausted} users ran out of open attempts: raise BENCH_POOL`);
 	for (const sample of r.errorSamples) progress(`${name} error: ${sample}`);
 }
@@ -120,20 +127,22 @@ async function main(): Promise<void> {
 	db.$client.close();
 	progress(`${poolPerUser} open attempts per user prepared and the database copied in ${Math.round(performance.now() - t0)} ms`);
 
-	const runOf = (name: string, t: Target) => {
+	const runOf = async (name: string, server: { pid: number | undefined; target: Target }) => {
 		progress(`${name}: ${load.warmupSeconds} s warm-up + ${load.seconds} s at concurrency ${load.concurrency}`);
-		return runLoad(t, users, load);
+		const before = cpuSnapshot(server.pid);
+		const t = performance.now();
+		const result = await runLoad(server.target, users, load);
+		summary(name, result, cpuLoad(before, cpuSnapshot(server.pid), (performance.now() - t) / 1000));
+		return result;
 	};
 
-	const appResult = await runOf('app', app.target);
+	const appResult = await runOf('app', app);
 	await app.stop();
-	summary('app', appResult);
 
 	progress('starting the bare server');
 	const bare = await startServer(['--import', 'tsx', 'scripts/bench/bare-server.ts'], bareDbPath);
-	const bareResult = await runOf('bare', bare.target);
+	const bareResult = await runOf('bare', bare);
 	await bare.stop();
-	summary('bare', bareResult);
 
 	if (appResult.ok === 0 || bareResult.ok === 0) process.exitCode = 1;
 	const appRps = appResult.ok / appResult.seconds;

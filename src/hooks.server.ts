@@ -69,9 +69,10 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
 	if (token) {
-		const { session, user } = validateSessionToken(getDb(), token);
+		const { session, user, renewed } = validateSessionToken(getDb(), token);
 		if (session) {
-			setSessionCookie(event.cookies, token, session.expiresAt);
+			// The cookie is re-sent only when the sliding expiry moved (at most daily).
+			if (renewed) setSessionCookie(event.cookies, token, session.expiresAt);
 			event.locals.session = session;
 			event.locals.user = user;
 		} else {

@@ -2,8 +2,9 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { and, eq, lt, ne } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db, Queryable } from '../db';
-import { sessions, users, type Role } from '../db/schema';
+import { sessions, type Role } from '../db/schema';
 
 export const SESSION_COOKIE = 'session';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -35,6 +36,37 @@ function randomString(): string {
 	return encodeBase32LowerCaseNoPadding(bytes);
 }
 
+interface SessionRow {
+	secretHash: Buffer;
+	createdAt: Date;
+	expiresAt: Date;
+	userId: number;
+	username: string;
+	name: string;
+	role: Role;
+	officeId: number | null;
+	schoolId: number | null;
+	mustChangePassword: boolean;
+	active: boolean;
+}
+
+// Every request looks a session up: one statement prepared per connection, not rebuilt each time.
+const lookups = new WeakMap<object, Database.Statement>();
+
+function lookup(db: Db, id: string): SessionRow | undefined {
+	let statement = lookups.get(db.$client);
+	if (!statement) {
+		statement = db.$client.prepare(`
+			SELECT s.secret_hash AS secretHash, s.created_at AS createdAt, s.expires_at AS expiresAt,
+				u.id AS userId, u.username, u.name, u.role, u.office_id AS officeId, u.school_id AS schoolId,
+				u.must_change_password AS mustChangePassword, u.active
+			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`);
+		lookups.set(db.$client, statement);
+	}
+	const r = statement.get(id) as (Omit<SessionRow, 'createdAt' | 'expiresAt' | 'mustChangePassword' | 'active'> & { createdAt: number; expiresAt: number; mustChangePassword: number; active: number }) | undefined;
+	return r && { ...r, createdAt: new Date(r.createdAt), expiresAt: new Date(r.expiresAt), mustChangePassword: r.mustChangePassword === 1, active: r.active === 1 };
+}
+
 function hashSecret(secret: string): Uint8Array {
 	return sha256(new TextEncoder().encode(secret));
 }
@@ -54,7 +86,7 @@ export function createSession(db: Db, userId: number, now = new Date()): { token
 	return { token: `${id}.${secret}`, session };
 }
 
-export type SessionValidation = { session: Session; user: SessionUser } | { session: null; user: null };
+export type SessionValidation = { session: Session; user: SessionUser; renewed: boolean } | { session: null; user: null; renewed: false };
 
 /**
  * Checks a cookie token. The id finds the row; the secret is compared by hash in
@@ -62,29 +94,11 @@ export type SessionValidation = { session: Session; user: SessionUser } | { sess
  * session row removed). The expiry slides forward while the session is in use.
  */
 export function validateSessionToken(db: Db, token: string, now = new Date()): SessionValidation {
-	const none = { session: null, user: null } as const;
+	const none = { session: null, user: null, renewed: false } as const;
 	const parts = token.split('.');
 	if (parts.length !== 2 || !parts[0] || !parts[1]) return none;
 	const [id, secret] = parts as [string, string];
-	const row = db
-		.select({
-			id: sessions.id,
-			secretHash: sessions.secretHash,
-			createdAt: sessions.createdAt,
-			expiresAt: sessions.expiresAt,
-			userId: users.id,
-			username: users.username,
-			name: users.name,
-			role: users.role,
-			officeId: users.officeId,
-			schoolId: users.schoolId,
-			mustChangePassword: users.mustChangePassword,
-			active: users.active
-		})
-		.from(sessions)
-		.innerJoin(users, eq(users.id, sessions.userId))
-		.where(eq(sessions.id, id))
-		.get();
+	const row = lookup(db, id);
 	if (!row) return none;
 	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return none;
 	if (row.expiresAt.getTime() <= now.getTime() || !row.active) {
@@ -92,11 +106,13 @@ export function validateSessionToken(db: Db, token: string, now = new Date()): S
 		return none;
 	}
 	let expiresAt = row.expiresAt;
-	if (expiresAt.getTime() - now.getTime() < RENEW_WHEN_LEFT_MS) {
+	const renewed = expiresAt.getTime() - now.getTime() < RENEW_WHEN_LEFT_MS;
+	if (renewed) {
 		expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
 		db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id)).run();
 	}
 	return {
+		renewed,
 		session: { id, userId: row.userId, createdAt: row.createdAt, expiresAt },
 		user: {
 			id: row.userId,

@@ -48,6 +48,9 @@ export const pointsPeriod = sqliteTable(
 	(t) => [
 		primaryKey({ columns: [t.userId, t.officeId, t.period] }),
 		// Board order: covering index, so a page and a rank count read only the index.
-		index('points_period_board_idx').on(t.officeId, t.period, sql`${t.points} DESC`, t.userId)
+		index('points_period_board_idx').on(t.officeId, t.period, sql`${t.points} DESC`, t.userId),
+		// One member's periods whatever the office (the dashboard's member table): the primary
+		// key puts office_id before period, so without this a lookup scans all of a member's rows.
+		index('points_period_user_period_idx').on(t.userId, t.period)
 	]
 );

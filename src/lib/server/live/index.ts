@@ -83,7 +83,7 @@ export function advance(db: Db, host: Actor, liveId: number, action: HostAction,
 		db.update(liveQuizzes).set({ phase: 'reveal' }).where(eq(liveQuizzes.id, liveId)).run();
 	} else if (action === 'next' && live.currentIndex + 1 < total) {
 		db.update(liveQuizzes).set({ phase: 'question', currentIndex: live.currentIndex + 1, questionStartedAt: now }).where(eq(liveQuizzes.id, liveId)).run();
-		scheduleReveal(db, liveId, live.currentIndex + 1, live.secondsPerQuestion);
+		scheduleReveal(db, liveId, live.currentIndex + 1, now.getTime() + live.secondsPerQuestion * 1000 + ANSWER_GRACE_MS);
 	} else {
 		finish(db, live, now);
 	}
@@ -92,14 +92,20 @@ export function advance(db: Db, host: Actor, liveId: number, action: HostAction,
 }
 
 /** When time is up the answer is revealed even if the host does not press the button. */
-function scheduleReveal(db: Db, liveId: number, index: number, seconds: number): void {
+function scheduleReveal(db: Db, liveId: number, index: number, revealAt: number): void {
+	const delay = revealAt - Date.now();
+	if (delay <= 0) return; // a question in the past (replayed history): nothing to wait for
 	setTimeout(() => {
-		const live = load(db, liveId);
-		if (live?.phase === 'question' && live.currentIndex === index) {
-			db.update(liveQuizzes).set({ phase: 'reveal' }).where(eq(liveQuizzes.id, liveId)).run();
-			publish(liveId);
+		try {
+			const live = load(db, liveId);
+			if (live?.phase === 'question' && live.currentIndex === index) {
+				db.update(liveQuizzes).set({ phase: 'reveal' }).where(eq(liveQuizzes.id, liveId)).run();
+				publish(liveId);
+			}
+		} catch {
+			// The database was closed (shutdown, a finished script): there is nobody left to tell.
 		}
-	}, seconds * 1000 + ANSWER_GRACE_MS).unref();
+	}, delay).unref();
 }
 
 function finish(db: Db, live: Live, now: Date): void {

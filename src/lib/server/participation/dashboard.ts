@@ -77,10 +77,12 @@ export function memberTable(
 	const ids = list(officeIds);
 	const q = opts.q?.trim() ? `%${opts.q.trim().replace(/[%_\\]/g, (c) => '\\' + c)}%` : null;
 	const status = opts.status ?? 'all';
+	// Per member, points_period_user_period_idx answers both period lookups with a seek; lastActive
+	// takes the day keys as a range (LIKE 'd:%' is case-insensitive and cannot narrow the index).
 	const base = sql`
 		SELECT u.id AS userId, u.name AS name, u.username AS username, o.name AS officeName, u.active AS active,
 			coalesce((SELECT sum(pp.points) FROM points_period pp WHERE pp.user_id = u.id AND pp.period = ${period}), 0) AS points,
-			(SELECT substr(max(pp.period), 3) FROM points_period pp WHERE pp.user_id = u.id AND pp.period LIKE 'd:%') AS lastActive,
+			(SELECT substr(max(pp.period), 3) FROM points_period pp WHERE pp.user_id = u.id AND pp.period >= 'd:' AND pp.period < 'd;') AS lastActive,
 			(SELECT count(*) FROM lesson_progress lp WHERE lp.user_id = u.id AND lp.completed_at IS NOT NULL) AS lessons,
 			(SELECT count(DISTINCT a.module_id) FROM attempts a WHERE a.user_id = u.id AND a.kind = 'module' AND a.passed = 1) AS quizzes,
 			(SELECT count(*) FROM enrolments e WHERE e.user_id = u.id AND e.active = 1 AND e.completed_at IS NOT NULL) AS done,
