@@ -92,3 +92,16 @@ describe('live quiz', () => {
 		expect(advance(db, { id: 0, role: 'office_admin', officeId: tree.xiaoyi.id }, id, 'next')).toEqual({ ok: false, message: '没有这场现场答题' });
 	});
 });
+
+describe('hand-picked live quiz', () => {
+	it('uses exactly the questions picked, in that order', async () => {
+		const { questions } = await import('../../src/lib/server/db/schema');
+		const ids = db.select({ id: questions.id }).from(questions).all().slice(3, 6).map((q) => q.id).reverse();
+		const r = createLive(db, host, { moduleId: 0, count: 0, seconds: 15, speedBonus: false, questionIds: ids });
+		if (!r.ok) throw new Error(JSON.stringify(r.errors));
+		const keys = (JSON.parse(getLive(db, r.id)!.questions) as QuestionSnapshot[]).map((q) => q.key);
+		const expected = ids.map((id) => db.select().from(questions).all().find((q) => q.id === id)!.key);
+		expect(keys).toEqual(expected);
+		expect(createLive(db, host, { moduleId: 0, count: 0, seconds: 15, speedBonus: false, questionIds: [999_999] })).toMatchObject({ ok: false, errors: { questionIds: '所选题目不存在或已下线' } });
+	});
+});

@@ -60,6 +60,9 @@ export function recordView(db: Queryable, userId: number, now = new Date()) {
 			required: c.required,
 			completedOn: c.completedAt ? shanghaiDay(c.completedAt) : ''
 		})),
+		sessions: r.credits
+			.filter((c) => c.source === 'session')
+			.map((c) => ({ id: c.sourceId, title: c.title.replace(/^集中学习：/, ''), hours: c.hours, day: shanghaiDay(c.creditedAt) })),
 		studied: r.studied.map((m) => ({ title: m.title, done: m.done, total: m.total })),
 		bestScores: r.bestScores.map((b) => ({ title: b.title, best: b.best, tries: b.tries })),
 		certificates: r.certificates

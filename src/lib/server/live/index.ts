@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { and, asc, count, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
 import { liveAnswers, livePlayers, liveQuizzes, modules, questions, users } from '../db/schema';
 import { canManageOffice, type Actor } from '../org/offices';
@@ -29,25 +29,33 @@ export function canHost(db: Queryable, actor: Actor, live: Live): boolean {
 export function createLive(
 	db: Db,
 	host: Actor & { id: number },
-	input: { moduleId: number; count: number; seconds: number; speedBonus: boolean },
+	input: { moduleId: number; count: number; seconds: number; speedBonus: boolean; questionIds?: number[] },
 	now = new Date()
 ): { ok: true; id: number; pin: string } | { ok: false; errors: Record<string, string> } {
 	if (!host.officeId) return { ok: false, errors: { _form: '只有单位管理员可以主持现场答题' } };
 	const errors: Record<string, string> = {};
-	const mod = db.select().from(modules).where(and(eq(modules.id, input.moduleId), isNull(modules.archivedAt))).get();
-	if (!mod) errors.moduleId = '请选择题目来源模块';
-	if (!Number.isInteger(input.count) || input.count < 1 || input.count > 20) errors.count = '题数为 1–20';
+	// Either hand-picked questions (in the order given) or a random draw from one module's bank.
+	const picked = [...new Set(input.questionIds ?? [])];
+	const mod = picked.length ? undefined : db.select().from(modules).where(and(eq(modules.id, input.moduleId), isNull(modules.archivedAt))).get();
+	if (!picked.length && !mod) errors.moduleId = '请选择题目来源模块，或手选题目';
+	if (picked.length > 20) errors.questionIds = '手选题目最多 20 道';
+	if (!picked.length && (!Number.isInteger(input.count) || input.count < 1 || input.count > 20)) errors.count = '题数为 1–20';
 	if (!Number.isInteger(input.seconds) || input.seconds < 10 || input.seconds > 120) errors.seconds = '每题时间为 10–120 秒';
-	if (Object.keys(errors).length || !mod) return { ok: false, errors };
-	const bank = db.select().from(questions).where(and(eq(questions.moduleId, mod.id), isNull(questions.archivedAt))).all();
-	const drawn = shuffle(bank).slice(0, input.count).map((q) => snapshotOf(q, true));
+	const chosen = picked.length ? db.select().from(questions).where(and(inArray(questions.id, picked), isNull(questions.archivedAt))).all() : [];
+	if (picked.length && chosen.length !== picked.length) errors.questionIds = '所选题目不存在或已下线';
+	if (Object.keys(errors).length) return { ok: false, errors };
+	const pool = picked.length
+		? picked.map((id) => chosen.find((q) => q.id === id)!)
+		: shuffle(db.select().from(questions).where(and(eq(questions.moduleId, mod!.id), isNull(questions.archivedAt))).all()).slice(0, input.count);
+	const drawn = pool.map((q) => snapshotOf(q, true));
+	const title = mod ? `现场答题：${mod.title}` : '现场答题';
 	for (;;) {
 		const pin = String(randomInt(1_000_000)).padStart(6, '0');
 		const taken = db.select({ id: liveQuizzes.id }).from(liveQuizzes).where(eq(liveQuizzes.pin, pin)).get();
 		if (taken) continue;
 		const row = db
 			.insert(liveQuizzes)
-			.values({ officeId: host.officeId, hostId: host.id, title: `现场答题：${mod.title}`, pin, questions: JSON.stringify(drawn), secondsPerQuestion: input.seconds, speedBonus: input.speedBonus, createdAt: now })
+			.values({ officeId: host.officeId, hostId: host.id, title, pin, questions: JSON.stringify(drawn), secondsPerQuestion: input.seconds, speedBonus: input.speedBonus, createdAt: now })
 			.returning({ id: liveQuizzes.id })
 			.get();
 		return { ok: true, id: row.id, pin };
