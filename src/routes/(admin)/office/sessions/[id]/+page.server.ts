@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import { getDb } from '$lib/server/db';
-import { studySessions } from '$lib/server/db/schema';
+import { modules, studySessionModules, studySessions } from '$lib/server/db/schema';
 import { canManageOffice } from '$lib/server/org/offices';
 import { roster, saveMinutes, setAttendance } from '$lib/server/meetings/sessions';
 import type { Actions, PageServerLoad } from './$types';
@@ -16,7 +16,14 @@ function sessionOf(locals: App.Locals, id: string) {
 export const load: PageServerLoad = ({ params, locals, url }) => {
 	const s = sessionOf(locals, params.id);
 	const { checkinSecret: _secret, ...session } = s;
-	return { session, roster: roster(getDb(), s.id), created: url.searchParams.has('created') };
+	const db = getDb();
+	const covered = db
+		.select({ slug: modules.slug, title: modules.title })
+		.from(studySessionModules)
+		.innerJoin(modules, eq(modules.id, studySessionModules.moduleId))
+		.where(eq(studySessionModules.sessionId, s.id))
+		.all();
+	return { session, modules: covered, roster: roster(db, s.id), created: url.searchParams.has('created') };
 };
 
 export const actions: Actions = {
