@@ -1,0 +1,1 @@
+CREATE INDEX `points_period_user_period_idx` ON `points_period` (`user_id`,`period`);
