@@ -8,9 +8,7 @@
 // BENCH_SQL_SECONDS (3 per page), BENCH_BOARD_USERS (100000), BENCH_BOARD_OFFICES (200),
 // BENCH_BOARD_ROWS (10000000), BENCH_BOARD_DB (a path: generate the database there once
 // and reuse it on later runs instead of a temp copy; it is kept).
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { logIn } from './bench/app';
 import { BOARD_PASSWORD, findKnownUsers, generateBoardDb, type KnownUser } from './bench/board-data';
@@ -19,7 +17,7 @@ import { dashboardSteps, rankSteps, timeSteps, type BenchViewer, type SqlTiming 
 import { cpuLoad, cpuSnapshot } from './bench/cpu';
 import { target, type Target } from './bench/http';
 import { percentile } from './bench/load';
-import { ensureBuild, freePort, progress, spawnServer, stopServer, waitForHealth } from './bench/process';
+import { benchWorkspace, ensureBuild, freePort, progress, spawnServer, stopServer, waitForHealth } from './bench/process';
 import { createDb } from '../src/lib/server/db';
 
 function intEnv(name: string, fallback: number): number {
@@ -46,21 +44,7 @@ const data = {
 const TARGET_P99_MS = 50;
 const MAX_TRIES = 3;
 
-const workDir = mkdtempSync(join(tmpdir(), 'xuexi-bench-board-'));
-const children = new Set<ChildProcess>();
-
-async function cleanup(): Promise<void> {
-	await Promise.all([...children].map(stopServer));
-	children.clear();
-	rmSync(workDir, { recursive: true, force: true });
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	process.on(signal, () => {
-		progress(`${signal}: cleaning up`);
-		void cleanup().finally(() => process.exit(130));
-	});
-}
+const { workDir, children, cleanup } = benchWorkspace('board');
 
 /** Waits (at most a minute) until the machine has been nearly idle for a second: no one else's compile or test. */
 async function waitForQuiet(): Promise<void> {

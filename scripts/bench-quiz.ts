@@ -5,16 +5,14 @@
 // Env: BENCH_SECONDS (20), BENCH_CONCURRENCY (20), BENCH_USERS (40), BENCH_CADRES (10000),
 // BENCH_WARMUP_SECONDS (3), BENCH_SUBMIT_EVERY (10), BENCH_POOL (open attempts per user),
 // BENCH_CPU_PROF (a directory: the app runs with --cpu-prof and writes its profile there).
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { inBatches, logIn, startModuleQuiz } from './bench/app';
 import { cpuLoad, cpuSnapshot, type CpuLoad } from './bench/cpu';
 import { attemptFields, BENCH_PASSWORD, clonePool, createBenchDb, insertCadres, liveModuleSlugs } from './bench/database';
 import { target, type Target } from './bench/http';
 import { percentile, runLoad, type BenchUser, type LoadOptions, type LoadResult } from './bench/load';
-import { ensureBuild, freePort, progress, spawnServer, stopServer, waitForHealth } from './bench/process';
+import { benchWorkspace, ensureBuild, freePort, progress, spawnServer, stopServer, waitForHealth } from './bench/process';
 
 function intEnv(name: string, fallback: number): number {
 	const raw = process.env[name];
@@ -40,21 +38,7 @@ const poolPerUser = intEnv(
 	Math.ceil((12_000 * (load.seconds + load.warmupSeconds)) / load.submitEvery / userCount) + 10
 );
 
-const workDir = mkdtempSync(join(tmpdir(), 'xuexi-bench-quiz-'));
-const children = new Set<ChildProcess>();
-
-async function cleanup(): Promise<void> {
-	await Promise.all([...children].map(stopServer));
-	children.clear();
-	rmSync(workDir, { recursive: true, force: true });
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	process.on(signal, () => {
-		progress(`${signal}: cleaning up`);
-		void cleanup().finally(() => process.exit(130));
-	});
-}
+const { workDir, children, cleanup } = benchWorkspace('quiz');
 
 /** Starts a server process on a free port and waits until GET /healthz answers 200. */
 async function startServer(args: string[], databasePath: string, extraEnv: Record<string, string> = {}) {

@@ -1,7 +1,8 @@
 // Child processes and ports for the benchmarks: free ports, health waits, clean shutdown.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Progress goes to stderr so stdout carries only the result line. */
@@ -67,4 +68,25 @@ export async function stopServer(server: ChildProcess): Promise<void> {
 	const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
 	await exited;
 	clearTimeout(timer);
+}
+
+/**
+ * A benchmark's scratch directory and the server processes it starts, cleaned up
+ * by `cleanup()` and on SIGINT/SIGTERM.
+ */
+export function benchWorkspace(name: string) {
+	const workDir = mkdtempSync(join(tmpdir(), `xuexi-bench-${name}-`));
+	const children = new Set<ChildProcess>();
+	async function cleanup(): Promise<void> {
+		await Promise.all([...children].map(stopServer));
+		children.clear();
+		rmSync(workDir, { recursive: true, force: true });
+	}
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+		process.on(signal, () => {
+			progress(`${signal}: cleaning up`);
+			void cleanup().finally(() => process.exit(130));
+		});
+	}
+	return { workDir, children, cleanup };
 }
