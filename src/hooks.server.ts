@@ -39,13 +39,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 		status = (e as { status?: number }).status ?? 500;
 		throw e;
 	} finally {
-		log.info({
-			method: event.request.method,
-			path: event.url.pathname,
-			status,
-			duration_ms: Math.round((performance.now() - started) * 10) / 10,
-			user: event.locals.user?.id
-		});
+		if (log.isLevelEnabled('info')) {
+			log.info({
+				method: event.request.method,
+				path: event.url.pathname,
+				status,
+				duration_ms: Math.round((performance.now() - started) * 10) / 10,
+				user: event.locals.user?.id
+			});
+		}
 	}
 };
 

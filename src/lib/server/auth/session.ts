@@ -2,8 +2,8 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { and, eq, lt, ne } from 'drizzle-orm';
-import type Database from 'better-sqlite3';
 import type { Db, Queryable } from '../db';
+import { prepared } from '../db/statements';
 import { sessions, type Role } from '../db/schema';
 
 export const SESSION_COOKIE = 'session';
@@ -50,20 +50,15 @@ interface SessionRow {
 	active: boolean;
 }
 
-// Every request looks a session up: one statement prepared per connection, not rebuilt each time.
-const lookups = new WeakMap<object, Database.Statement>();
-
+// Every request looks a session up: a statement prepared once per connection (db/statements.ts).
 function lookup(db: Db, id: string): SessionRow | undefined {
-	let statement = lookups.get(db.$client);
-	if (!statement) {
-		statement = db.$client.prepare(`
-			SELECT s.secret_hash AS secretHash, s.created_at AS createdAt, s.expires_at AS expiresAt,
-				u.id AS userId, u.username, u.name, u.role, u.office_id AS officeId, u.school_id AS schoolId,
-				u.must_change_password AS mustChangePassword, u.active
-			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`);
-		lookups.set(db.$client, statement);
-	}
-	const r = statement.get(id) as (Omit<SessionRow, 'createdAt' | 'expiresAt' | 'mustChangePassword' | 'active'> & { createdAt: number; expiresAt: number; mustChangePassword: number; active: number }) | undefined;
+	const r = prepared(
+		db,
+		`SELECT s.secret_hash AS secretHash, s.created_at AS createdAt, s.expires_at AS expiresAt,
+			u.id AS userId, u.username, u.name, u.role, u.office_id AS officeId, u.school_id AS schoolId,
+			u.must_change_password AS mustChangePassword, u.active
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`
+	).get(id) as (Omit<SessionRow, 'createdAt' | 'expiresAt' | 'mustChangePassword' | 'active'> & { createdAt: number; expiresAt: number; mustChangePassword: number; active: number }) | undefined;
 	return r && { ...r, createdAt: new Date(r.createdAt), expiresAt: new Date(r.expiresAt), mustChangePassword: r.mustChangePassword === 1, active: r.active === 1 };
 }
 

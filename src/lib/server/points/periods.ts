@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
+import { prepared } from '../db/statements';
 import { shanghaiDay } from '../time';
 
 export type PeriodKind = 'week' | 'month' | 'year' | 'all';
@@ -26,10 +27,15 @@ export function currentPeriod(kind: PeriodKind, now = new Date()): string {
 /** Adds a ledger row's points to its aggregates; call in the ledger write's transaction. */
 export function addToPeriods(tx: Queryable, userId: number, officeId: number | null, day: string, points: number): void {
 	if (officeId === null) return;
-	for (const period of periodKeys(day)) {
-		tx.run(sql`INSERT INTO points_period (user_id, office_id, period, points) VALUES (${userId}, ${officeId}, ${period}, ${points})
-			ON CONFLICT (user_id, office_id, period) DO UPDATE SET points = points + excluded.points`);
-	}
+	const [d, w, m, y, all] = periodKeys(day);
+	// One statement for the five periods.
+	prepared(
+		tx,
+		`INSERT INTO points_period (user_id, office_id, period, points)
+		VALUES (@userId, @officeId, @d, @points), (@userId, @officeId, @w, @points), (@userId, @officeId, @m, @points),
+			(@userId, @officeId, @y, @points), (@userId, @officeId, @all, @points)
+		ON CONFLICT (user_id, office_id, period) DO UPDATE SET points = points + excluded.points`
+	).run({ userId, officeId, points, d, w, m, y, all });
 }
 
 /** Recomputes every aggregate from the ledger (npm run points:rebuild); the same SQL backfilled migration 0005. */

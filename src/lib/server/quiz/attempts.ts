@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
+import { bit, prepared, writeTransaction } from '../db/statements';
 import { attemptItems, attempts, lessonProgress, lessons, modules, questions } from '../db/schema';
 import { award } from '../points/ledger';
 import { checkCourseCompletion } from '../courses/progress';
@@ -176,9 +177,16 @@ function prepareHot(db: Db) {
 			.where(and(eq(attempts.id, sql.placeholder('attemptId')), eq(attempts.userId, sql.placeholder('userId'))))
 			.prepare(),
 		snapshotAt: db
-			.select({ snapshot: attemptItems.snapshot })
+			.select({ snapshot: attemptItems.snapshot, total: attempts.total })
 			.from(attemptItems)
-			.where(and(eq(attemptItems.attemptId, sql.placeholder('attemptId')), eq(attemptItems.position, sql.placeholder('position'))))
+			.innerJoin(attempts, eq(attempts.id, attemptItems.attemptId))
+			.where(
+				and(
+					eq(attemptItems.attemptId, sql.placeholder('attemptId')),
+					eq(attemptItems.position, sql.placeholder('position')),
+					eq(attempts.userId, sql.placeholder('userId'))
+				)
+			)
 			.prepare()
 	};
 }
@@ -194,10 +202,13 @@ export function ownAttempt(db: Db, userId: number, attemptId: number): Attempt |
 	return hot(db).ownAttempt.get({ attemptId, userId });
 }
 
-/** The question at one position of an attempt, as the browser may see it (saving one answer needs no more). */
-export function questionAt(db: Db, attemptId: number, position: number): PublicQuestion | undefined {
-	const row = hot(db).snapshotAt.get({ attemptId, position });
-	return row && publicQuestion(JSON.parse(row.snapshot) as QuestionSnapshot);
+/**
+ * The question at one position of this user's attempt, as the browser may see it, and
+ * the attempt's length: all that saving one answer needs. Nothing for anyone else's attempt.
+ */
+export function questionAt(db: Db, userId: number, attemptId: number, position: number): { question: PublicQuestion; total: number } | undefined {
+	const row = hot(db).snapshotAt.get({ attemptId, position, userId });
+	return row && { question: publicQuestion(JSON.parse(row.snapshot) as QuestionSnapshot), total: row.total };
 }
 
 export function items(db: Queryable, attemptId: number) {
@@ -238,31 +249,27 @@ export function saveAnswer(
 	change: { response?: Response | null; flagged?: boolean },
 	now = new Date()
 ): SaveResult {
-	return db.transaction(
-		(tx): SaveResult => {
-			const attempt = ownAttempt(db, userId, attemptId);
-			if (!attempt) return { ok: false, reason: 'missing', message: '找不到这次答题' };
-			if (attempt.submittedAt) return { ok: false, reason: 'closed', message: '本次答题已交卷，答案不能再修改' };
-			if (now.getTime() > attempt.deadline.getTime() + GRACE_MS) {
-				finalise(tx, attempt, now, true);
-				return { ok: false, reason: 'late', message: '作答时间已到，系统已按截止前保存的答案自动交卷' };
-			}
-			const set: Partial<typeof attemptItems.$inferInsert> = {};
-			if (change.response !== undefined) {
-				set.response = change.response === null ? null : JSON.stringify(change.response);
-				set.answeredAt = now;
-			}
-			if (change.flagged !== undefined) set.flagged = change.flagged;
-			if (Object.keys(set).length === 0) return { ok: true };
-			const r = tx
-				.update(attemptItems)
-				.set(set)
-				.where(and(eq(attemptItems.attemptId, attemptId), eq(attemptItems.position, position)))
-				.run();
-			return r.changes ? { ok: true } : { ok: false, reason: 'missing', message: '没有这道题' };
-		},
-		{ behavior: 'immediate' }
-	);
+	return writeTransaction(db, (): SaveResult => {
+		const attempt = ownAttempt(db, userId, attemptId);
+		if (!attempt) return { ok: false, reason: 'missing', message: '找不到这次答题' };
+		if (attempt.submittedAt) return { ok: false, reason: 'closed', message: '本次答题已交卷，答案不能再修改' };
+		if (now.getTime() > attempt.deadline.getTime() + GRACE_MS) {
+			finalise(db, attempt, now, true);
+			return { ok: false, reason: 'late', message: '作答时间已到，系统已按截止前保存的答案自动交卷' };
+		}
+		const columns: string[] = [];
+		if (change.response !== undefined) columns.push('response = @response', 'answered_at = @now');
+		if (change.flagged !== undefined) columns.push('flagged = @flagged');
+		if (columns.length === 0) return { ok: true };
+		const r = prepared(db, `UPDATE attempt_items SET ${columns.join(', ')} WHERE attempt_id = @attemptId AND position = @position`).run({
+			attemptId,
+			position,
+			now: now.getTime(),
+			response: change.response == null ? null : JSON.stringify(change.response),
+			flagged: bit(change.flagged ?? false)
+		});
+		return r.changes ? { ok: true } : { ok: false, reason: 'missing', message: '没有这道题' };
+	});
 }
 
 export type SubmitResult =
@@ -276,17 +283,14 @@ export type SubmitResult =
  * submission is told so.
  */
 export function submitAttempt(db: Db, userId: number, attemptId: number, now = new Date()): SubmitResult {
-	return db.transaction(
-		(tx): SubmitResult => {
-			const attempt = ownAttempt(db, userId, attemptId);
-			if (!attempt) return { ok: false, message: '找不到这次答题' };
-			if (attempt.submittedAt) return { ok: true, attemptId, late: false, already: true };
-			const late = now.getTime() > attempt.deadline.getTime() + GRACE_MS;
-			finalise(tx, attempt, now, late);
-			return { ok: true, attemptId, late, already: false };
-		},
-		{ behavior: 'immediate' }
-	);
+	return writeTransaction(db, (): SubmitResult => {
+		const attempt = ownAttempt(db, userId, attemptId);
+		if (!attempt) return { ok: false, message: '找不到这次答题' };
+		if (attempt.submittedAt) return { ok: true, attemptId, late: false, already: true };
+		const late = now.getTime() > attempt.deadline.getTime() + GRACE_MS;
+		finalise(db, attempt, now, late);
+		return { ok: true, attemptId, late, already: false };
+	});
 }
 
 /**
@@ -294,24 +298,25 @@ export function submitAttempt(db: Db, userId: number, attemptId: number, now = n
  * An auto-submitted attempt is closed at its deadline.
  */
 function finalise(tx: Queryable, attempt: Attempt, now: Date, auto: boolean): void {
+	// Prepared statements throughout: every submission runs this (see db/statements.ts).
 	const submittedAt = auto ? new Date(Math.min(now.getTime(), attempt.deadline.getTime())) : now;
-	const closed = tx
-		.update(attempts)
-		.set({ submittedAt, autoSubmitted: auto })
-		.where(and(eq(attempts.id, attempt.id), isNull(attempts.submittedAt)))
-		.run();
+	const closed = prepared(tx, 'UPDATE attempts SET submitted_at = ?, auto_submitted = ? WHERE id = ? AND submitted_at IS NULL').run(
+		submittedAt.getTime(),
+		bit(auto),
+		attempt.id
+	);
 	if (closed.changes === 0) return; // someone else closed it first
-	const list = items(tx, attempt.id);
-	let correct = 0;
+	const list = prepared(tx, 'SELECT position, question_id AS questionId, snapshot, response FROM attempt_items WHERE attempt_id = ? ORDER BY position').all(
+		attempt.id
+	) as { position: number; questionId: number; snapshot: string; response: string | null }[];
+	const right: number[] = [];
 	for (const item of list) {
-		const ok = isCorrect(item.snapshot, item.response);
-		if (ok) correct++;
-		tx.update(attemptItems)
-			.set({ correct: ok })
-			.where(and(eq(attemptItems.attemptId, attempt.id), eq(attemptItems.position, item.position)))
-			.run();
-		if (!ok && item.response !== null) recordWrong(tx, attempt.userId, item.questionId, submittedAt);
+		const response = item.response === null ? null : (JSON.parse(item.response) as Response);
+		if (isCorrect(JSON.parse(item.snapshot) as QuestionSnapshot, response)) right.push(item.position);
+		else if (response !== null) recordWrong(tx, attempt.userId, item.questionId, submittedAt);
 	}
+	prepared(tx, 'UPDATE attempt_items SET correct = position IN (SELECT value FROM json_each(?)) WHERE attempt_id = ?').run(JSON.stringify(right), attempt.id);
+	const correct = right.length;
 	const total = list.length;
 	const percent = total ? Math.round((correct / total) * 100) : 0;
 	const passed = percent >= attempt.passMark;
@@ -331,7 +336,7 @@ function finalise(tx: Queryable, attempt: Attempt, now: Date, auto: boolean): vo
 		}).awarded;
 	}
 	if (attempt.kind === 'module' && attempt.moduleId !== null) {
-		const title = tx.select({ title: modules.title }).from(modules).where(eq(modules.id, attempt.moduleId)).get()?.title ?? '';
+		const title = (prepared(tx, 'SELECT title FROM modules WHERE id = ?').get(attempt.moduleId) as { title: string } | undefined)?.title ?? '';
 		if (passed) {
 			points += award(tx, {
 				userId: attempt.userId,
@@ -353,13 +358,20 @@ function finalise(tx: Queryable, attempt: Attempt, now: Date, auto: boolean): vo
 			}).awarded;
 		}
 	}
-	tx.update(attempts).set({ correct, percent, passed, points, flaggedFast: tooFast }).where(eq(attempts.id, attempt.id)).run();
+	prepared(tx, 'UPDATE attempts SET correct = ?, percent = ?, passed = ?, points = ?, flagged_fast = ? WHERE id = ?').run(
+		correct,
+		percent,
+		bit(passed),
+		points,
+		bit(tooFast),
+		attempt.id
+	);
 	if (passed && attempt.kind === 'module') checkCourseCompletion(tx, attempt.userId, submittedAt);
 }
 
 function userOffice(tx: Queryable, userId: number): number | null {
-	const row = tx.all<{ office_id: number | null }>(sql`SELECT office_id FROM users WHERE id = ${userId}`)[0];
-	return row?.office_id ?? null;
+	const row = prepared(tx, 'SELECT office_id AS officeId FROM users WHERE id = ?').get(userId) as { officeId: number | null } | undefined;
+	return row?.officeId ?? null;
 }
 
 /** Closes every attempt whose time (plus grace) ran out: run periodically and on access. */

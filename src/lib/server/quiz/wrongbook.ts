@@ -1,6 +1,7 @@
-import { and, asc, count, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, lte } from 'drizzle-orm';
 import { createEmptyCard, fsrs, Rating, type Card } from 'ts-fsrs';
 import type { Queryable } from '../db';
+import { prepared } from '../db/statements';
 import { lessons, modules, questions, wrongBook } from '../db/schema';
 
 // Defaults from ts-fsrs: 90% target retention, fuzzing off so schedules are predictable to test.
@@ -49,21 +50,30 @@ function cardColumns(c: Card) {
  */
 export function recordWrong(tx: Queryable, userId: number, questionId: number, now: Date): void {
 	const fresh = cardColumns(createEmptyCard(now));
-	tx.insert(wrongBook)
-		.values({ userId, questionId, addedAt: now, lastWrongAt: now, ...fresh })
-		.onConflictDoUpdate({
-			target: [wrongBook.userId, wrongBook.questionId],
-			set: {
-				wrongCount: sql`${wrongBook.wrongCount} + 1`,
-				lastWrongAt: now,
-				hard: sql`${wrongBook.wrongCount} + 1 >= ${HARD_AFTER_MISSES}`,
-				// Back into the review queue if it had left it.
-				due: sql`CASE WHEN ${wrongBook.retiredAt} IS NOT NULL OR ${wrongBook.removedAt} IS NOT NULL THEN ${now.getTime()} ELSE ${wrongBook.due} END`,
-				retiredAt: null,
-				removedAt: null
-			}
-		})
-		.run();
+	// Prepared: a submission files every mistake (see db/statements.ts).
+	prepared(
+		tx,
+		`INSERT INTO wrong_book (user_id, question_id, added_at, last_wrong_at, due, stability, difficulty, elapsed_days,
+			scheduled_days, learning_steps, reps, lapses, state, last_review)
+		VALUES (@userId, @questionId, @now, @now, @due, @stability, @difficulty, @elapsedDays,
+			@scheduledDays, @learningSteps, @reps, @lapses, @state, @lastReview)
+		ON CONFLICT (user_id, question_id) DO UPDATE SET
+			wrong_count = wrong_count + 1,
+			last_wrong_at = @now,
+			hard = wrong_count + 1 >= @hardAfter,
+			-- back into the review queue if it had left it
+			due = CASE WHEN retired_at IS NOT NULL OR removed_at IS NOT NULL THEN @now ELSE due END,
+			retired_at = NULL,
+			removed_at = NULL`
+	).run({
+		...fresh,
+		userId,
+		questionId,
+		now: now.getTime(),
+		due: fresh.due.getTime(),
+		lastReview: fresh.lastReview?.getTime() ?? null,
+		hardAfter: HARD_AFTER_MISSES
+	});
 }
 
 const live = (userId: number) => and(eq(wrongBook.userId, userId), isNull(wrongBook.retiredAt), isNull(wrongBook.removedAt));

@@ -50,19 +50,23 @@ function target(go: string, position: number, total: number): string {
 export const actions: Actions = {
 	answer: async ({ params, locals, request }) => {
 		const db = getDb();
-		const attempt = attemptOf(locals, params.id);
+		const attemptId = Number(params.id);
 		const form = await request.formData();
 		const position = Number(form.get('position'));
-		const question = questionAt(db, attempt.id, position);
-		if (!question) return fail(400, { message: '没有这道题' });
-		const read = readResponse(question, form);
+		// One lookup checks the owner and finds the question (this runs on every answer).
+		const found = questionAt(db, locals.user!.id, attemptId, position);
+		if (!found) {
+			attemptOf(locals, params.id); // 404 unless it is this user's attempt
+			return fail(400, { message: '没有这道题' });
+		}
+		const read = readResponse(found.question, form);
 		if ('error' in read) return fail(400, { message: read.error });
-		const saved = saveAnswer(db, locals.user!.id, attempt.id, position, { response: read.response, flagged: form.get('flag') === 'on' });
+		const saved = saveAnswer(db, locals.user!.id, attemptId, position, { response: read.response, flagged: form.get('flag') === 'on' });
 		if (!saved.ok) {
-			if (saved.reason === 'late' || saved.reason === 'closed') redirect(303, `/quiz/attempt/${attempt.id}/result?late=1`);
+			if (saved.reason === 'late' || saved.reason === 'closed') redirect(303, `/quiz/attempt/${attemptId}/result?late=1`);
 			return fail(400, { message: saved.message });
 		}
-		redirect(303, `/quiz/attempt/${attempt.id}${target(String(form.get('go') ?? 'next'), position, attempt.total)}`);
+		redirect(303, `/quiz/attempt/${attemptId}${target(String(form.get('go') ?? 'next'), position, found.total)}`);
 	},
 	submit: ({ params, locals }) => {
 		const result = submitAttempt(getDb(), locals.user!.id, Number(params.id));
