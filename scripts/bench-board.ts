@@ -7,7 +7,8 @@
 // Env: BENCH_SECONDS (15 per page), BENCH_CONCURRENCY (20), BENCH_WARMUP_SECONDS (2),
 // BENCH_SQL_SECONDS (3 per page), BENCH_BOARD_USERS (100000), BENCH_BOARD_OFFICES (200),
 // BENCH_BOARD_ROWS (10000000), BENCH_BOARD_DB (a path: generate the database there once
-// and reuse it on later runs instead of a temp copy; it is kept).
+// and reuse it on later runs instead of a temp copy; it is kept), BENCH_PAGES (a comma list of
+// page names to measure, all by default), BENCH_CPU_PROF (a directory: the app writes a CPU profile there).
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { logIn } from './bench/app';
@@ -17,7 +18,7 @@ import { dashboardSteps, rankSteps, timeSteps, type BenchViewer, type SqlTiming 
 import { cpuLoad, cpuSnapshot } from './bench/cpu';
 import { target, type Target } from './bench/http';
 import { percentile } from './bench/load';
-import { benchWorkspace, ensureBuild, freePort, progress, spawnServer, stopServer, waitForHealth } from './bench/process';
+import { APP_ENTRY, benchWorkspace, ensureBuild, freePort, progress, spawnServer, stopServer, waitForHealth } from './bench/process';
 import { createDb } from '../src/lib/server/db';
 
 function intEnv(name: string, fallback: number): number {
@@ -96,6 +97,9 @@ const PAGES: Page[] = [
 	{ name: 'dashboard', path: '/office/dashboard?period=month', as: 'admin', expect: '测试单位001' }
 ];
 
+const only = process.env.BENCH_PAGES?.split(',');
+const selected = PAGES.filter((p) => !only || only.includes(p.name));
+
 async function databasePath(): Promise<{ path: string; admin: KnownUser; cadre: KnownUser }> {
 	const keep = process.env.BENCH_BOARD_DB;
 	const path = keep ? resolve(keep) : join(workDir, 'board.db');
@@ -136,13 +140,14 @@ async function main(): Promise<void> {
 	progress('starting the app');
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
-	const server = spawnServer(['build/index.js'], { PORT: String(port), ORIGIN: origin, DATABASE_URL: db.path, LOG_LEVEL: 'silent' });
+	const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+	const server = spawnServer([...profile, APP_ENTRY], { PORT: String(port), ORIGIN: origin, DATABASE_URL: db.path, LOG_LEVEL: 'silent' });
 	children.add(server);
 	await waitForHealth(`http://127.0.0.1:${port}`, server, 120_000);
 	const t: Target = target(port, load.concurrency);
 
 	const cookies = { admin: await logIn(t, db.admin.username, BOARD_PASSWORD), cadre: await logIn(t, db.cadre.username, BOARD_PASSWORD) };
-	for (const page of PAGES) {
+	for (const page of selected) {
 		const reply = await get(t, page.path, cookies[page.as]);
 		if (reply.status !== 200 || !reply.body.includes(page.expect)) {
 			throw new Error(`GET ${page.path} as ${page.as}: ${reply.status}, expected a page containing ${page.expect}: ${reply.body.slice(0, 300)}`);
@@ -150,7 +155,7 @@ async function main(): Promise<void> {
 	}
 
 	const results = new Map<Page['name'], GetLoadResult>();
-	for (const page of PAGES) {
+	for (const page of selected) {
 		const result = await whileQuiet(page.name, server.pid, () => {
 			progress(`${page.name}: GET ${page.path} as ${page.as}, ${load.warmupSeconds} s warm-up + ${load.seconds} s at concurrency ${load.concurrency}`);
 			return runGetLoad(t, page.path, cookies[page.as], load);
@@ -179,12 +184,12 @@ async function main(): Promise<void> {
 		dashboard: () => dashboardSteps(conn, admin, 'month')
 	};
 	const sql = {} as Record<Page['name'], SqlTiming>;
-	for (const page of PAGES) sql[page.name] = await whileQuiet(`${page.name} SQL`, undefined, async () => timeSteps(steps[page.name](), timing));
+	for (const page of selected) sql[page.name] = await whileQuiet(`${page.name} SQL`, undefined, async () => timeSteps(steps[page.name](), timing));
 	conn.$client.close();
 
 	const round = (n: number, digits: number) => Number(n.toFixed(digits));
 	const pages: Record<string, { rps: number; p50_ms: number; p99_ms: number; sql_ratio: number }> = {};
-	for (const page of PAGES) {
+	for (const page of selected) {
 		const r = results.get(page.name)!;
 		summary(page.name, r, sql[page.name]);
 		if (r.ok === 0 || r.errors > 0) process.exitCode = 1;

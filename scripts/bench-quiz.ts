@@ -12,7 +12,7 @@ import { cpuLoad, cpuSnapshot, type CpuLoad } from './bench/cpu';
 import { attemptFields, BENCH_PASSWORD, clonePool, createBenchDb, insertCadres, liveModuleSlugs } from './bench/database';
 import { target, type Target } from './bench/http';
 import { percentile, runLoad, type BenchUser, type LoadOptions, type LoadResult } from './bench/load';
-import { benchWorkspace, ensureBuild, freePort, progress, spawnServer, stopServer, waitForHealth } from './bench/process';
+import { APP_ENTRY, benchWorkspace, ensureBuild, freePort, progress, spawnServer, stopServer, waitForHealth } from './bench/process';
 
 function intEnv(name: string, fallback: number): number {
 	const raw = process.env[name];
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
 
 	progress('starting the app');
 	const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-	const app = await startServer([...profile, 'build/index.js'], appDbPath, { LOG_LEVEL: 'silent' });
+	const app = await startServer([...profile, APP_ENTRY], appDbPath, { LOG_LEVEL: 'silent' });
 
 	// Log in cadres spread over the whole list (and so over the offices), then start one
 	// module quiz each, rotating through the modules.

@@ -33,7 +33,7 @@ db.$client.close();
 
 const port = process.env.PORT ?? '3000';
 console.log(`学习园地已启动：http://localhost:${port}`);
-const server = spawn(process.execPath, ['build/index.js'], {
+const server = spawn(process.execPath, ['scripts/serve.js'], {
 	stdio: 'inherit',
 	// adapter-node assumes https unless ORIGIN says otherwise; form posts need it to match.
 	env: { ...process.env, PORT: port, DATABASE_URL: path, ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}` }

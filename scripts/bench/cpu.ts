@@ -1,6 +1,6 @@
 // How busy the rest of the machine was during a run: on a shared 2-core machine a
 // compiler or test run next door halves the numbers, so such runs are flagged.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 // Linux reports both in USER_HZ ticks, which is 100 on every mainstream kernel.
 const TICKS_PER_SECOND = 100;
@@ -39,6 +39,22 @@ function processSeconds(pid: number): number {
 	}
 }
 
+/** A process and all its descendants (the app's primary and its cluster workers). */
+function treeSeconds(root: number): number {
+	const parentOf = new Map<number, number>();
+	for (const name of readdirSync('/proc')) {
+		if (!/^\d+$/.test(name)) continue;
+		try {
+			const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+			parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+		} catch {
+			// exited meanwhile
+		}
+	}
+	const inTree = (pid: number): boolean => pid === root || (parentOf.has(pid) && pid > 1 && inTree(parentOf.get(pid)!));
+	return [...parentOf.keys()].filter(inTree).reduce((sum, pid) => sum + processSeconds(pid), 0);
+}
+
 /** Undefined where /proc is not available (not Linux): the check is then skipped. */
 export function cpuSnapshot(serverPid: number | undefined): CpuSnapshot | undefined {
 	try {
@@ -46,7 +62,7 @@ export function cpuSnapshot(serverPid: number | undefined): CpuSnapshot | undefi
 		return {
 			machine: machineBusySeconds(),
 			generator: (own.user + own.system) / 1e6,
-			server: serverPid === undefined ? 0 : processSeconds(serverPid)
+			server: serverPid === undefined ? 0 : treeSeconds(serverPid)
 		};
 	} catch {
 		return undefined;

@@ -41,6 +41,9 @@ export function ensureBuild(): void {
 	if (build.status !== 0) throw new Error(`vite build failed with status ${build.status}`);
 }
 
+/** How the app is served in production: one process per core (see scripts/serve.js). */
+export const APP_ENTRY = 'scripts/serve.js';
+
 /** Spawns a Node server; its stdout goes to our stderr (adapter-node prints "Listening on …"). */
 export function spawnServer(args: string[], env: Record<string, string>): ChildProcess {
 	return spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 2, 2] });

@@ -39,6 +39,8 @@ async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
 	throw new Error('server did not become healthy within 30 s');
 }
 
+const WORKERS = 2;
+
 /** Starts the built app on a fresh, seeded database for the end-to-end tests. */
 export default async function setup(project: TestProject) {
 	if (!existsSync(CHROMIUM_PATH)) {
@@ -54,11 +56,21 @@ export default async function setup(project: TestProject) {
 
 	const port = await freePort();
 	const baseURL = `http://localhost:${port}`;
-	const server = spawn(process.execPath, ['build/index.js'], {
-		env: { ...process.env, PORT: String(port), ORIGIN: baseURL, DATABASE_URL: databasePath, LOG_LEVEL: 'warn' },
-		stdio: ['ignore', 'inherit', 'inherit']
+	// Two processes whatever the machine, as in production on our 2-core servers (scripts/serve.js).
+	const server = spawn(process.execPath, ['scripts/serve.js'], {
+		env: { ...process.env, PORT: String(port), ORIGIN: baseURL, DATABASE_URL: databasePath, LOG_LEVEL: 'warn', WORKERS: String(WORKERS) },
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	let listening = 0;
+	const allListening = new Promise<void>((resolve) => {
+		server.stdout!.on('data', (chunk: Buffer) => {
+			process.stdout.write(chunk);
+			listening += chunk.toString().split('Listening on').length - 1;
+			if (listening >= WORKERS) resolve();
+		});
 	});
 	await waitForHealth(baseURL, server);
+	await allListening;
 	project.provide('baseURL', baseURL);
 	project.provide('databasePath', databasePath);
 

@@ -1,5 +1,6 @@
-import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Queryable } from '../db';
+import { prepared } from '../db/statements';
 import { notifications } from '../db/schema';
 
 export interface Notice {
@@ -22,8 +23,9 @@ export function notify(tx: Queryable, n: Notice, now = new Date()): boolean {
 	return r.changes > 0;
 }
 
+/** The count on the bell; every page's layout asks, hence the prepared statement. */
 export function unreadCount(db: Queryable, userId: number): number {
-	return db.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt))).get()?.n ?? 0;
+	return (prepared(db, 'SELECT count(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL').get(userId) as { n: number }).n;
 }
 
 export function listNotifications(db: Queryable, userId: number, limit = 50) {

@@ -11,6 +11,8 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 export type Queryable = BaseSQLiteDatabase<'sync', Database.RunResult, typeof schema>;
 
 export const DEFAULT_DATABASE_URL = 'data/app.db';
+/** How long a statement waits for another process's write lock before failing. */
+export const BUSY_TIMEOUT_MS = 5_000;
 
 /** Where the generated migrations live; they ship beside the build. */
 export function migrationsFolder(): string {
@@ -20,15 +22,21 @@ export function migrationsFolder(): string {
 /**
  * Opens a database file (or ':memory:') with the pragmas we rely on:
  * WAL so readers never block the writer, foreign keys enforced, and a busy
- * timeout so a second process (backup, seed) waits instead of failing.
+ * timeout so another process (the other app workers, backup, seed) is waited for.
  */
 export function createDb(path: string): Db {
 	if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
 	const sqlite = new Database(path);
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('foreign_keys = ON');
-	sqlite.pragma('busy_timeout = 5000');
-	return drizzle(sqlite, { schema }) as Db;
+	sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+	const db = drizzle(sqlite, { schema }) as Db;
+	// Several app processes share the file (scripts/serve.js). A DEFERRED transaction that
+	// reads and then writes fails with SQLITE_BUSY_SNAPSHOT when another process wrote in
+	// between, so every transaction takes the write lock up front unless told otherwise.
+	const transaction = db.transaction.bind(db);
+	db.transaction = (work, config) => transaction(work, { behavior: 'immediate', ...config });
+	return db;
 }
 
 export function migrateDb(db: Db): void {

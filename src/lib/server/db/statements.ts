@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Queryable } from './index';
+import { BUSY_TIMEOUT_MS, type Queryable } from './index';
 
 /** The better-sqlite3 connection under a Drizzle database or any of its transactions. */
 export function connectionOf(q: Queryable): Database.Database {
@@ -27,18 +27,40 @@ export function prepared(q: Queryable, text: string): Database.Statement {
 
 // better-sqlite3 builds five wrapper functions per transaction(); build them once per connection.
 const runners = new WeakMap<Database.Database, Database.Transaction<(work: () => unknown) => unknown>>();
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Runs `work` in one IMMEDIATE transaction (a savepoint when already inside one),
  * without the objects Drizzle builds for each transaction. IMMEDIATE takes the write
  * lock up front, so a transaction that reads and then writes never fails half-way
- * because another connection wrote in between.
+ * because another process wrote in between.
+ *
+ * While another app process holds the write lock, SQLite's own busy handler would
+ * sleep 1, 2, 5, 10… ms between tries, stalling this whole process; a write here
+ * holds the lock for ~50 µs, so this retries every 20–70 µs instead, for up to
+ * `waitMs`, then fails with SQLITE_BUSY having written nothing.
  */
-export function writeTransaction<T>(q: Queryable, work: () => T): T {
+export function writeTransaction<T>(q: Queryable, work: () => T, waitMs = 5_000): T {
 	const connection = connectionOf(q);
 	let run = runners.get(connection);
 	if (!run) runners.set(connection, (run = connection.transaction((w: () => unknown) => w())));
-	return run.immediate(work) as T;
+	if (connection.inTransaction) return run.immediate(work) as T;
+	// Not prepared: SQLite applies a busy_timeout pragma when it is compiled, not when it runs.
+	const wait = (ms: number) => connection.pragma(`busy_timeout = ${ms}`);
+	const giveUpAt = Date.now() + waitMs;
+	for (;;) {
+		wait(0);
+		try {
+			return run.immediate(() => {
+				wait(BUSY_TIMEOUT_MS); // statements inside wait as usual
+				return work();
+			}) as T;
+		} catch (e) {
+			wait(BUSY_TIMEOUT_MS);
+			if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= giveUpAt) throw e;
+		}
+		Atomics.wait(pause, 0, 0, 0.02 + Math.random() * 0.05);
+	}
 }
 
 /** SQLite's integer for a boolean (better-sqlite3 does not bind booleans). */

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte } from 'drizzle-orm';
 import { createEmptyCard, fsrs, Rating, type Card } from 'ts-fsrs';
 import type { Queryable } from '../db';
 import { prepared } from '../db/statements';
@@ -78,8 +78,13 @@ export function recordWrong(tx: Queryable, userId: number, questionId: number, n
 
 const live = (userId: number) => and(eq(wrongBook.userId, userId), isNull(wrongBook.retiredAt), isNull(wrongBook.removedAt));
 
+/** The badge on the 答题 tab; every page's layout asks, hence the prepared statement. */
 export function dueCount(db: Queryable, userId: number, now = new Date()): number {
-	return db.select({ n: count() }).from(wrongBook).where(and(live(userId), lte(wrongBook.due, now))).get()?.n ?? 0;
+	const row = prepared(db, 'SELECT count(*) AS n FROM wrong_book WHERE user_id = ? AND due <= ? AND retired_at IS NULL AND removed_at IS NULL').get(
+		userId,
+		now.getTime()
+	) as { n: number };
+	return row.n;
 }
 
 /** The next question due for review, earliest first. */
