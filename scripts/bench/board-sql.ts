@@ -2,15 +2,13 @@
 // (session check, root layout, the page's load), called in-process on a createDb()
 // connection of the benchmark's database, so page time / SQL time shows what the app
 // adds on top of its queries.
-import { asc, eq } from 'drizzle-orm';
 import { validateSessionToken } from '../../src/lib/server/auth/session';
 import { unreadCount } from '../../src/lib/server/courses/notifications';
 import type { Db } from '../../src/lib/server/db';
-import { offices } from '../../src/lib/server/db/schema';
-import { canManageOffice, getOffice, type Actor } from '../../src/lib/server/org/offices';
+import { canManageOffice, childOffices, getOffice, type Actor } from '../../src/lib/server/org/offices';
 import { dailyActive, headline, memberTable } from '../../src/lib/server/participation/dashboard';
 import { dashboardScope } from '../../src/lib/server/participation/scope';
-import { myStanding, officeBoard } from '../../src/lib/server/points/board';
+import { boardWithStanding } from '../../src/lib/server/points/board';
 import type { PeriodKind } from '../../src/lib/server/points/periods';
 import { hardPoints } from '../../src/lib/server/quiz/overview';
 import { dueCount } from '../../src/lib/server/quiz/wrongbook';
@@ -38,8 +36,7 @@ export function rankSteps(db: Db, viewer: BenchViewer, kind: PeriodKind): Steps 
 	const officeId = viewer.officeId!;
 	return [
 		...shell(db, viewer),
-		['officeBoard', () => officeBoard(db, officeId, kind, 1, 50)],
-		['myStanding', () => myStanding(db, viewer.id, officeId, kind)],
+		['boardWithStanding', () => boardWithStanding(db, officeId, viewer.id, kind, 1, 50)],
 		['getOffice', () => getOffice(db, officeId)]
 	];
 }
@@ -53,10 +50,7 @@ export function dashboardSteps(db: Db, viewer: BenchViewer, kind: PeriodKind): S
 		...shell(db, viewer),
 		['dashboardScope', () => dashboardScope(db, viewer, params)],
 		['memberTable', () => memberTable(db, scope.officeIds, { ...scope, pageSize: 20 })],
-		[
-			'children',
-			() => db.select({ id: offices.id, name: offices.name }).from(offices).where(eq(offices.parentId, scope.office.id)).orderBy(asc(offices.sortOrder)).all()
-		],
+		['children', () => childOffices(db, scope.office.id)],
 		['canManageOffice', () => scope.office.parentId && canManageOffice(db, viewer, scope.office.parentId)],
 		['headline', () => headline(db, scope.officeIds, scope.kind)],
 		['dailyActive', () => dailyActive(db, scope.officeIds, 90)],

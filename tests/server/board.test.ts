@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { testDb, addUser, seedTree } from '../helpers/db';
 import { award } from '../../src/lib/server/points/ledger';
-import { myStanding, officeBoard } from '../../src/lib/server/points/board';
+import { boardWithStanding, myStanding, officeBoard } from '../../src/lib/server/points/board';
 import { currentPeriod, mondayOf, rebuildPeriods } from '../../src/lib/server/points/periods';
 import { POINT_RULES, type RuleKey } from '../../src/lib/server/points/rules';
 import { rng } from '../../src/lib/server/seed/people';
@@ -39,6 +39,10 @@ describe('office leaderboard', () => {
 		// Someone with no points this period is ranked after everyone who scored.
 		const newcomer = await addUser(db, { username: 'new', officeId: tree.lishi.id });
 		expect(myStanding(db, newcomer.id, tree.lishi.id, 'week', now)).toEqual({ points: 0, rank: 6, toNext: 1 });
+		// The rank page counts board and standing in one pass: the same answers.
+		const page = boardWithStanding(db, tree.lishi.id, people[2]!.id, 'week', 2, 2, now);
+		expect(page.board).toEqual(second);
+		expect(page.me).toEqual({ points: 7, rank: 2, toNext: 3 });
 	});
 
 	it('leaves deactivated members out, and other offices out', async () => {
@@ -52,6 +56,7 @@ describe('office leaderboard', () => {
 		db.update(users).set({ active: false }).where(eq(users.id, b.id)).run();
 		expect(officeBoard(db, tree.lishi.id, 'all', 1, 50, now).rows.map((r) => r.userId)).toEqual([a.id]);
 		expect(myStanding(db, a.id, tree.lishi.id, 'all', now).rank).toBe(1);
+		expect(boardWithStanding(db, tree.lishi.id, a.id, 'all', 1, 50, now)).toMatchObject({ board: { total: 1 }, me: { rank: 1, toNext: null } });
 	});
 
 	it('week, month and year boundaries fall at Shanghai midnight; weeks start on Monday', async () => {
@@ -100,10 +105,21 @@ describe('aggregates', () => {
 			db.transaction((tx) => award(tx, { userId: p.id, officeId: office, rule, key, reason: '随机', at, points: 1 + Math.floor(random() * 5) }));
 		}
 		const maintained = db.all(sql`SELECT user_id, office_id, period, points FROM points_period ORDER BY 1, 2, 3`);
+		const maintainedDaily = db.all(sql`SELECT office_id, day, learners FROM office_daily ORDER BY 1, 2`);
 		db.transaction((tx) => rebuildPeriods(tx));
 		const rebuilt = db.all(sql`SELECT user_id, office_id, period, points FROM points_period ORDER BY 1, 2, 3`);
 		expect(rebuilt.length).toBeGreaterThan(100);
 		expect(maintained).toEqual(rebuilt);
+		const rebuiltDaily = db.all(sql`SELECT office_id, day, learners FROM office_daily ORDER BY 1, 2`);
+		expect(rebuiltDaily.length).toBeGreaterThan(50);
+		expect(maintainedDaily).toEqual(rebuiltDaily);
+		// The dashboard chart: per day, the members with points that day in the office.
+		const { dailyActive } = await import('../../src/lib/server/participation/dashboard');
+		const chart = dailyActive(db, [tree.lishi.id], 70, new Date(start + 65 * 86_400_000));
+		const counted = db.all<{ day: string; n: number }>(
+			sql`SELECT day, count(DISTINCT user_id) AS n FROM points_ledger WHERE office_id = ${tree.lishi.id} GROUP BY day`
+		);
+		expect(chart.filter((c) => c.learners > 0)).toEqual(counted.map((c) => ({ day: c.day, learners: c.n })));
 	});
 });
 
@@ -165,5 +181,38 @@ describe('exports', () => {
 		expect(memberTable(db, lishi.officeIds, { kind: 'month' }).rows.map((r) => r.userId)).toEqual([a.id]);
 		expect(dashboardScope(db, lishiAdmin, new URLSearchParams({ office: String(tree.xiaoyi.id) }))).toBeNull();
 		expect(dashboardScope(db, cityAdmin, new URLSearchParams({ office: String(tree.xiaoyi.id) }))?.office.id).toBe(tree.xiaoyi.id);
+	});
+});
+
+describe('member table', () => {
+	it('sorts by every figure, filters by name and status, and pages consistently with the whole list', async () => {
+		const { memberTable, MEMBER_SORTS, MEMBER_STATUSES } = await import('../../src/lib/server/participation/dashboard');
+		const now = new Date('2026-11-25T04:00:00Z');
+		const random = rng(7);
+		for (let i = 0; i < 12; i++) {
+			const u = await addUser(db, { username: `t${i}`, name: `成员${'甲乙丙丁'[i % 4]}${i}`, officeId: i % 2 ? tree.lishi.id : tree.xiaoyi.id });
+			// Points on different days: different totals and different last-active days.
+			for (let d = 0; d < i % 4; d++) give(u.id, u.officeId!, 1 + Math.floor(random() * 5), new Date(now.getTime() - d * 86_400_000));
+			if (i === 5) db.update(users).set({ active: false }).where(eq(users.id, u.id)).run();
+		}
+		const ids = [tree.city.id, tree.lishi.id, tree.xiaoyi.id];
+		const all = memberTable(db, ids, { kind: 'all', pageSize: Infinity }, now);
+		expect(all.total).toBe(11); // the deactivated member only under 已停用
+		expect(all.rows.map((r) => r.points)).toEqual([...all.rows.map((r) => r.points)].sort((a, b) => b - a));
+		expect(all.rows.find((r) => r.username === 't3')).toMatchObject({ lastActive: '2026-11-25' });
+		expect(memberTable(db, ids, { kind: 'all', status: 'inactive' }, now).rows.map((r) => r.username)).toEqual(['t5']);
+		expect(memberTable(db, ids, { kind: 'all', status: 'idle', pageSize: Infinity }, now).rows.every((r) => r.points === 0)).toBe(true);
+		expect(memberTable(db, ids, { kind: 'all', q: '丙', pageSize: Infinity }, now).rows.map((r) => r.username).sort()).toEqual(['t10', 't2', 't6']);
+		for (const sort of MEMBER_SORTS) {
+			for (const status of MEMBER_STATUSES) {
+				for (const desc of [true, false]) {
+					const opts = { kind: 'all' as const, sort, status, desc };
+					const whole = memberTable(db, ids, { ...opts, pageSize: Infinity }, now);
+					const pages = [1, 2, 3, 4].flatMap((page) => memberTable(db, ids, { ...opts, page, pageSize: 3 }, now).rows);
+					expect(pages, `${sort} ${status} ${desc}`).toEqual(whole.rows);
+					expect(memberTable(db, ids, { ...opts, pageSize: 3 }, now).total).toBe(whole.total);
+				}
+			}
+		}
 	});
 });

@@ -54,3 +54,20 @@ export const pointsPeriod = sqliteTable(
 		index('points_period_user_period_idx').on(t.userId, t.period)
 	]
 );
+
+/**
+ * Learners per office per Shanghai day: how many members earned points there that day.
+ * Maintained with points_period (a member's first points of the day add one), so the
+ * dashboard's activity chart reads 90 rows instead of counting every member-day.
+ */
+export const officeDaily = sqliteTable(
+	'office_daily',
+	{
+		officeId: integer('office_id')
+			.notNull()
+			.references(() => offices.id),
+		day: text('day').notNull(),
+		learners: integer('learners').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.officeId, t.day] })]
+);

@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '../db';
+import { prepared } from '../db/statements';
 import { offices, users, type Role } from '../db/schema';
 import { parseWith, type FieldErrors } from '../validation';
 
@@ -14,8 +15,12 @@ export function listOffices(db: Queryable): Office[] {
 	return db.select().from(offices).orderBy(asc(offices.sortOrder), asc(offices.id)).all();
 }
 
+/** One office; prepared, since the board, dashboard and guard pages all ask on every request. */
 export function getOffice(db: Queryable, id: number): Office | undefined {
-	return db.select().from(offices).where(eq(offices.id, id)).get();
+	const row = prepared(db, 'SELECT id, name, code, parent_id AS parentId, sort_order AS sortOrder, created_at AS createdAt FROM offices WHERE id = ?').get(id) as
+		| (Omit<Office, 'createdAt'> & { createdAt: number })
+		| undefined;
+	return row && { ...row, createdAt: new Date(row.createdAt) };
 }
 
 /** Roots first, children under their parent, in sort order. */
@@ -38,14 +43,18 @@ export function flattenTree(nodes: OfficeNode[]): OfficeNode[] {
 
 /** An office and all offices below it. */
 export function descendantIds(db: Queryable, officeId: number): number[] {
-	const rows = db.all<{ id: number }>(sql`
-		WITH RECURSIVE sub(id) AS (
-			SELECT ${officeId}
-			UNION ALL
-			SELECT o.id FROM offices o JOIN sub ON o.parent_id = sub.id
-		)
-		SELECT id FROM sub`);
+	// Prepared: every admin page asks (the access check and the dashboard's roll-up).
+	const rows = prepared(
+		db,
+		`WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT o.id FROM offices o JOIN sub ON o.parent_id = sub.id)
+		SELECT id FROM sub`
+	).all(officeId) as { id: number }[];
 	return rows.map((r) => r.id);
+}
+
+/** The offices directly under one, in their display order. */
+export function childOffices(db: Queryable, officeId: number): { id: number; name: string }[] {
+	return prepared(db, 'SELECT id, name FROM offices WHERE parent_id = ? ORDER BY sort_order, id').all(officeId) as { id: number; name: string }[];
 }
 
 export interface Actor {

@@ -20,35 +20,61 @@ function countAbove(db: Queryable, officeId: number, period: string, points: num
 }
 
 /**
- * One page of an office's board for a period, best first. Equal points share a
- * rank (1, 2, 2, 4): the first row's rank is counted from the index, the rest
- * follow from the order. Deactivated members are left out.
+ * In one pass over the office's members with points in the period: how many there are,
+ * how many scored more than `points`, and the lowest score above it (the next rank up).
  */
-export function officeBoard(db: Queryable, officeId: number, kind: PeriodKind, page = 1, pageSize = 50, now = new Date()) {
-	const period = currentPeriod(kind, now);
+function tally(db: Queryable, officeId: number, period: string, points: number): { total: number; above: number; next: number | null } {
+	return prepared(
+		db,
+		`SELECT count(*) AS total, count(*) FILTER (WHERE pp.points > @points) AS above, min(pp.points) FILTER (WHERE pp.points > @points) AS next
+		${MEMBERS_IN_PERIOD} AND pp.points > 0`
+	).get({ officeId, period, points }) as { total: number; above: number; next: number | null };
+}
+
+function pageOf(db: Queryable, officeId: number, period: string, page: number, pageSize: number): BoardRow[] {
 	const rows = prepared(
 		db,
 		`SELECT pp.user_id AS userId, u.name AS name, pp.points AS points ${MEMBERS_IN_PERIOD} AND pp.points > 0
 		ORDER BY pp.points DESC, pp.user_id LIMIT @limit OFFSET @offset`
 	).all({ officeId, period, limit: pageSize, offset: (page - 1) * pageSize }) as { userId: number; name: string; points: number }[];
-	const total = countAbove(db, officeId, period, 0);
+	// Equal points share a rank (1, 2, 2, 4): the first row's rank is counted, the rest follow from the order.
 	const ranked: BoardRow[] = [];
 	rows.forEach((r, i) => {
 		const prev = ranked[i - 1];
 		const rank = !prev ? countAbove(db, officeId, period, r.points) + 1 : prev.points === r.points ? prev.rank : (page - 1) * pageSize + i + 1;
 		ranked.push({ ...r, rank });
 	});
-	return { period, rows: ranked, total };
+	return ranked;
+}
+
+function ownPoints(db: Queryable, userId: number, officeId: number, period: string): number {
+	const own = prepared(db, 'SELECT points FROM points_period WHERE user_id = ? AND office_id = ? AND period = ?').get(userId, officeId, period) as
+		| { points: number }
+		| undefined;
+	return own?.points ?? 0;
+}
+
+/** One page of an office's board for a period, best first. Deactivated members are left out. */
+export function officeBoard(db: Queryable, officeId: number, kind: PeriodKind, page = 1, pageSize = 50, now = new Date()) {
+	const period = currentPeriod(kind, now);
+	return { period, rows: pageOf(db, officeId, period, page, pageSize), total: tally(db, officeId, period, 0).total };
 }
 
 /** A member's own standing: points, rank, and how many points to the next rank up (null when first). */
 export function myStanding(db: Queryable, userId: number, officeId: number, kind: PeriodKind, now = new Date()) {
 	const period = currentPeriod(kind, now);
-	const own = prepared(db, 'SELECT points FROM points_period WHERE user_id = ? AND office_id = ? AND period = ?').get(userId, officeId, period) as
-		| { points: number }
-		| undefined;
-	const points = own?.points ?? 0;
-	const rank = countAbove(db, officeId, period, points) + 1;
-	const next = (prepared(db, `SELECT min(pp.points) AS p ${MEMBERS_IN_PERIOD} AND pp.points > @points`).get({ officeId, period, points }) as { p: number | null }).p;
-	return { points, rank, toNext: next === null ? null : next - points };
+	const points = ownPoints(db, userId, officeId, period);
+	const { above, next } = tally(db, officeId, period, points);
+	return { points, rank: above + 1, toNext: next === null ? null : next - points };
+}
+
+/** The board page a member sees: one page and their own standing, counted in one pass. */
+export function boardWithStanding(db: Queryable, officeId: number, userId: number, kind: PeriodKind, page = 1, pageSize = 50, now = new Date()) {
+	const period = currentPeriod(kind, now);
+	const points = ownPoints(db, userId, officeId, period);
+	const { total, above, next } = tally(db, officeId, period, points);
+	return {
+		board: { period, rows: pageOf(db, officeId, period, page, pageSize), total },
+		me: { points, rank: above + 1, toNext: next === null ? null : next - points }
+	};
 }

@@ -28,6 +28,7 @@ export function currentPeriod(kind: PeriodKind, now = new Date()): string {
 export function addToPeriods(tx: Queryable, userId: number, officeId: number | null, day: string, points: number): void {
 	if (officeId === null) return;
 	const [d, w, m, y, all] = periodKeys(day);
+	const firstToday = !prepared(tx, 'SELECT 1 FROM points_period WHERE user_id = ? AND office_id = ? AND period = ?').get(userId, officeId, d);
 	// One statement for the five periods.
 	prepared(
 		tx,
@@ -36,9 +37,19 @@ export function addToPeriods(tx: Queryable, userId: number, officeId: number | n
 			(@userId, @officeId, @y, @points), (@userId, @officeId, @all, @points)
 		ON CONFLICT (user_id, office_id, period) DO UPDATE SET points = points + excluded.points`
 	).run({ userId, officeId, points, d, w, m, y, all });
+	// A member's first points of the day in this office make one more learner there that day.
+	if (firstToday) {
+		prepared(tx, 'INSERT INTO office_daily (office_id, day, learners) VALUES (?, ?, 1) ON CONFLICT (office_id, day) DO UPDATE SET learners = learners + 1').run(
+			officeId,
+			day
+		);
+	}
 }
 
-/** Recomputes every aggregate from the ledger (npm run points:rebuild); the same SQL backfilled migration 0005. */
+/**
+ * Recomputes every aggregate from the ledger (npm run points:rebuild); the same SQL
+ * backfilled migrations 0005 (points_period) and 0010 (office_daily).
+ */
 export function rebuildPeriods(tx: Queryable): void {
 	tx.run(sql`DELETE FROM points_period`);
 	tx.run(sql`INSERT INTO points_period (user_id, office_id, period, points)
@@ -49,4 +60,8 @@ export function rebuildPeriods(tx: Queryable): void {
 			UNION ALL SELECT user_id, office_id, points, 'y:' || substr(day, 1, 4) FROM points_ledger WHERE office_id IS NOT NULL
 			UNION ALL SELECT user_id, office_id, points, 'all' FROM points_ledger WHERE office_id IS NOT NULL
 		) GROUP BY user_id, office_id, period`);
+	tx.run(sql`DELETE FROM office_daily`);
+	tx.run(sql`INSERT INTO office_daily (office_id, day, learners)
+		SELECT office_id, substr(period, 3), count(*) FROM points_period
+		WHERE period >= 'd:' AND period < 'd;' AND points > 0 GROUP BY office_id, period`);
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
-import { attempts, lessons, modules, questions, users, wrongBook } from '../db/schema';
+import { prepared } from '../db/statements';
+import { attempts, lessons, modules, users } from '../db/schema';
 import { shanghaiDay } from '../time';
 import { answerText, responseText } from './questions';
 import { items } from './attempts';
@@ -95,26 +96,19 @@ export function resultView(db: Queryable, attempt: Attempt) {
  */
 export function hardPoints(db: Queryable, officeIds: number[]) {
 	if (officeIds.length === 0) return [];
-	return db
-		.select({
-			questionId: questions.id,
-			stem: questions.stem,
-			moduleTitle: modules.title,
-			lessonTitle: lessons.title,
-			lessonHref: sql<string>`'/learn/' || ${modules.slug} || '/' || ${lessons.slug}`,
-			members: sql<number>`count(*)`,
-			misses: sql<number>`sum(${wrongBook.wrongCount})`
-		})
-		.from(wrongBook)
-		.innerJoin(users, eq(users.id, wrongBook.userId))
-		.innerJoin(questions, eq(questions.id, wrongBook.questionId))
-		.innerJoin(modules, eq(modules.id, questions.moduleId))
-		.innerJoin(lessons, eq(lessons.id, questions.lessonId))
-		.where(and(eq(wrongBook.hard, true), inArray(users.officeId, officeIds), eq(users.active, true)))
-		.groupBy(questions.id)
-		.orderBy(sql`count(*) DESC`, sql`sum(${wrongBook.wrongCount}) DESC`)
-		.limit(50)
-		.all();
+	// Prepared (the office dashboard shows it on every view); office ids as one JSON parameter.
+	return prepared(
+		db,
+		`SELECT q.id AS questionId, q.stem, m.title AS moduleTitle, l.title AS lessonTitle, '/learn/' || m.slug || '/' || l.slug AS lessonHref,
+			count(*) AS members, sum(wb.wrong_count) AS misses
+		FROM wrong_book wb
+		JOIN users u ON u.id = wb.user_id
+		JOIN questions q ON q.id = wb.question_id
+		JOIN modules m ON m.id = q.module_id
+		JOIN lessons l ON l.id = q.lesson_id
+		WHERE wb.hard = 1 AND u.office_id IN (SELECT value FROM json_each(?)) AND u.active = 1
+		GROUP BY q.id ORDER BY count(*) DESC, sum(wb.wrong_count) DESC LIMIT 50`
+	).all(JSON.stringify(officeIds)) as { questionId: number; stem: string; moduleTitle: string; lessonTitle: string; lessonHref: string; members: number; misses: number }[];
 }
 
 /** For office admins: attempts of their members finished implausibly fast. */

@@ -1,6 +1,6 @@
 import { getDb } from '$lib/server/db';
 import { getOffice } from '$lib/server/org/offices';
-import { myStanding, officeBoard } from '$lib/server/points/board';
+import { boardWithStanding } from '$lib/server/points/board';
 import { PERIOD_LABELS, type PeriodKind } from '$lib/server/points/periods';
 import type { PageServerLoad } from './$types';
 
@@ -16,8 +16,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	// Office admins page through the whole board; cadres see the top 50 and their own row.
 	const admin = user.role === 'office_admin' || user.role === 'sysadmin';
 	const page = admin ? Math.max(1, Number(url.searchParams.get('page')) || 1) : 1;
-	const board = officeBoard(db, user.officeId, kind, page, TOP);
-	const me = myStanding(db, user.id, user.officeId, kind);
+	const { board, me } = boardWithStanding(db, user.officeId, user.id, kind, page, TOP);
 	return {
 		kind,
 		periods,

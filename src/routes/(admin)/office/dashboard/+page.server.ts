@@ -1,8 +1,6 @@
 import { error } from '@sveltejs/kit';
-import { asc, eq } from 'drizzle-orm';
 import { getDb } from '$lib/server/db';
-import { offices } from '$lib/server/db/schema';
-import { canManageOffice } from '$lib/server/org/offices';
+import { canManageOffice, childOffices } from '$lib/server/org/offices';
 import { dailyActive, headline, memberTable } from '$lib/server/participation/dashboard';
 import { dashboardScope } from '$lib/server/participation/scope';
 import { hardPoints } from '$lib/server/quiz/overview';
@@ -18,7 +16,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	const table = memberTable(db, scope.officeIds, { ...scope, pageSize: PAGE_SIZE });
 	return {
 		office: { id: scope.office.id, name: scope.office.name },
-		children: db.select({ id: offices.id, name: offices.name }).from(offices).where(eq(offices.parentId, scope.office.id)).orderBy(asc(offices.sortOrder)).all(),
+		children: childOffices(db, scope.office.id),
 		// Only offer the way up when the admin manages the parent too.
 		parentId: scope.office.parentId && canManageOffice(db, locals.user!, scope.office.parentId) ? scope.office.parentId : null,
 		filters: { period: scope.kind, q: scope.q, status: scope.status, sort: scope.sort, dir: scope.desc ? 'desc' : 'asc' },
