@@ -4,11 +4,14 @@
 // domain functions called in-process). Prints one JSON line to stdout; progress goes
 // to stderr. A page measured while other processes were busy is measured again (up to 3 times).
 //
-// Env: BENCH_SECONDS (15 per page), BENCH_CONCURRENCY (20), BENCH_WARMUP_SECONDS (2),
+// Env: BENCH_SECONDS (15 per page), BENCH_CONCURRENCY (20), BENCH_WARMUP_SECONDS (5: a fresh
+// process spends its first seconds optimising code and sizing its heap, and its stalls then
+// would be most of a 15 s run's p99; a server runs for days),
 // BENCH_SQL_SECONDS (3 per page), BENCH_BOARD_USERS (100000), BENCH_BOARD_OFFICES (200),
 // BENCH_BOARD_ROWS (10000000), BENCH_BOARD_DB (a path: generate the database there once
 // and reuse it on later runs instead of a temp copy; it is kept), BENCH_PAGES (a comma list of
-// page names to measure, all by default), BENCH_CPU_PROF (a directory: the app writes a CPU profile there).
+// page names to measure, all by default), BENCH_CPU_PROF (a directory: the app writes a CPU profile there),
+// BENCH_NODE_FLAGS (extra Node options for the app, e.g. `--trace-gc`).
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { logIn } from './bench/app';
@@ -31,7 +34,7 @@ function intEnv(name: string, fallback: number): number {
 
 const load = {
 	seconds: intEnv('BENCH_SECONDS', 15),
-	warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', 2),
+	warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', 5),
 	concurrency: intEnv('BENCH_CONCURRENCY', 20)
 };
 const sqlSeconds = intEnv('BENCH_SQL_SECONDS', 3);
@@ -141,7 +144,8 @@ async function main(): Promise<void> {
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
 	const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-	const server = spawnServer([...profile, APP_ENTRY], { PORT: String(port), ORIGIN: origin, DATABASE_URL: db.path, LOG_LEVEL: 'silent' });
+	const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+	const server = spawnServer([...profile, ...nodeFlags, APP_ENTRY], { PORT: String(port), ORIGIN: origin, DATABASE_URL: db.path, LOG_LEVEL: 'silent' });
 	children.add(server);
 	await waitForHealth(`http://127.0.0.1:${port}`, server, 120_000);
 	const t: Target = target(port, load.concurrency);

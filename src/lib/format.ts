@@ -3,6 +3,12 @@
 const TIME_ZONE = 'Asia/Shanghai';
 
 /** '2026-11-22' → '2026年11月22日' (a Shanghai calendar day, stored as text). */
+/** The calendar day `n` days after a YYYY-MM-DD day (calendar arithmetic, no time zone). */
+export function addDays(day: string, n: number): string {
+	const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+	return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
 export function dayLabel(day: string): string {
 	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
 	return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : day;

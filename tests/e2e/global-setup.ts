@@ -61,12 +61,11 @@ export default async function setup(project: TestProject) {
 		env: { ...process.env, PORT: String(port), ORIGIN: baseURL, DATABASE_URL: databasePath, LOG_LEVEL: 'warn', WORKERS: String(WORKERS) },
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
-	let listening = 0;
+	// The primary opens the port (and says so) once every worker is ready.
 	const allListening = new Promise<void>((resolve) => {
 		server.stdout!.on('data', (chunk: Buffer) => {
 			process.stdout.write(chunk);
-			listening += chunk.toString().split('Listening on').length - 1;
-			if (listening >= WORKERS) resolve();
+			if (chunk.toString().includes('Listening on')) resolve();
 		});
 	});
 	await waitForHealth(baseURL, server);

@@ -44,7 +44,7 @@ describe('several app processes', () => {
 		const { pin } = db.prepare('SELECT pin FROM live_quizzes WHERE id = ?').get(liveId) as { pin: string };
 		db.close();
 
-		// Each stream holds its own connection; the primary hands connections to the workers in turn.
+		// Each stream holds its own connection; the primary hands each to the worker with the fewest.
 		const streams = Array.from({ length: 6 }, () => openStream(`/live/${liveId}/events`, host));
 		await Promise.all(streams.map((s) => s.until(() => s.events.length >= 1)));
 		expect(streams.map((s) => s.events[0]!.players)).toEqual([0, 0, 0, 0, 0, 0]);

@@ -8,6 +8,8 @@ import { POINT_RULES, type RuleKey } from '../../src/lib/server/points/rules';
 import { rng } from '../../src/lib/server/seed/people';
 import { users } from '../../src/lib/server/db/schema';
 import type { Db } from '../../src/lib/server/db';
+import { shanghaiDay } from '../../src/lib/server/time';
+import { addDays } from '../../src/lib/format';
 
 let db: Db;
 let tree: ReturnType<typeof seedTree>;
@@ -119,7 +121,10 @@ describe('aggregates', () => {
 		const counted = db.all<{ day: string; n: number }>(
 			sql`SELECT day, count(DISTINCT user_id) AS n FROM points_ledger WHERE office_id = ${tree.lishi.id} GROUP BY day`
 		);
-		expect(chart.filter((c) => c.learners > 0)).toEqual(counted.map((c) => ({ day: c.day, learners: c.n })));
+		expect(chart.learners).toHaveLength(70);
+		expect(chart.first).toBe(shanghaiDay(new Date(start - 4 * 86_400_000)));
+		const days = chart.learners.map((n, i) => ({ day: addDays(chart.first, i), learners: n }));
+		expect(days.filter((c) => c.learners > 0)).toEqual(counted.map((c) => ({ day: c.day, learners: c.n })));
 	});
 });
 
@@ -185,6 +190,58 @@ describe('exports', () => {
 });
 
 describe('member table', () => {
+	it('as it opens (most points first) it reads the board in order, matching a count from the ledger, one office or rolled up', async () => {
+		const { memberTable } = await import('../../src/lib/server/participation/dashboard');
+		const now = new Date('2026-11-25T04:00:00Z');
+		const lastMonth = new Date('2026-10-20T04:00:00Z');
+		const random = rng(11);
+		const people: Awaited<ReturnType<typeof addUser>>[] = [];
+		for (let i = 0; i < 16; i++) {
+			const officeId = i % 3 ? tree.lishi.id : tree.xiaoyi.id;
+			const u = await addUser(db, { username: `p${i}`, officeId, role: i === 4 ? 'office_admin' : 'cadre' });
+			people.push(u);
+			// Ties (points from 0 to 4), some with none this month, some only last month.
+			const points = i % 5 === 2 ? 0 : Math.floor(random() * 5);
+			if (points) give(u.id, officeId, points, now);
+			if (i % 4 === 0) give(u.id, officeId, 9, lastMonth);
+		}
+		// Left out: a deactivated member with points, and a sysadmin placed in the office.
+		db.update(users).set({ active: false }).where(eq(users.id, people[1]!.id)).run();
+		give(people[1]!.id, tree.lishi.id, 50, now);
+		const admin = await addUser(db, { username: 'sys', officeId: tree.lishi.id, role: 'sysadmin' });
+		give(admin.id, tree.lishi.id, 40, now);
+		// Moved from 孝义 to 离石 this month: only what was earned in 离石 counts, as on its board.
+		const mover = people[3]!;
+		give(mover.id, tree.xiaoyi.id, 30, now);
+		db.update(users).set({ officeId: tree.lishi.id }).where(eq(users.id, mover.id)).run();
+		give(mover.id, tree.lishi.id, 2, now);
+
+		const month = currentPeriod('month', now);
+		const expected = (officeIds: number[]) =>
+			db
+				.all<{ userId: number; points: number }>(
+					sql`SELECT u.id AS userId, coalesce((SELECT sum(l.points) FROM points_ledger l WHERE l.user_id = u.id AND l.office_id = u.office_id
+						AND substr(l.day, 1, 7) = ${month.slice(2)}), 0) AS points
+					FROM users u WHERE u.active = 1 AND u.role IN ('cadre', 'office_admin') AND u.office_id IN (${sql.join(officeIds, sql`, `)})`
+				)
+				.sort((a, b) => b.points - a.points || a.userId - b.userId);
+		for (const officeIds of [[tree.lishi.id], [tree.city.id, tree.lishi.id, tree.xiaoyi.id]]) {
+			const want = expected(officeIds);
+			expect(want.some((r) => r.points === 0) && want.some((r) => r.points > 0), JSON.stringify(want)).toBe(true);
+			const pages = (status: 'all' | 'studying') =>
+				[1, 2, 3, 4, 5, 6].flatMap((page) => memberTable(db, officeIds, { kind: 'month', status, page, pageSize: 3 }, now).rows);
+			expect(pages('all').map((r) => ({ userId: r.userId, points: r.points }))).toEqual(want);
+			expect(memberTable(db, officeIds, { kind: 'month', pageSize: 3 }, now).total).toBe(want.length);
+			const scored = want.filter((r) => r.points > 0);
+			expect(pages('studying').map((r) => ({ userId: r.userId, points: r.points }))).toEqual(scored);
+			expect(memberTable(db, officeIds, { kind: 'month', status: 'studying', pageSize: 3 }, now).total).toBe(scored.length);
+			// Every other sort computes the same points per member.
+			const byName = memberTable(db, officeIds, { kind: 'month', sort: 'name', pageSize: Infinity }, now).rows;
+			expect(byName.map((r) => ({ userId: r.userId, points: r.points })).sort((a, b) => b.points - a.points || a.userId - b.userId)).toEqual(want);
+		}
+		expect(expected([tree.lishi.id]).find((r) => r.userId === mover.id)?.points).toBe(2);
+	});
+
 	it('sorts by every figure, filters by name and status, and pages consistently with the whole list', async () => {
 		const { memberTable, MEMBER_SORTS, MEMBER_STATUSES } = await import('../../src/lib/server/participation/dashboard');
 		const now = new Date('2026-11-25T04:00:00Z');

@@ -27,7 +27,8 @@ export const users = sqliteTable(
 			.notNull()
 			.default(sql`(unixepoch() * 1000)`)
 	},
-	(t) => [index('users_office_idx').on(t.officeId, t.active), index('users_school_idx').on(t.schoolId)]
+	// role too: the dashboard counts an office's active cadres and admins from the index alone.
+	(t) => [index('users_office_idx').on(t.officeId, t.active, t.role), index('users_school_idx').on(t.schoolId)]
 );
 
 /** Lucia-guide sessions: the token is `<id>.<secret>`; only SHA-256(secret) is stored. */

@@ -7,16 +7,23 @@ import { shanghaiDay } from '../time';
 // query's text is fixed whatever the number of offices: built and compiled once per connection.
 const IN_OFFICES = 'IN (SELECT value FROM json_each(@ids))';
 
+const MEMBER_ROLES = "u.role IN ('cadre', 'office_admin')";
+const MEMBERS = `FROM users u WHERE u.office_id ${IN_OFFICES} AND u.active = 1 AND ${MEMBER_ROLES}`;
+
+// Active members with points in a period in their current office, read from the covering
+// board index (points_period_board_idx); one row per member, in board order when one office
+// is read. The office condition follows (`AND pp.office_id …`).
+const scoredIn = (period: string) => `FROM points_period pp JOIN users u ON u.id = pp.user_id AND u.office_id = pp.office_id AND u.active = 1 AND ${MEMBER_ROLES}
+	WHERE pp.period = ${period} AND pp.points > 0`;
+
 /** Headline figures of a set of offices (an office rolled up with its descendants). */
 export function headline(db: Queryable, officeIds: number[], kind: PeriodKind, now = new Date()) {
 	const row = prepared(
 		db,
 		`SELECT
-			(SELECT count(*) FROM users u WHERE u.office_id ${IN_OFFICES} AND u.active = 1 AND u.role IN ('cadre', 'office_admin')) AS members,
-			(SELECT count(DISTINCT pp.user_id) FROM points_period pp JOIN users u ON u.id = pp.user_id
-				WHERE pp.office_id ${IN_OFFICES} AND pp.period = @week AND pp.points > 0 AND u.active = 1 AND u.office_id ${IN_OFFICES}) AS activeWeek,
-			(SELECT count(DISTINCT pp.user_id) FROM points_period pp JOIN users u ON u.id = pp.user_id
-				WHERE pp.office_id ${IN_OFFICES} AND pp.period = @period AND pp.points > 0 AND u.active = 1 AND u.office_id ${IN_OFFICES}) AS learners,
+			(SELECT count(*) ${MEMBERS}) AS members,
+			(SELECT count(*) ${scoredIn('@week')} AND pp.office_id ${IN_OFFICES}) AS activeWeek,
+			(SELECT count(*) ${scoredIn('@period')} AND pp.office_id ${IN_OFFICES}) AS learners,
 			(SELECT avg(a.percent) FROM attempts a JOIN users u ON u.id = a.user_id
 				WHERE u.office_id ${IN_OFFICES} AND u.active = 1 AND a.kind = 'module' AND a.submitted_at IS NOT NULL) AS avgScore,
 			(SELECT count(*) FROM enrolments e JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id
@@ -36,18 +43,23 @@ export function headline(db: Queryable, officeIds: number[], kind: PeriodKind, n
 }
 
 /**
- * Daily active learners (members with points that Shanghai day) over the last `days` days,
- * oldest first, from the maintained office_daily. Rolled up over several offices it is a
+ * Daily active learners (members with points that Shanghai day) over the last `days` days
+ * up to today, oldest first, from the maintained office_daily. Rolled up over several offices it is a
  * sum: a member who earned points in two of them on one day (moved that day) counts twice.
  */
-export function dailyActive(db: Queryable, officeIds: number[], days: number, now = new Date()) {
-	const dayList = Array.from({ length: days }, (_, i) => shanghaiDay(new Date(now.getTime() - (days - 1 - i) * 86_400_000)));
+export function dailyActive(db: Queryable, officeIds: number[], days: number, now = new Date()): { first: string; learners: number[] } {
+	const first = shanghaiDay(new Date(now.getTime() - (days - 1) * 86_400_000));
+	// One number per day, by position from the first day: no day strings to build or send.
+	const learners = new Array<number>(days).fill(0);
 	const rows = prepared(
 		db,
-		`SELECT day, sum(learners) AS n FROM office_daily WHERE office_id ${IN_OFFICES} AND day >= @first AND day <= @last GROUP BY day`
-	).all({ ids: JSON.stringify(officeIds), first: dayList[0], last: dayList.at(-1) }) as { day: string; n: number }[];
-	const byDay = new Map(rows.map((r) => [r.day, r.n]));
-	return dayList.map((day) => ({ day, learners: byDay.get(day) ?? 0 }));
+		`SELECT CAST(julianday(day) - julianday(@first) AS INTEGER), sum(learners) FROM office_daily
+		WHERE office_id ${IN_OFFICES} AND day >= @first AND day <= @last GROUP BY day`
+	)
+		.raw()
+		.all({ ids: JSON.stringify(officeIds), first, last: shanghaiDay(now) }) as [number, number][];
+	for (const [i, n] of rows) learners[i] = n;
+	return { first, learners };
 }
 
 export const MEMBER_SORTS = ['points', 'name', 'lastActive', 'lessons', 'quizzes', 'overdue', 'hours'] as const;
@@ -57,18 +69,20 @@ export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
 type Figure = Exclude<MemberSort, 'name'> | 'done';
 
-// Each figure of a member (whose id is the SQL expression `id`) for the period. Per member,
-// points_period_user_period_idx answers both period lookups with a seek; lastActive takes
-// the day keys as a range (LIKE 'd:%' is case-insensitive and cannot narrow the index).
-const FIGURES: Record<Figure, (id: string) => string> = {
-	points: (id) => `coalesce((SELECT sum(pp.points) FROM points_period pp WHERE pp.user_id = ${id} AND pp.period = @period), 0)`,
-	lastActive: (id) => `(SELECT substr(max(pp.period), 3) FROM points_period pp WHERE pp.user_id = ${id} AND pp.period >= 'd:' AND pp.period < 'd;')`,
-	lessons: (id) => `(SELECT count(*) FROM lesson_progress lp WHERE lp.user_id = ${id} AND lp.completed_at IS NOT NULL)`,
-	quizzes: (id) => `(SELECT count(DISTINCT a.module_id) FROM attempts a WHERE a.user_id = ${id} AND a.kind = 'module' AND a.passed = 1)`,
-	done: (id) => `(SELECT count(*) FROM enrolments e WHERE e.user_id = ${id} AND e.active = 1 AND e.completed_at IS NOT NULL)`,
-	overdue: (id) =>
-		`(SELECT count(*) FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.user_id = ${id} AND e.active = 1 AND e.completed_at IS NULL AND c.due_on < @today)`,
-	hours: (id) => `coalesce((SELECT sum(ch.hours) FROM credit_hours ch WHERE ch.user_id = ${id} AND ch.year = @year), 0)`
+// Each figure of a member (a users row aliased `u`) for the period. Points are those earned in
+// the member's current office, as on that office's board (points_period holds them per office).
+// lastActive takes the day keys as a range (LIKE 'd:%' is case-insensitive and cannot narrow
+// the index).
+const FIGURES: Record<Figure, (u: string) => string> = {
+	points: (u) =>
+		`coalesce((SELECT pp.points FROM points_period pp WHERE pp.user_id = ${u}.id AND pp.office_id = ${u}.office_id AND pp.period = @period), 0)`,
+	lastActive: (u) => `(SELECT substr(max(pp.period), 3) FROM points_period pp WHERE pp.user_id = ${u}.id AND pp.period >= 'd:' AND pp.period < 'd;')`,
+	lessons: (u) => `(SELECT count(*) FROM lesson_progress lp WHERE lp.user_id = ${u}.id AND lp.completed_at IS NOT NULL)`,
+	quizzes: (u) => `(SELECT count(DISTINCT a.module_id) FROM attempts a WHERE a.user_id = ${u}.id AND a.kind = 'module' AND a.passed = 1)`,
+	done: (u) => `(SELECT count(*) FROM enrolments e WHERE e.user_id = ${u}.id AND e.active = 1 AND e.completed_at IS NOT NULL)`,
+	overdue: (u) =>
+		`(SELECT count(*) FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.user_id = ${u}.id AND e.active = 1 AND e.completed_at IS NULL AND c.due_on < @today)`,
+	hours: (u) => `coalesce((SELECT sum(ch.hours) FROM credit_hours ch WHERE ch.user_id = ${u}.id AND ch.year = @year), 0)`
 };
 
 export interface MemberFigures {
@@ -86,47 +100,112 @@ export interface MemberFigures {
 	hours: number;
 }
 
+interface TableQuery {
+	kind: PeriodKind;
+	q?: string;
+	status?: MemberStatus;
+	sort?: MemberSort;
+	desc?: boolean;
+	page?: number;
+	pageSize?: number;
+}
+
+type Params = { ids: string; period: string; today: string; year: number; q?: string };
+type Paging = { limit: number; offset: number };
+
 /**
  * The member table: one row per member of the offices with their figures for
  * the period, filtered by name and status, sorted, one page at a time (or all
  * rows for an export, when pageSize is Infinity).
  */
-export function memberTable(
-	db: Queryable,
-	officeIds: number[],
-	opts: { kind: PeriodKind; q?: string; status?: MemberStatus; sort?: MemberSort; desc?: boolean; page?: number; pageSize?: number },
-	now = new Date()
-): { rows: MemberFigures[]; total: number } {
+export function memberTable(db: Queryable, officeIds: number[], opts: TableQuery, now = new Date()): { rows: MemberFigures[]; total: number } {
 	const q = opts.q?.trim() ? `%${opts.q.trim().replace(/[%_\\]/g, (c) => '\\' + c)}%` : null;
 	const status = opts.status ?? 'all';
 	// Sort keys are figure names from the list above, never user text.
 	const sort = opts.sort && MEMBER_SORTS.includes(opts.sort) ? opts.sort : 'points';
-	const direction = opts.desc === false ? 'ASC' : 'DESC';
-	// Every member's figure is needed for what the filter and the sort look at; the rest only
-	// for the rows of the page, so those are computed after the page is cut (MATERIALIZED).
-	const needed = new Set<Figure>(['points']);
-	if (sort !== 'name') needed.add(sort);
-	if (status === 'overdue') needed.add('overdue');
-	const members = `
-		SELECT u.id AS userId, u.name AS name, u.username AS username, u.office_id AS officeId, u.active AS active,
-			${[...needed].map((f) => `${FIGURES[f]('u.id')} AS ${f}`).join(', ')}
-		FROM users u
-		WHERE u.office_id ${IN_OFFICES} AND u.role IN ('cadre', 'office_admin')
-			${q ? "AND (u.name LIKE @q ESCAPE '\\' OR u.username LIKE @q ESCAPE '\\')" : ''}
-			${status === 'inactive' ? 'AND u.active = 0' : 'AND u.active = 1'}`;
-	const filter = { studying: 'WHERE points > 0', idle: 'WHERE points = 0', overdue: 'WHERE overdue > 0', all: '', inactive: '' }[status];
+	const desc = opts.desc !== false;
 	const today = shanghaiDay(now);
-	const params = { ids: JSON.stringify(officeIds), period: currentPeriod(opts.kind, now), today, year: Number(today.slice(0, 4)), ...(q ? { q } : {}) };
-	const total = (prepared(db, `SELECT count(*) AS n FROM (${members}) ${filter}`).get(params) as { n: number }).n;
+	const params: Params = { ids: JSON.stringify(officeIds), period: currentPeriod(opts.kind, now), today, year: Number(today.slice(0, 4)), ...(q ? { q } : {}) };
 	const pageSize = opts.pageSize ?? 20;
 	const paging = Number.isFinite(pageSize) ? { limit: pageSize, offset: (Math.floor(opts.page ?? 1) - 1) * pageSize } : { limit: -1, offset: 0 };
-	const figures = (Object.keys(FIGURES) as Figure[]).map((f) => (needed.has(f) ? `p.${f}` : `${FIGURES[f]('p.userId')} AS ${f}`));
+	// The table as it first opens (and its 学习中 filter) reads the office's board in order.
+	const page =
+		sort === 'points' && desc && !q && (status === 'all' || status === 'studying')
+			? inBoardOrder(db, officeIds, params, paging, status)
+			: sorted(db, { q, status, sort, desc }, params, paging);
+	return { rows: figuresOf(db, page.ids, params), total: page.total };
+}
+
+/**
+ * One page of member ids for any sort and filter: the figures the filter and the sort look
+ * at are computed for every member, the rest later for the page only (figuresOf).
+ */
+function sorted(
+	db: Queryable,
+	o: { q: string | null; status: MemberStatus; sort: MemberSort; desc: boolean },
+	params: Params,
+	paging: Paging
+): { ids: number[]; total: number } {
+	const needed = new Set<Figure>(['points']);
+	if (o.sort !== 'name') needed.add(o.sort);
+	if (o.status === 'overdue') needed.add('overdue');
+	const members = `
+		SELECT u.id AS userId, u.name AS name, ${[...needed].map((f) => `${FIGURES[f]('u')} AS ${f}`).join(', ')}
+		FROM users u
+		WHERE u.office_id ${IN_OFFICES} AND ${MEMBER_ROLES}
+			${o.q ? "AND (u.name LIKE @q ESCAPE '\\' OR u.username LIKE @q ESCAPE '\\')" : ''}
+			${o.status === 'inactive' ? 'AND u.active = 0' : 'AND u.active = 1'}`;
+	const filter = { studying: 'WHERE points > 0', idle: 'WHERE points = 0', overdue: 'WHERE overdue > 0', all: '', inactive: '' }[o.status];
+	const total = (prepared(db, `SELECT count(*) AS n FROM (${members}) ${filter}`).get(params) as { n: number }).n;
+	const ids = prepared(db, `SELECT userId FROM (${members}) ${filter} ORDER BY ${o.sort} ${o.desc ? 'DESC' : 'ASC'}, userId LIMIT @limit OFFSET @offset`)
+		.pluck()
+		.all({ ...params, ...paging }) as number[];
+	return { ids, total };
+}
+
+const SCORED = scoredIn('@period');
+
+/**
+ * A page of the table sorted by points, most first (as it opens), without computing every
+ * member's points: the members who scored come from the board index in order (one office
+ * reads only the page), then those who did not, by id, as the generic sort orders them.
+ */
+function inBoardOrder(db: Queryable, officeIds: number[], params: Params, paging: Paging, status: 'all' | 'studying') {
+	// For one office the index is already in board order; several offices are merged by a sort.
+	const office = officeIds.length === 1 ? '= @office' : IN_OFFICES;
+	const boardParams = { ...params, office: officeIds[0] ?? null };
+	const scoredCount = () => (prepared(db, `SELECT count(*) ${SCORED} AND pp.office_id ${office}`).pluck().get(boardParams) as number);
+	const ids = prepared(db, `SELECT pp.user_id ${SCORED} AND pp.office_id ${office} ORDER BY pp.points DESC, pp.user_id LIMIT @limit OFFSET @offset`)
+		.pluck()
+		.all({ ...boardParams, ...paging }) as number[];
+	if (status === 'studying') return { ids, total: scoredCount() };
+	const total = prepared(db, `SELECT count(*) ${MEMBERS}`).pluck().get(params) as number;
+	const wanted = paging.limit < 0 ? Infinity : paging.limit;
+	if (ids.length < wanted) {
+		// The page runs past the members who scored: the rest come from those who did not.
+		const scored = ids.length > 0 ? paging.offset + ids.length : scoredCount();
+		const idle = prepared(
+			db,
+			`SELECT u.id FROM users u WHERE u.office_id ${IN_OFFICES} AND u.active = 1 AND ${MEMBER_ROLES}
+				AND NOT EXISTS (SELECT 1 FROM points_period pp WHERE pp.user_id = u.id AND pp.office_id = u.office_id AND pp.period = @period AND pp.points > 0)
+			ORDER BY u.id LIMIT @limit OFFSET @offset`
+		)
+			.pluck()
+			.all({ ...params, limit: paging.limit < 0 ? -1 : paging.limit - ids.length, offset: Math.max(0, paging.offset - scored) }) as number[];
+		ids.push(...idle);
+	}
+	return { ids, total };
+}
+
+/** Every figure of the given members, in the order given. */
+function figuresOf(db: Queryable, ids: number[], params: Params): MemberFigures[] {
+	if (ids.length === 0) return [];
 	const rows = prepared(
 		db,
-		`WITH p AS MATERIALIZED (SELECT * FROM (${members}) ${filter} ORDER BY ${sort} ${direction}, userId LIMIT @limit OFFSET @offset)
-		SELECT p.userId, p.name, p.username, o.name AS officeName, p.active, ${figures.join(', ')}
-		FROM p JOIN offices o ON o.id = p.officeId
-		ORDER BY ${sort === 'name' ? 'p.name' : sort} ${direction}, p.userId`
-	).all({ ...params, ...paging }) as (Omit<MemberFigures, 'active'> & { active: number })[];
-	return { rows: rows.map((r) => ({ ...r, active: Boolean(r.active) })), total };
+		`SELECT u.id AS userId, u.name, u.username, o.name AS officeName, u.active,
+			${(Object.keys(FIGURES) as Figure[]).map((f) => `${FIGURES[f]('u')} AS ${f}`).join(', ')}
+		FROM json_each(@page) p JOIN users u ON u.id = p.value JOIN offices o ON o.id = u.office_id
+		ORDER BY p.key`
+	).all({ ...params, page: JSON.stringify(ids) }) as (Omit<MemberFigures, 'active'> & { active: number })[];
+	return rows.map((r) => ({ ...r, active: Boolean(r.active) }));
 }
