@@ -48,7 +48,7 @@ const data = {
 const TARGET_P99_MS = 50;
 const MAX_TRIES = 3;
 
-const { workDir, children, cleanup } = benchWorkspace('board');
+const { workDir, children, run } = benchWorkspace('board');
 
 /** Waits (at most a minute) until the machine has been nearly idle for a second: no one else's compile or test. */
 async function waitForQuiet(): Promise<void> {
@@ -210,11 +210,4 @@ async function main(): Promise<void> {
 	console.log(JSON.stringify({ pages }));
 }
 
-try {
-	await main();
-} catch (e) {
-	progress(`failed: ${(e as Error).stack ?? String(e)}`);
-	process.exitCode = 1;
-} finally {
-	await cleanup();
-}
+await run(main);

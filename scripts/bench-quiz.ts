@@ -38,7 +38,7 @@ const poolPerUser = intEnv(
 	Math.ceil((12_000 * (load.seconds + load.warmupSeconds)) / load.submitEvery / userCount) + 10
 );
 
-const { workDir, children, cleanup } = benchWorkspace('quiz');
+const { workDir, children, run } = benchWorkspace('quiz');
 
 /** Starts a server process on a free port and waits until GET /healthz answers 200. */
 async function startServer(args: string[], databasePath: string, extraEnv: Record<string, string> = {}) {
@@ -143,11 +143,4 @@ async function main(): Promise<void> {
 	);
 }
 
-try {
-	await main();
-} catch (e) {
-	progress(`failed: ${(e as Error).stack ?? String(e)}`);
-	process.exitCode = 1;
-} finally {
-	await cleanup();
-}
+await run(main);

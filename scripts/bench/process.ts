@@ -75,7 +75,7 @@ export async function stopServer(server: ChildProcess): Promise<void> {
 
 /**
  * A benchmark's scratch directory and the server processes it starts, cleaned up
- * by `cleanup()` and on SIGINT/SIGTERM.
+ * by `cleanup()` (after `run(main)`) and on SIGINT/SIGTERM.
  */
 export function benchWorkspace(name: string) {
 	const workDir = mkdtempSync(join(tmpdir(), `xuexi-bench-${name}-`));
@@ -91,5 +91,16 @@ export function benchWorkspace(name: string) {
 			void cleanup().finally(() => process.exit(130));
 		});
 	}
-	return { workDir, children, cleanup };
+	/** Runs the benchmark; a failure is reported and sets the exit code; cleanup always runs. */
+	async function run(main: () => Promise<void>): Promise<void> {
+		try {
+			await main();
+		} catch (e) {
+			progress(`failed: ${(e as Error).stack ?? String(e)}`);
+			process.exitCode = 1;
+		} finally {
+			await cleanup();
+		}
+	}
+	return { workDir, children, cleanup, run };
 }

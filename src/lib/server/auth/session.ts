@@ -36,29 +36,24 @@ function randomString(): string {
 	return encodeBase32LowerCaseNoPadding(bytes);
 }
 
-interface SessionRow {
-	secretHash: Buffer;
-	createdAt: Date;
-	expiresAt: Date;
-	userId: number;
-	username: string;
-	name: string;
-	role: Role;
-	officeId: number | null;
-	schoolId: number | null;
-	mustChangePassword: boolean;
-	active: boolean;
-}
+/** A session and its user, as one lookup reads them. */
+type SessionRow = SessionUser & { secretHash: Buffer; createdAt: Date; expiresAt: Date; active: boolean };
+type StoredRow = Omit<SessionRow, 'createdAt' | 'expiresAt' | 'mustChangePassword' | 'active'> & {
+	createdAt: number;
+	expiresAt: number;
+	mustChangePassword: number;
+	active: number;
+};
 
 // Every request looks a session up: a statement prepared once per connection (db/statements.ts).
 function lookup(db: Db, id: string): SessionRow | undefined {
 	const r = prepared(
 		db,
 		`SELECT s.secret_hash AS secretHash, s.created_at AS createdAt, s.expires_at AS expiresAt,
-			u.id AS userId, u.username, u.name, u.role, u.office_id AS officeId, u.school_id AS schoolId,
+			u.id, u.username, u.name, u.role, u.office_id AS officeId, u.school_id AS schoolId,
 			u.must_change_password AS mustChangePassword, u.active
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`
-	).get(id) as (Omit<SessionRow, 'createdAt' | 'expiresAt' | 'mustChangePassword' | 'active'> & { createdAt: number; expiresAt: number; mustChangePassword: number; active: number }) | undefined;
+	).get(id) as StoredRow | undefined;
 	return r && { ...r, createdAt: new Date(r.createdAt), expiresAt: new Date(r.expiresAt), mustChangePassword: r.mustChangePassword === 1, active: r.active === 1 };
 }
 
@@ -95,30 +90,19 @@ export function validateSessionToken(db: Db, token: string, now = new Date()): S
 	const [id, secret] = parts as [string, string];
 	const row = lookup(db, id);
 	if (!row) return none;
-	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return none;
-	if (row.expiresAt.getTime() <= now.getTime() || !row.active) {
+	const { secretHash, createdAt, expiresAt: storedExpiry, active, ...user } = row;
+	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(secretHash))) return none;
+	if (storedExpiry.getTime() <= now.getTime() || !active) {
 		invalidateSession(db, id);
 		return none;
 	}
-	let expiresAt = row.expiresAt;
+	let expiresAt = storedExpiry;
 	const renewed = expiresAt.getTime() - now.getTime() < RENEW_WHEN_LEFT_MS;
 	if (renewed) {
 		expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
 		db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id)).run();
 	}
-	return {
-		renewed,
-		session: { id, userId: row.userId, createdAt: row.createdAt, expiresAt },
-		user: {
-			id: row.userId,
-			username: row.username,
-			name: row.name,
-			role: row.role,
-			officeId: row.officeId,
-			schoolId: row.schoolId,
-			mustChangePassword: row.mustChangePassword
-		}
-	};
+	return { renewed, session: { id, userId: user.id, createdAt, expiresAt }, user };
 }
 
 export function invalidateSession(db: Db, sessionId: string): void {

@@ -44,8 +44,9 @@ export function headline(db: Queryable, officeIds: number[], kind: PeriodKind, n
 
 /**
  * Daily active learners (members with points that Shanghai day) over the last `days` days
- * up to today, oldest first, from the maintained office_daily. Rolled up over several offices it is a
- * sum: a member who earned points in two of them on one day (moved that day) counts twice.
+ * up to today, oldest first, from the maintained office_daily. Rolled up over several
+ * offices it is a sum: a member who earned points in two of them on one day (moved that
+ * day) counts twice.
  */
 export function dailyActive(db: Queryable, officeIds: number[], days: number, now = new Date()): { first: string; learners: number[] } {
 	const first = shanghaiDay(new Date(now.getTime() - (days - 1) * 86_400_000));
