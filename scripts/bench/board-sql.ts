@@ -46,13 +46,15 @@ export function dashboardSteps(db: Db, viewer: BenchViewer, kind: PeriodKind): S
 	const params = new URLSearchParams({ period: kind });
 	// The scope is computed once up front (it is the first step of every request too).
 	const scope = dashboardScope(db, viewer, params)!;
+	// The member table takes its unfiltered total from the headline's member count, as the page does.
+	let figures = headline(db, scope.officeIds, scope.kind);
 	return [
 		...shell(db, viewer),
 		['dashboardScope', () => dashboardScope(db, viewer, params)],
-		['memberTable', () => memberTable(db, scope.officeIds, { ...scope, pageSize: 20 })],
+		['headline', () => (figures = headline(db, scope.officeIds, scope.kind))],
+		['memberTable', () => memberTable(db, scope.officeIds, { ...scope, pageSize: 20, members: figures.members })],
 		['children', () => childOffices(db, scope.office.id)],
 		['canManageOffice', () => scope.office.parentId && canManageOffice(db, viewer, scope.office.parentId)],
-		['headline', () => headline(db, scope.officeIds, scope.kind)],
 		['dailyActive', () => dailyActive(db, scope.officeIds, 90)],
 		['hardPoints', () => hardPoints(db, scope.officeIds).slice(0, 10)]
 	];

@@ -2,13 +2,33 @@
 
 const TIME_ZONE = 'Asia/Shanghai';
 
-/** '2026-11-22' → '2026年11月22日' (a Shanghai calendar day, stored as text). */
-/** The calendar day `n` days after a YYYY-MM-DD day (calendar arithmetic, no time zone). */
-export function addDays(day: string, n: number): string {
-	const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-	return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/** A date's UTC calendar day as YYYY-MM-DD (several times cheaper than toISOString; charts format a day per bar). */
+export function isoDay(at: Date): string {
+	return `${at.getUTCFullYear()}-${pad2(at.getUTCMonth() + 1)}-${pad2(at.getUTCDate())}`;
 }
 
+/** A YYYY-MM-DD day as a Date at its UTC midnight, `n` days on (calendar arithmetic, no time zone). */
+function utcDay(day: string, n = 0): Date {
+	const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+	return new Date(Date.UTC(y, m - 1, d + n));
+}
+
+/** The calendar day `n` days after a YYYY-MM-DD day. */
+export function addDays(day: string, n: number): string {
+	return isoDay(utcDay(day, n));
+}
+
+/** `count` consecutive calendar days from `first` on, oldest first. */
+export function daysFrom(first: string, count: number): string[] {
+	const at = utcDay(first);
+	const days: string[] = [];
+	for (let i = 0; i < count; i++, at.setUTCDate(at.getUTCDate() + 1)) days.push(isoDay(at));
+	return days;
+}
+
+/** '2026-11-22' → '2026年11月22日' (a Shanghai calendar day, stored as text). */
 export function dayLabel(day: string): string {
 	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
 	return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : day;

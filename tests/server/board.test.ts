@@ -61,6 +61,27 @@ describe('office leaderboard', () => {
 		expect(boardWithStanding(db, tree.lishi.id, a.id, 'all', 1, 50, now)).toMatchObject({ board: { total: 1 }, me: { rank: 1, toNext: null } });
 	});
 
+	it('a member who moves leaves the old board (their points stay with it) and is back when they return', async () => {
+		const now = new Date('2026-11-25T04:00:00Z');
+		const a = await addUser(db, { username: 'a', officeId: tree.lishi.id });
+		const b = await addUser(db, { username: 'b', officeId: tree.lishi.id });
+		give(a.id, tree.lishi.id, 3, now);
+		give(b.id, tree.lishi.id, 9, now);
+		db.update(users).set({ officeId: tree.xiaoyi.id }).where(eq(users.id, b.id)).run();
+		expect(officeBoard(db, tree.lishi.id, 'week', 1, 50, now)).toMatchObject({ rows: [{ userId: a.id, rank: 1 }], total: 1 });
+		expect(myStanding(db, a.id, tree.lishi.id, 'week', now)).toEqual({ points: 3, rank: 1, toNext: null });
+		// In the new office they start from nothing: points earned in 离石 are not carried over.
+		expect(officeBoard(db, tree.xiaoyi.id, 'week', 1, 50, now).rows).toEqual([]);
+		give(b.id, tree.xiaoyi.id, 2, now);
+		expect(officeBoard(db, tree.xiaoyi.id, 'week', 1, 50, now).rows.map((r) => [r.userId, r.points])).toEqual([[b.id, 2]]);
+		db.update(users).set({ officeId: tree.lishi.id }).where(eq(users.id, b.id)).run();
+		expect(officeBoard(db, tree.lishi.id, 'week', 1, 50, now).rows.map((r) => [r.userId, r.points, r.rank])).toEqual([[b.id, 9, 1], [a.id, 3, 2]]);
+		expect(officeBoard(db, tree.xiaoyi.id, 'week', 1, 50, now).rows).toEqual([]);
+		// Someone who becomes a party-school admin is no longer a member of the office.
+		db.update(users).set({ role: 'school_admin' }).where(eq(users.id, b.id)).run();
+		expect(officeBoard(db, tree.lishi.id, 'week', 1, 50, now).rows.map((r) => r.userId)).toEqual([a.id]);
+	});
+
 	it('week, month and year boundaries fall at Shanghai midnight; weeks start on Monday', async () => {
 		const u = await addUser(db, { username: 'u', officeId: tree.lishi.id });
 		// Sunday 29 November 2026, 23:30 in Shanghai (15:30 UTC): the week of 23 November.
@@ -105,12 +126,20 @@ describe('aggregates', () => {
 			// Some repeats of an earlier key: they must not count twice.
 			const key = random() < 0.1 ? `t:${Math.floor(random() * seq + 1) - 1}` : `t:${seq++}`;
 			db.transaction((tx) => award(tx, { userId: p.id, officeId: office, rule, key, reason: '随机', at, points: 1 + Math.floor(random() * 5) }));
+			// Now and then someone is deactivated or back, moves, or changes role: whose rows count changes.
+			const change = random();
+			const q = people[Math.floor(random() * people.length)]!;
+			if (change < 0.02) db.update(users).set({ active: random() < 0.5 }).where(eq(users.id, q.id)).run();
+			else if (change < 0.04) db.update(users).set({ officeId: [tree.city.id, tree.lishi.id, tree.xiaoyi.id][Math.floor(random() * 3)]! }).where(eq(users.id, q.id)).run();
+			else if (change < 0.05) db.update(users).set({ role: random() < 0.5 ? 'office_admin' : 'school_admin' }).where(eq(users.id, q.id)).run();
 		}
-		const maintained = db.all(sql`SELECT user_id, office_id, period, points FROM points_period ORDER BY 1, 2, 3`);
+		const maintained = db.all(sql`SELECT user_id, office_id, period, points, member FROM points_period ORDER BY 1, 2, 3`);
 		const maintainedDaily = db.all(sql`SELECT office_id, day, learners FROM office_daily ORDER BY 1, 2`);
 		db.transaction((tx) => rebuildPeriods(tx));
-		const rebuilt = db.all(sql`SELECT user_id, office_id, period, points FROM points_period ORDER BY 1, 2, 3`);
+		const rebuilt = db.all<{ member: number }>(sql`SELECT user_id, office_id, period, points, member FROM points_period ORDER BY 1, 2, 3`);
 		expect(rebuilt.length).toBeGreaterThan(100);
+		// Both kinds of rows occur, so the comparison covers the flag's upkeep.
+		expect(new Set(rebuilt.map((r) => r.member))).toEqual(new Set([0, 1]));
 		expect(maintained).toEqual(rebuilt);
 		const rebuiltDaily = db.all(sql`SELECT office_id, day, learners FROM office_daily ORDER BY 1, 2`);
 		expect(rebuiltDaily.length).toBeGreaterThan(50);

@@ -1,4 +1,6 @@
 /** Calendar logic in Asia/Shanghai (UTC+8 all year, no daylight saving). */
+import { isoDay } from '../format';
+
 export const TIME_ZONE = 'Asia/Shanghai';
 
 // Shanghai has kept UTC+8 without daylight saving since 1991, so plain arithmetic gives its
@@ -7,7 +9,7 @@ const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /** The Shanghai calendar day of an instant, as YYYY-MM-DD. */
 export function shanghaiDay(at: Date): string {
-	return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+	return isoDay(new Date(at.getTime() + SHANGHAI_OFFSET_MS));
 }
 
 export function shanghaiHour(at: Date): number {

@@ -1,12 +1,10 @@
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
-import { assignments, courses, enrolments, offices, users } from '../db/schema';
+import { assignments, courses, enrolments, MEMBER_ROLES, offices, users } from '../db/schema';
 import { descendantIds } from '../org/offices';
 import { canEditCourse, type CourseActor } from './courses';
 import { notify } from './notifications';
 import { checkCourseCompletion } from './progress';
-
-const LEARNER_ROLES = ['cadre', 'office_admin'] as const;
 
 /** The offices an office belongs to, itself first, then upwards. */
 function ancestorIds(db: Queryable, officeId: number): number[] {
@@ -57,7 +55,7 @@ function enrol(tx: Queryable, userId: number, courseId: number, title: string, n
 export function refreshEnrolments(tx: Queryable, userId: number, now = new Date()): void {
 	const user = tx.select({ id: users.id, officeId: users.officeId, role: users.role }).from(users).where(eq(users.id, userId)).get();
 	if (!user) return;
-	const covering = (LEARNER_ROLES as readonly string[]).includes(user.role) ? coveringCourseIds(tx, user) : new Set<number>();
+	const covering = (MEMBER_ROLES as readonly string[]).includes(user.role) ? coveringCourseIds(tx, user) : new Set<number>();
 	const existing = tx.select().from(enrolments).where(eq(enrolments.userId, userId)).all();
 	for (const e of existing) {
 		const shouldBeActive = covering.has(e.courseId);
@@ -101,7 +99,7 @@ export function assignCourse(
 	const named = usernames.length
 		? db.select({ id: users.id, username: users.username, role: users.role, active: users.active }).from(users).where(inArray(users.username, usernames)).all()
 		: [];
-	const unknown = usernames.filter((u) => !named.some((n) => n.username === u && n.active && (LEARNER_ROLES as readonly string[]).includes(n.role)));
+	const unknown = usernames.filter((u) => !named.some((n) => n.username === u && n.active && (MEMBER_ROLES as readonly string[]).includes(n.role)));
 	if (unknown.length) return { ok: false, errors: { usernames: `找不到这些在用的学员：${unknown.join('、')}` } };
 
 	return db.transaction(
@@ -112,7 +110,7 @@ export function assignCourse(
 			for (const n of named) tx.insert(assignments).values({ courseId, userId: n.id, assignedBy: actor.id, assignedAt: now }).run();
 			const reachedOffices = officeIds.flatMap((id) => (input.includeDescendants ? descendantIds(tx, id) : [id]));
 			const members = reachedOffices.length
-				? tx.select({ id: users.id }).from(users).where(and(inArray(users.officeId, reachedOffices), eq(users.active, true), inArray(users.role, [...LEARNER_ROLES]))).all()
+				? tx.select({ id: users.id }).from(users).where(and(inArray(users.officeId, reachedOffices), eq(users.active, true), inArray(users.role, [...MEMBER_ROLES]))).all()
 				: [];
 			const everyone = new Set([...members.map((m) => m.id), ...named.map((n) => n.id)]);
 			for (const userId of everyone) enrol(tx, userId, courseId, course.title, now, completeNow);

@@ -4,6 +4,10 @@ import { offices, schools } from './org';
 
 export const ROLES = ['cadre', 'office_admin', 'school_admin', 'sysadmin'] as const;
 export type Role = (typeof ROLES)[number];
+/** The roles that make a user a member of their office: they study, and count on its board and dashboard. */
+export const MEMBER_ROLES = ['cadre', 'office_admin'] as const satisfies readonly Role[];
+/** MEMBER_ROLES as an SQL list, for `role IN (…)` in prepared statements (the same list as migration 0012's trigger). */
+export const MEMBER_ROLE_LIST = MEMBER_ROLES.map((r) => `'${r}'`).join(', ');
 
 export const users = sqliteTable(
 	'users',

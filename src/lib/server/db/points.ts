@@ -43,12 +43,20 @@ export const pointsPeriod = sqliteTable(
 			.notNull()
 			.references(() => offices.id),
 		period: text('period').notNull(),
-		points: integer('points').notNull()
+		points: integer('points').notNull(),
+		// Whether the row counts on its office's board: its user is still an active member
+		// (cadre or office admin) of that office. Set when the row is written and kept by a
+		// trigger on users (migration 0012), so boards and the dashboard count rows without
+		// joining users.
+		member: integer('member', { mode: 'boolean' }).notNull().default(false)
 	},
 	(t) => [
 		primaryKey({ columns: [t.userId, t.officeId, t.period] }),
-		// Board order: covering index, so a page and a rank count read only the index.
-		index('points_period_board_idx').on(t.officeId, t.period, sql`${t.points} DESC`, t.userId),
+		// Board order over the rows that count: covering, so a page and a rank count read only
+		// this index.
+		index('points_period_board_idx')
+			.on(t.officeId, t.period, sql`${t.points} DESC`, t.userId)
+			.where(sql`member = 1`),
 		// One member's periods whatever the office (the dashboard's member table): the primary
 		// key puts office_id before period, so without this a lookup scans all of a member's rows.
 		index('points_period_user_period_idx').on(t.userId, t.period)

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '../db';
-import { attendance, creditHours, modules, offices, studySessionModules, studySessionOffices, studySessions, users } from '../db/schema';
+import { attendance, creditHours, MEMBER_ROLES, modules, offices, studySessionModules, studySessionOffices, studySessions, users } from '../db/schema';
 import { credit } from '../courses/hours';
 import { notify } from '../courses/notifications';
 import { canManageOffice, type Actor } from '../org/offices';
@@ -83,7 +83,7 @@ export function eligibleUserIds(db: Queryable, sessionId: number): number[] {
 	return db
 		.select({ id: users.id })
 		.from(users)
-		.where(and(inArray(users.officeId, officeIds), eq(users.active, true), inArray(users.role, ['cadre', 'office_admin'])))
+		.where(and(inArray(users.officeId, officeIds), eq(users.active, true), inArray(users.role, [...MEMBER_ROLES])))
 		.all()
 		.map((u) => u.id);
 }

@@ -1,34 +1,37 @@
 import type { Queryable } from '../db';
+import { MEMBER_ROLE_LIST } from '../db/schema';
 import { prepared } from '../db/statements';
 import { currentPeriod, type PeriodKind } from '../points/periods';
 import { shanghaiDay } from '../time';
 
-// Prepared statements with the office ids as one JSON parameter (IN json_each), so each
-// query's text is fixed whatever the number of offices: built and compiled once per connection.
-const IN_OFFICES = 'IN (SELECT value FROM json_each(@ids))';
+// Prepared statements, so each query is built and compiled once per connection: one office is
+// `= @office` (the common case, and the cheapest plan), several are one JSON parameter
+// (IN json_each) whatever their number. Pass officeParams() with either.
+const inOffices = (column: string, officeIds: number[]) => (officeIds.length === 1 ? `${column} = @office` : `${column} IN (SELECT value FROM json_each(@ids))`);
+const officeParams = (officeIds: number[]) => ({ office: officeIds[0] ?? null, ids: JSON.stringify(officeIds) });
 
-const MEMBER_ROLES = "u.role IN ('cadre', 'office_admin')";
-const MEMBERS = `FROM users u WHERE u.office_id ${IN_OFFICES} AND u.active = 1 AND ${MEMBER_ROLES}`;
+const membersOf = (officeIds: number[]) => `FROM users u WHERE ${inOffices('u.office_id', officeIds)} AND u.active = 1 AND u.role IN (${MEMBER_ROLE_LIST})`;
 
-// Active members with points in a period in their current office, read from the covering
-// board index (points_period_board_idx); one row per member, in board order when one office
-// is read. The office condition follows (`AND pp.office_id …`).
-const scoredIn = (period: string) => `FROM points_period pp JOIN users u ON u.id = pp.user_id AND u.office_id = pp.office_id AND u.active = 1 AND ${MEMBER_ROLES}
-	WHERE pp.period = ${period} AND pp.points > 0`;
+// Members with points in a period in their current office: the rows that count on the board
+// (member = 1), read from its covering index (points_period_board_idx), one per member, in
+// board order when one office is read.
+const scoredIn = (period: string, officeIds: number[]) =>
+	`FROM points_period pp WHERE pp.member = 1 AND ${inOffices('pp.office_id', officeIds)} AND pp.period = ${period} AND pp.points > 0`;
 
 /** Headline figures of a set of offices (an office rolled up with its descendants). */
 export function headline(db: Queryable, officeIds: number[], kind: PeriodKind, now = new Date()) {
+	const inTheOffices = inOffices('u.office_id', officeIds);
 	const row = prepared(
 		db,
 		`SELECT
-			(SELECT count(*) ${MEMBERS}) AS members,
-			(SELECT count(*) ${scoredIn('@week')} AND pp.office_id ${IN_OFFICES}) AS activeWeek,
-			(SELECT count(*) ${scoredIn('@period')} AND pp.office_id ${IN_OFFICES}) AS learners,
+			(SELECT count(*) ${membersOf(officeIds)}) AS members,
+			(SELECT count(*) ${scoredIn('@week', officeIds)}) AS activeWeek,
+			(SELECT count(*) ${scoredIn('@period', officeIds)}) AS learners,
 			(SELECT avg(a.percent) FROM attempts a JOIN users u ON u.id = a.user_id
-				WHERE u.office_id ${IN_OFFICES} AND u.active = 1 AND a.kind = 'module' AND a.submitted_at IS NOT NULL) AS avgScore,
+				WHERE ${inTheOffices} AND u.active = 1 AND a.kind = 'module' AND a.submitted_at IS NOT NULL) AS avgScore,
 			(SELECT count(*) FROM enrolments e JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id
-				WHERE u.office_id ${IN_OFFICES} AND u.active = 1 AND e.active = 1 AND e.completed_at IS NULL AND c.due_on < @today) AS overdue`
-	).get({ ids: JSON.stringify(officeIds), period: currentPeriod(kind, now), week: currentPeriod('week', now), today: shanghaiDay(now) }) as {
+				WHERE ${inTheOffices} AND u.active = 1 AND e.active = 1 AND e.completed_at IS NULL AND c.due_on < @today) AS overdue`
+	).get({ ...officeParams(officeIds), period: currentPeriod(kind, now), week: currentPeriod('week', now), today: shanghaiDay(now) }) as {
 		members: number;
 		activeWeek: number;
 		learners: number;
@@ -52,14 +55,16 @@ export function dailyActive(db: Queryable, officeIds: number[], days: number, no
 	const first = shanghaiDay(new Date(now.getTime() - (days - 1) * 86_400_000));
 	// One number per day, by position from the first day: no day strings to build or send.
 	const learners = new Array<number>(days).fill(0);
-	const rows = prepared(
-		db,
-		`SELECT CAST(julianday(day) - julianday(@first) AS INTEGER), sum(learners) FROM office_daily
-		WHERE office_id ${IN_OFFICES} AND day >= @first AND day <= @last GROUP BY day`
-	)
-		.raw()
-		.all({ ids: JSON.stringify(officeIds), first, last: shanghaiDay(now) }) as [number, number][];
-	for (const [i, n] of rows) learners[i] = n;
+	// [position, learners] pairs as one JSON value: one row to read instead of ninety.
+	const perDay =
+		officeIds.length === 1
+			? `SELECT CAST(julianday(day) - julianday(@first) AS INTEGER) AS i, learners AS n FROM office_daily WHERE office_id = @office AND day BETWEEN @first AND @last`
+			: `SELECT CAST(julianday(day) - julianday(@first) AS INTEGER) AS i, sum(learners) AS n FROM office_daily
+				WHERE office_id IN (SELECT value FROM json_each(@ids)) AND day BETWEEN @first AND @last GROUP BY day`;
+	const pairs = prepared(db, `SELECT json_group_array(json_array(i, n)) FROM (${perDay})`)
+		.pluck()
+		.get({ ...officeParams(officeIds), first, last: shanghaiDay(now) }) as string;
+	for (const [i, n] of JSON.parse(pairs) as [number, number][]) learners[i] = n;
 	return { first, learners };
 }
 
@@ -109,9 +114,11 @@ interface TableQuery {
 	desc?: boolean;
 	page?: number;
 	pageSize?: number;
+	/** The offices' member count when the caller has it (headline().members): the unfiltered table's total. */
+	members?: number;
 }
 
-type Params = { ids: string; period: string; today: string; year: number; q?: string };
+type Params = { office: number | null; ids: string; period: string; today: string; year: number; q?: string };
 type Paging = { limit: number; offset: number };
 
 /**
@@ -126,14 +133,14 @@ export function memberTable(db: Queryable, officeIds: number[], opts: TableQuery
 	const sort = opts.sort && MEMBER_SORTS.includes(opts.sort) ? opts.sort : 'points';
 	const desc = opts.desc !== false;
 	const today = shanghaiDay(now);
-	const params: Params = { ids: JSON.stringify(officeIds), period: currentPeriod(opts.kind, now), today, year: Number(today.slice(0, 4)), ...(q ? { q } : {}) };
+	const params: Params = { ...officeParams(officeIds), period: currentPeriod(opts.kind, now), today, year: Number(today.slice(0, 4)), ...(q ? { q } : {}) };
 	const pageSize = opts.pageSize ?? 20;
 	const paging = Number.isFinite(pageSize) ? { limit: pageSize, offset: (Math.floor(opts.page ?? 1) - 1) * pageSize } : { limit: -1, offset: 0 };
 	// The table as it first opens (and its 学习中 filter) reads the office's board in order.
 	const page =
 		sort === 'points' && desc && !q && (status === 'all' || status === 'studying')
-			? inBoardOrder(db, officeIds, params, paging, status)
-			: sorted(db, { q, status, sort, desc }, params, paging);
+			? inBoardOrder(db, officeIds, params, paging, status, opts.members)
+			: sorted(db, officeIds, { q, status, sort, desc }, params, paging);
 	return { rows: figuresOf(db, page.ids, params), total: page.total };
 }
 
@@ -143,6 +150,7 @@ export function memberTable(db: Queryable, officeIds: number[], opts: TableQuery
  */
 function sorted(
 	db: Queryable,
+	officeIds: number[],
 	o: { q: string | null; status: MemberStatus; sort: MemberSort; desc: boolean },
 	params: Params,
 	paging: Paging
@@ -150,63 +158,78 @@ function sorted(
 	const needed = new Set<Figure>(['points']);
 	if (o.sort !== 'name') needed.add(o.sort);
 	if (o.status === 'overdue') needed.add('overdue');
-	const members = `
+	const rows = `
 		SELECT u.id AS userId, u.name AS name, ${[...needed].map((f) => `${FIGURES[f]('u')} AS ${f}`).join(', ')}
 		FROM users u
-		WHERE u.office_id ${IN_OFFICES} AND ${MEMBER_ROLES}
+		WHERE ${inOffices('u.office_id', officeIds)} AND u.role IN (${MEMBER_ROLE_LIST})
 			${o.q ? "AND (u.name LIKE @q ESCAPE '\\' OR u.username LIKE @q ESCAPE '\\')" : ''}
 			${o.status === 'inactive' ? 'AND u.active = 0' : 'AND u.active = 1'}`;
 	const filter = { studying: 'WHERE points > 0', idle: 'WHERE points = 0', overdue: 'WHERE overdue > 0', all: '', inactive: '' }[o.status];
-	const total = (prepared(db, `SELECT count(*) AS n FROM (${members}) ${filter}`).get(params) as { n: number }).n;
-	const ids = prepared(db, `SELECT userId FROM (${members}) ${filter} ORDER BY ${o.sort} ${o.desc ? 'DESC' : 'ASC'}, userId LIMIT @limit OFFSET @offset`)
+	const total = (prepared(db, `SELECT count(*) AS n FROM (${rows}) ${filter}`).get(params) as { n: number }).n;
+	const ids = prepared(db, `SELECT userId FROM (${rows}) ${filter} ORDER BY ${o.sort} ${o.desc ? 'DESC' : 'ASC'}, userId LIMIT @limit OFFSET @offset`)
 		.pluck()
 		.all({ ...params, ...paging }) as number[];
 	return { ids, total };
 }
-
-const SCORED = scoredIn('@period');
 
 /**
  * A page of the table sorted by points, most first (as it opens), without computing every
  * member's points: the members who scored come from the board index in order (one office
  * reads only the page), then those who did not, by id, as the generic sort orders them.
  */
-function inBoardOrder(db: Queryable, officeIds: number[], params: Params, paging: Paging, status: 'all' | 'studying') {
+function inBoardOrder(db: Queryable, officeIds: number[], params: Params, paging: Paging, status: 'all' | 'studying', members?: number) {
+	const scored = scoredIn('@period', officeIds);
+	const scoredCount = () => prepared(db, `SELECT count(*) ${scored}`).pluck().get(params) as number;
 	// For one office the index is already in board order; several offices are merged by a sort.
-	const office = officeIds.length === 1 ? '= @office' : IN_OFFICES;
-	const boardParams = { ...params, office: officeIds[0] ?? null };
-	const scoredCount = () => (prepared(db, `SELECT count(*) ${SCORED} AND pp.office_id ${office}`).pluck().get(boardParams) as number);
-	const ids = prepared(db, `SELECT pp.user_id ${SCORED} AND pp.office_id ${office} ORDER BY pp.points DESC, pp.user_id LIMIT @limit OFFSET @offset`)
+	const ids = prepared(db, `SELECT pp.user_id ${scored} ORDER BY pp.points DESC, pp.user_id LIMIT @limit OFFSET @offset`)
 		.pluck()
-		.all({ ...boardParams, ...paging }) as number[];
+		.all({ ...params, ...paging }) as number[];
 	if (status === 'studying') return { ids, total: scoredCount() };
-	const total = prepared(db, `SELECT count(*) ${MEMBERS}`).pluck().get(params) as number;
+	const total = members ?? (prepared(db, `SELECT count(*) ${membersOf(officeIds)}`).pluck().get(params) as number);
 	const wanted = paging.limit < 0 ? Infinity : paging.limit;
 	if (ids.length < wanted) {
 		// The page runs past the members who scored: the rest come from those who did not.
-		const scored = ids.length > 0 ? paging.offset + ids.length : scoredCount();
+		const scoredBefore = ids.length > 0 ? paging.offset + ids.length : scoredCount();
 		const idle = prepared(
 			db,
-			`SELECT u.id FROM users u WHERE u.office_id ${IN_OFFICES} AND u.active = 1 AND ${MEMBER_ROLES}
+			`SELECT u.id ${membersOf(officeIds)}
 				AND NOT EXISTS (SELECT 1 FROM points_period pp WHERE pp.user_id = u.id AND pp.office_id = u.office_id AND pp.period = @period AND pp.points > 0)
 			ORDER BY u.id LIMIT @limit OFFSET @offset`
 		)
 			.pluck()
-			.all({ ...params, limit: paging.limit < 0 ? -1 : paging.limit - ids.length, offset: Math.max(0, paging.offset - scored) }) as number[];
+			.all({ ...params, limit: paging.limit < 0 ? -1 : paging.limit - ids.length, offset: Math.max(0, paging.offset - scoredBefore) }) as number[];
 		ids.push(...idle);
 	}
 	return { ids, total };
 }
 
+// figuresOf's figures, in the order its JSON rows hold them (the destructuring below follows it).
+const ROW_FIGURES = ['points', 'lastActive', 'lessons', 'quizzes', 'done', 'overdue', 'hours'] as const satisfies readonly Figure[];
+type FigureRow = [number, string, string, string, number, number, string | null, number, number, number, number, number];
+
 /** Every figure of the given members, in the order given. */
 function figuresOf(db: Queryable, ids: number[], params: Params): MemberFigures[] {
 	if (ids.length === 0) return [];
-	const rows = prepared(
+	// The page as one JSON array of rows: SQLite builds it faster than the driver returns rows.
+	const json = prepared(
 		db,
-		`SELECT u.id AS userId, u.name, u.username, o.name AS officeName, u.active,
-			${(Object.keys(FIGURES) as Figure[]).map((f) => `${FIGURES[f]('u')} AS ${f}`).join(', ')}
-		FROM json_each(@page) p JOIN users u ON u.id = p.value JOIN offices o ON o.id = u.office_id
-		ORDER BY p.key`
-	).all({ ...params, page: JSON.stringify(ids) }) as (Omit<MemberFigures, 'active'> & { active: number })[];
-	return rows.map((r) => ({ ...r, active: Boolean(r.active) }));
+		`SELECT json_group_array(json_array(u.id, u.name, u.username, o.name, u.active, ${ROW_FIGURES.map((f) => FIGURES[f]('u')).join(', ')}) ORDER BY p.key)
+		FROM json_each(@page) p JOIN users u ON u.id = p.value JOIN offices o ON o.id = u.office_id`
+	)
+		.pluck()
+		.get({ ...params, page: JSON.stringify(ids) }) as string;
+	return (JSON.parse(json) as FigureRow[]).map(([userId, name, username, officeName, active, points, lastActive, lessons, quizzes, done, overdue, hours]) => ({
+		userId,
+		name,
+		username,
+		officeName,
+		active: active === 1,
+		points,
+		lastActive,
+		lessons,
+		quizzes,
+		done,
+		overdue,
+		hours
+	}));
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
+import { MEMBER_ROLE_LIST } from '../db/schema';
 import { shanghaiDay } from '../time';
 import { currentPeriod, type PeriodKind } from './periods';
 
@@ -20,8 +21,8 @@ export interface OfficeFigure {
 
 /**
  * Offices compared fairly: rates per member, not totals, so a small county can
- * lead a large one. Members are current active members; points are those earned
- * in the office during the period.
+ * lead a large one. Members are current active members; learners and points are
+ * theirs, earned in the office during the period (the rows that count on its board).
  */
 export function compareOffices(db: Queryable, officeIds: number[], kind: PeriodKind, metric: Metric, now = new Date()): OfficeFigure[] {
 	if (officeIds.length === 0) return [];
@@ -30,11 +31,9 @@ export function compareOffices(db: Queryable, officeIds: number[], kind: PeriodK
 	const ids = sql.join(officeIds.map((id) => sql`${id}`), sql`, `);
 	const rows = db.all<{ officeId: number; name: string; members: number; learners: number; points: number; due: number; onTime: number }>(sql`
 		SELECT o.id AS officeId, o.name AS name,
-			(SELECT count(*) FROM users u WHERE u.office_id = o.id AND u.active = 1 AND u.role IN ('cadre', 'office_admin')) AS members,
-			(SELECT count(*) FROM points_period pp JOIN users u ON u.id = pp.user_id
-				WHERE pp.office_id = o.id AND pp.period = ${period} AND pp.points > 0 AND u.active = 1 AND u.office_id = o.id) AS learners,
-			(SELECT coalesce(sum(pp.points), 0) FROM points_period pp JOIN users u ON u.id = pp.user_id
-				WHERE pp.office_id = o.id AND pp.period = ${period} AND u.active = 1 AND u.office_id = o.id) AS points,
+			(SELECT count(*) FROM users u WHERE u.office_id = o.id AND u.active = 1 AND u.role IN (${sql.raw(MEMBER_ROLE_LIST)})) AS members,
+			(SELECT count(*) FROM points_period pp WHERE pp.member = 1 AND pp.office_id = o.id AND pp.period = ${period} AND pp.points > 0) AS learners,
+			(SELECT coalesce(sum(pp.points), 0) FROM points_period pp WHERE pp.member = 1 AND pp.office_id = o.id AND pp.period = ${period}) AS points,
 			(SELECT count(*) FROM enrolments e JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id
 				WHERE u.office_id = o.id AND u.active = 1 AND e.active = 1 AND (c.due_on < ${today} OR e.completed_at IS NOT NULL)) AS due,
 			(SELECT count(*) FROM enrolments e JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id

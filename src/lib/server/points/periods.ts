@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
+import { MEMBER_ROLE_LIST } from '../db/schema';
 import { prepared } from '../db/statements';
 import { shanghaiDay } from '../time';
 
@@ -29,14 +30,18 @@ export function addToPeriods(tx: Queryable, userId: number, officeId: number | n
 	if (officeId === null) return;
 	const [d, w, m, y, all] = periodKeys(day);
 	const firstToday = !prepared(tx, 'SELECT 1 FROM points_period WHERE user_id = ? AND office_id = ? AND period = ?').get(userId, officeId, d);
+	// Points earned elsewhere (a row for an office the user has left) do not count on that board.
+	const member = prepared(tx, `SELECT count(*) FROM users WHERE id = ? AND office_id = ? AND active = 1 AND role IN (${MEMBER_ROLE_LIST})`)
+		.pluck()
+		.get(userId, officeId) as number;
 	// One statement for the five periods.
 	prepared(
 		tx,
-		`INSERT INTO points_period (user_id, office_id, period, points)
-		VALUES (@userId, @officeId, @d, @points), (@userId, @officeId, @w, @points), (@userId, @officeId, @m, @points),
-			(@userId, @officeId, @y, @points), (@userId, @officeId, @all, @points)
-		ON CONFLICT (user_id, office_id, period) DO UPDATE SET points = points + excluded.points`
-	).run({ userId, officeId, points, d, w, m, y, all });
+		`INSERT INTO points_period (user_id, office_id, period, points, member)
+		VALUES (@userId, @officeId, @d, @points, @member), (@userId, @officeId, @w, @points, @member), (@userId, @officeId, @m, @points, @member),
+			(@userId, @officeId, @y, @points, @member), (@userId, @officeId, @all, @points, @member)
+		ON CONFLICT (user_id, office_id, period) DO UPDATE SET points = points + excluded.points, member = excluded.member`
+	).run({ userId, officeId, points, member, d, w, m, y, all });
 	// A member's first points of the day in this office make one more learner there that day.
 	if (firstToday) {
 		prepared(tx, 'INSERT INTO office_daily (office_id, day, learners) VALUES (?, ?, 1) ON CONFLICT (office_id, day) DO UPDATE SET learners = learners + 1').run(
@@ -52,14 +57,16 @@ export function addToPeriods(tx: Queryable, userId: number, officeId: number | n
  */
 export function rebuildPeriods(tx: Queryable): void {
 	tx.run(sql`DELETE FROM points_period`);
-	tx.run(sql`INSERT INTO points_period (user_id, office_id, period, points)
-		SELECT user_id, office_id, period, sum(points) FROM (
+	tx.run(sql`INSERT INTO points_period (user_id, office_id, period, points, member)
+		SELECT p.user_id, p.office_id, p.period, p.points,
+			EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id AND u.office_id = p.office_id AND u.active = 1 AND u.role IN (${sql.raw(MEMBER_ROLE_LIST)}))
+		FROM (SELECT user_id, office_id, period, sum(points) AS points FROM (
 			SELECT user_id, office_id, points, 'd:' || day AS period FROM points_ledger WHERE office_id IS NOT NULL
 			UNION ALL SELECT user_id, office_id, points, 'w:' || date(day, '-6 days', 'weekday 1') FROM points_ledger WHERE office_id IS NOT NULL
 			UNION ALL SELECT user_id, office_id, points, 'm:' || substr(day, 1, 7) FROM points_ledger WHERE office_id IS NOT NULL
 			UNION ALL SELECT user_id, office_id, points, 'y:' || substr(day, 1, 4) FROM points_ledger WHERE office_id IS NOT NULL
 			UNION ALL SELECT user_id, office_id, points, 'all' FROM points_ledger WHERE office_id IS NOT NULL
-		) GROUP BY user_id, office_id, period`);
+		) GROUP BY user_id, office_id, period) p`);
 	tx.run(sql`DELETE FROM office_daily`);
 	tx.run(sql`INSERT INTO office_daily (office_id, day, learners)
 		SELECT office_id, substr(period, 3), count(*) FROM points_period

@@ -1,6 +1,6 @@
 import { asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import { lessonProgress, lessons, modules, users } from '../db/schema';
+import { lessonProgress, lessons, modules, MEMBER_ROLES, users } from '../db/schema';
 import { award } from '../points/ledger';
 import { shanghaiDay, shanghaiMidnight } from '../time';
 import { rng } from './people';
@@ -42,7 +42,7 @@ export function seedStudyHistory(db: Db, now = new Date()): number {
 	const learners = db
 		.select({ id: users.id, username: users.username, officeId: users.officeId })
 		.from(users)
-		.where(inArray(users.role, ['cadre', 'office_admin']))
+		.where(inArray(users.role, [...MEMBER_ROLES]))
 		.orderBy(asc(users.id))
 		.all();
 	const random = rng(60);

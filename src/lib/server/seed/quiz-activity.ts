@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { attempts, lessonProgress, lessons, modules, questions, users, wrongBook } from '../db/schema';
+import { attempts, lessonProgress, lessons, modules, MEMBER_ROLES, questions, users, wrongBook } from '../db/schema';
 import { items, saveAnswer, startDailyPractice, startModuleAttempt, submitAttempt } from '../quiz/attempts';
 import { snapshotOf, type QuestionSnapshot, type Response } from '../quiz/questions';
 import { getEntry, HARD_AFTER_MISSES } from '../quiz/wrongbook';
@@ -45,7 +45,7 @@ export function seedQuizHistory(db: Db, now = new Date()): number {
 	const learners = db
 		.select({ id: users.id, username: users.username, officeId: users.officeId })
 		.from(users)
-		.where(inArray(users.role, ['cadre', 'office_admin']))
+		.where(inArray(users.role, [...MEMBER_ROLES]))
 		.orderBy(asc(users.id))
 		.all();
 	let count = 0;

@@ -2,6 +2,7 @@ import { getDb } from '$lib/server/db';
 import { getOffice } from '$lib/server/org/offices';
 import { boardWithStanding } from '$lib/server/points/board';
 import { PERIOD_LABELS, type PeriodKind } from '$lib/server/points/periods';
+import { Rows } from '$lib/rows';
 import type { PageServerLoad } from './$types';
 
 const KINDS = Object.keys(PERIOD_LABELS) as PeriodKind[];
@@ -21,7 +22,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 		kind,
 		periods,
 		office: getOffice(db, user.officeId)?.name ?? '',
-		board: { rows: board.rows, total: board.total },
+		board: { rows: new Rows(board.rows), total: board.total },
 		me: { ...me, onPage: board.rows.some((r) => r.userId === user.id) },
 		page,
 		pageSize: TOP,

@@ -5,6 +5,7 @@ import { dailyActive, headline, memberTable } from '$lib/server/participation/da
 import { dashboardScope } from '$lib/server/participation/scope';
 import { hardPoints } from '$lib/server/quiz/overview';
 import { PERIOD_LABELS } from '$lib/server/points/periods';
+import { Rows } from '$lib/rows';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 20;
@@ -13,7 +14,8 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	const db = getDb();
 	const scope = dashboardScope(db, locals.user!, url.searchParams);
 	if (!scope) error(404, { message: '没有这个单位，或不在您的管理范围内' });
-	const table = memberTable(db, scope.officeIds, { ...scope, pageSize: PAGE_SIZE });
+	const figures = headline(db, scope.officeIds, scope.kind);
+	const table = memberTable(db, scope.officeIds, { ...scope, pageSize: PAGE_SIZE, members: figures.members });
 	return {
 		office: { id: scope.office.id, name: scope.office.name },
 		children: childOffices(db, scope.office.id),
@@ -21,9 +23,9 @@ export const load: PageServerLoad = ({ locals, url }) => {
 		parentId: scope.office.parentId && canManageOffice(db, locals.user!, scope.office.parentId) ? scope.office.parentId : null,
 		filters: { period: scope.kind, q: scope.q, status: scope.status, sort: scope.sort, dir: scope.desc ? 'desc' : 'asc' },
 		periods: Object.entries(PERIOD_LABELS).map(([key, label]) => ({ key, label })),
-		headline: headline(db, scope.officeIds, scope.kind),
+		headline: figures,
 		chart: dailyActive(db, scope.officeIds, 90),
-		members: table.rows,
+		members: new Rows(table.rows),
 		total: table.total,
 		page: scope.page,
 		pageSize: PAGE_SIZE,
