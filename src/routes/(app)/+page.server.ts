@@ -1,4 +1,5 @@
 import { getDb } from '$lib/server/db';
+import { isMemberRole } from '$lib/server/db/schema';
 import { getOffice } from '$lib/server/org/offices';
 import { getSchool } from '$lib/server/org/schools';
 import { continueTarget } from '$lib/server/learning/catalog';
@@ -17,7 +18,7 @@ export const load: PageServerLoad = ({ locals }) => {
 	const school = user.schoolId ? getSchool(db, user.schoolId) : undefined;
 	const next = continueTarget(db, user.id);
 	// Courses are assigned to learners (cadres and office admins); others have no tasks or 学时.
-	const learner = user.role === 'cadre' || user.role === 'office_admin';
+	const learner = isMemberRole(user.role);
 	const sessions = sessionsForUser(db, user.officeId, now, 3);
 	return {
 		sessions,

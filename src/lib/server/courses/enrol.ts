@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
-import { assignments, courses, enrolments, MEMBER_ROLES, offices, users } from '../db/schema';
+import { assignments, courses, enrolments, isMemberRole, MEMBER_ROLES, offices, users } from '../db/schema';
 import { descendantIds } from '../org/offices';
 import { canEditCourse, type CourseActor } from './courses';
 import { notify } from './notifications';
@@ -55,7 +55,7 @@ function enrol(tx: Queryable, userId: number, courseId: number, title: string, n
 export function refreshEnrolments(tx: Queryable, userId: number, now = new Date()): void {
 	const user = tx.select({ id: users.id, officeId: users.officeId, role: users.role }).from(users).where(eq(users.id, userId)).get();
 	if (!user) return;
-	const covering = (MEMBER_ROLES as readonly string[]).includes(user.role) ? coveringCourseIds(tx, user) : new Set<number>();
+	const covering = isMemberRole(user.role) ? coveringCourseIds(tx, user) : new Set<number>();
 	const existing = tx.select().from(enrolments).where(eq(enrolments.userId, userId)).all();
 	for (const e of existing) {
 		const shouldBeActive = covering.has(e.courseId);
@@ -99,7 +99,7 @@ export function assignCourse(
 	const named = usernames.length
 		? db.select({ id: users.id, username: users.username, role: users.role, active: users.active }).from(users).where(inArray(users.username, usernames)).all()
 		: [];
-	const unknown = usernames.filter((u) => !named.some((n) => n.username === u && n.active && (MEMBER_ROLES as readonly string[]).includes(n.role)));
+	const unknown = usernames.filter((u) => !named.some((n) => n.username === u && n.active && isMemberRole(n.role)));
 	if (unknown.length) return { ok: false, errors: { usernames: `找不到这些在用的学员：${unknown.join('、')}` } };
 
 	return db.transaction(

@@ -6,6 +6,7 @@ export const ROLES = ['cadre', 'office_admin', 'school_admin', 'sysadmin'] as co
 export type Role = (typeof ROLES)[number];
 /** The roles that make a user a member of their office: they study, and count on its board and dashboard. */
 export const MEMBER_ROLES = ['cadre', 'office_admin'] as const satisfies readonly Role[];
+export const isMemberRole = (role: string): role is (typeof MEMBER_ROLES)[number] => (MEMBER_ROLES as readonly string[]).includes(role);
 /** MEMBER_ROLES as an SQL list, for `role IN (…)` in prepared statements (the same list as migration 0012's trigger). */
 export const MEMBER_ROLE_LIST = MEMBER_ROLES.map((r) => `'${r}'`).join(', ');
 

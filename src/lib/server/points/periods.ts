@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { MEMBER_ROLE_LIST } from '../db/schema';
 import { prepared } from '../db/statements';
+import { addDays } from '../../format';
 import { shanghaiDay } from '../time';
 
 export type PeriodKind = 'week' | 'month' | 'year' | 'all';
@@ -9,9 +10,8 @@ export const PERIOD_LABELS: Record<PeriodKind, string> = { week: '本周', month
 
 /** The Monday (YYYY-MM-DD) of the week a Shanghai day falls in. */
 export function mondayOf(day: string): string {
-	const d = new Date(`${day}T00:00:00Z`);
-	const back = (d.getUTCDay() + 6) % 7; // Monday = 0
-	return new Date(d.getTime() - back * 86_400_000).toISOString().slice(0, 10);
+	const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+	return addDays(day, -((weekday + 6) % 7)); // Monday = 0 days back
 }
 
 /** The aggregate keys a point earned on this Shanghai day counts towards. */

@@ -2,7 +2,7 @@ import { and, asc, count, eq, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '../db';
 import { likeContains } from '../db/like';
-import { offices, schools, users, ROLES, type Role } from '../db/schema';
+import { isMemberRole, offices, schools, users, ROLES, type Role } from '../db/schema';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { field, parseWith, type FieldErrors } from '../validation';
 import { getUser, PAGE_SIZE, type MemberRow } from './members';
@@ -63,7 +63,7 @@ const accountInput = z
 		phone: field.phone
 	})
 	.superRefine((v, ctx) => {
-		if ((v.role === 'cadre' || v.role === 'office_admin') && !v.officeId) {
+		if (isMemberRole(v.role) && !v.officeId) {
 			ctx.addIssue({ code: 'custom', path: ['officeId'], message: '学员和单位管理员须选择所属单位' });
 		}
 		if (v.role === 'school_admin' && !v.schoolId) {
@@ -87,7 +87,7 @@ export async function saveAccount(
 		name: d.name,
 		username: d.username,
 		role: d.role,
-		officeId: d.role === 'cadre' || d.role === 'office_admin' ? d.officeId : null,
+		officeId: isMemberRole(d.role) ? d.officeId : null,
 		schoolId: d.role === 'school_admin' ? d.schoolId : null,
 		title: d.title,
 		phone: d.phone
