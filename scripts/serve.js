@@ -12,7 +12,11 @@
 //
 // Env: WORKERS (default: the number of cores), PORT (3000), HOST (0.0.0.0), SHUTDOWN_TIMEOUT,
 // KEEP_ALIVE_TIMEOUT and HEADERS_TIMEOUT (seconds, as adapter-node reads them), and everything
-// build/handler.js reads (ORIGIN, DATABASE_URL, BODY_SIZE_LIMIT, ...).
+// build/handler.js reads (ORIGIN, PROTOCOL_HEADER, HOST_HEADER, ADDRESS_HEADER, DATABASE_URL,
+// BODY_SIZE_LIMIT, ...).
+//
+// Without ORIGIN or PROTOCOL_HEADER, each request's own origin is its Host header and the
+// scheme of its connection (see ownScheme()), so the app works when opened by IP or LAN name.
 import cluster from 'node:cluster';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -24,6 +28,7 @@ const RELAY = 'xuexi:relay';
 const READY = 'xuexi:ready';
 const CONNECTION = 'xuexi:connection';
 const CLOSED = 'xuexi:closed';
+const SCHEME_HEADER = 'x-xuexi-scheme';
 
 /** A duration in seconds from the environment, or undefined when unset. */
 function seconds(name) {
@@ -116,10 +121,16 @@ function servePrimary() {
 }
 
 async function serveWorker() {
+	const trustsOwnScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+	if (trustsOwnScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
+	// adapter-node refuses bodies over BODY_SIZE_LIMIT before the app can say why in Chinese;
+	// the app checks its own, smaller limits per form (spreadsheets: 5 MB).
+	process.env.BODY_SIZE_LIMIT ??= '8M';
 	// Importing the handler runs the app's init hook (migrations, content sync) first.
 	const { handler } = await import(pathToFileURL(resolve('build/handler.js')).href);
 	// Requests start in the order they arrived (see fairly()).
-	const server = createHttpServer(fairly(handler));
+	const app = trustsOwnScheme ? ownScheme(handler) : handler;
+	const server = createHttpServer(fairly(withFixedHeaders(app)));
 	const keepAlive = seconds('KEEP_ALIVE_TIMEOUT');
 	if (keepAlive !== undefined) server.keepAliveTimeout = keepAlive * 1000;
 	const headers = seconds('HEADERS_TIMEOUT');
@@ -164,6 +175,37 @@ async function serveWorker() {
 
 	console.log(`worker ${process.pid} ready`);
 	process.send({ type: READY });
+}
+
+/**
+ * adapter-node takes the scheme from ORIGIN or a header and otherwise assumes https, so a
+ * plain-HTTP intranet install failed its same-origin check on every login (the browser's
+ * Origin was http://…). The scheme here is the connection's own, written into a header of our
+ * own that replaces anything the client sent under that name. The host is the request's Host
+ * header, so a cross-site form (Origin of another site) is still refused.
+ */
+function ownScheme(handler) {
+	return (req, res) => {
+		req.headers[SCHEME_HEADER] = req.socket.encrypted ? 'https' : 'http';
+		if (!req.headers.host) {
+			res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('请求缺少 Host 头');
+			return;
+		}
+		handler(req, res);
+	};
+}
+
+/**
+ * The fixed security headers (src/lib/server/security-headers.ts sets them on what the app's
+ * hook returns) also on what never reaches the hook: static files, SvelteKit's own CSRF
+ * refusal and redirects thrown before the page runs.
+ */
+const FIXED_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin', 'x-frame-options': 'DENY' };
+function withFixedHeaders(handler) {
+	return (req, res) => {
+		for (const [name, value] of Object.entries(FIXED_HEADERS)) res.setHeader(name, value);
+		handler(req, res);
+	};
 }
 
 /**

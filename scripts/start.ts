@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import { createDb, DEFAULT_DATABASE_URL, migrateDb } from '../src/lib/server/db';
 import { isEmpty } from '../src/lib/server/seed';
 import { seedDemo } from '../src/lib/server/seed/demo';
@@ -32,11 +33,15 @@ if (isEmpty(db)) {
 db.$client.close();
 
 const port = process.env.PORT ?? '3000';
-console.log(`学习园地已启动：http://localhost:${port}`);
+// Every address the app answers on: it serves whichever host and scheme it is reached by.
+const addresses = Object.values(networkInterfaces())
+	.flat()
+	.filter((a) => a && a.family === 'IPv4' && !a.internal)
+	.map((a) => `http://${a!.address}:${port}`);
+console.log(`学习园地已启动：${[`http://localhost:${port}`, ...addresses].join('  ')}`);
 const server = spawn(process.execPath, ['scripts/serve.js'], {
 	stdio: 'inherit',
-	// adapter-node assumes https unless ORIGIN says otherwise; form posts need it to match.
-	env: { ...process.env, PORT: port, DATABASE_URL: path, ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}` }
+	env: { ...process.env, PORT: port, DATABASE_URL: path }
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

@@ -1,17 +1,22 @@
-import { redirect, error, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { redirect, error, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { getDb, migrateDb } from '$lib/server/db';
 import { decideAccess } from '$lib/server/access';
 import { SESSION_COOKIE, validateSessionToken, deleteExpiredSessions } from '$lib/server/auth/session';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { log } from '$lib/server/log';
+import { checkFormPost } from '$lib/server/form-posts';
+import { withSecurityHeaders } from '$lib/server/security-headers';
 import { syncContent } from '$lib/server/content/sync';
 import { ContentError } from '$lib/server/content/pack';
 import { finaliseOverdue } from '$lib/server/quiz/attempts';
 import { sendDueNotices } from '$lib/server/courses/dashboard';
+import { purgeAudit } from '$lib/server/audit';
+import { fillNameKeys } from '$lib/server/users/name-key';
 
 export const init: ServerInit = () => {
 	const db = getDb();
 	migrateDb(db);
+	fillNameKeys(db);
 	deleteExpiredSessions(db);
 	try {
 		log.info({ content: syncContent(db) }, 'content synced');
@@ -25,6 +30,9 @@ export const init: ServerInit = () => {
 	// Due-soon and overdue course notices; each is sent once, so running often is harmless.
 	sendDueNotices(db);
 	setInterval(() => sendDueNotices(db), 15 * 60_000).unref();
+	// 日志中心 keeps entries for the retention setting; older ones go once a day (the triggers allow nothing else).
+	purgeAudit(db);
+	setInterval(() => purgeAudit(db), 24 * 3_600_000).unref();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
@@ -33,7 +41,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	try {
 		const response = await authenticate({ event, resolve });
 		status = response.status;
-		return response;
+		return withSecurityHeaders(response);
 	} catch (e) {
 		// redirect() and error() are thrown; record what they send.
 		status = (e as { status?: number }).status ?? 500;
@@ -65,6 +73,31 @@ function asPlainFormPost(request: Request): Request {
 	return new Request(request, { headers, duplex: 'half' } as RequestInit);
 }
 
+/**
+ * Whether SvelteKit can decode the path (`/learn/%E0%A4%A` it cannot). For such a path it runs
+ * this hook outside the try that catches what the hook throws (kit 2.70, respond.js), so the
+ * login redirect or the 403 thrown below became an unhandled rejection and ended the worker
+ * process. resolve() answers it instead with SvelteKit's own 400 page (in Chinese, handleError).
+ */
+function decodablePath(pathname: string): boolean {
+	try {
+		for (const part of pathname.split('%25')) decodeURI(part);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * SvelteKit answers a redirect thrown here by the request it was given, not the one this hook
+ * rewrote (asPlainFormPost), so a plain form post with `Accept: *\/*` got JSON. use:enhance
+ * (x-sveltekit-action) and client-side navigation (__data.json) still get SvelteKit's JSON redirect; everything else a plain 303.
+ */
+function seeOther(event: RequestEvent, location: string): Response {
+	if (event.isDataRequest || event.request.headers.has('x-sveltekit-action')) redirect(303, location);
+	return new Response(null, { status: 303, headers: { location } });
+}
+
 const authenticate: Handle = async ({ event, resolve }) => {
 	event.request = asPlainFormPost(event.request);
 	const token = event.cookies.get(SESSION_COOKIE);
@@ -74,25 +107,41 @@ const authenticate: Handle = async ({ event, resolve }) => {
 		const { session, user, renewed } = validateSessionToken(getDb(), token);
 		if (session) {
 			// The cookie is re-sent only when the sliding expiry moved (at most daily).
-			if (renewed) setSessionCookie(event.cookies, token, session.expiresAt);
+			if (renewed) setSessionCookie(event.cookies, event.url, token, session.expiresAt);
 			event.locals.session = session;
 			event.locals.user = user;
 		} else {
-			deleteSessionCookie(event.cookies);
+			deleteSessionCookie(event.cookies, event.url);
 		}
 	}
 
+	if (!decodablePath(event.url.pathname)) return resolve(event);
 	const decision = decideAccess(event.url.pathname, event.locals.user);
 	if (decision.kind === 'login') {
 		const back = event.url.pathname + event.url.search;
-		redirect(303, `/login?redirectTo=${encodeURIComponent(back)}`);
+		return seeOther(event, `/login?redirectTo=${encodeURIComponent(back)}`);
 	}
-	if (decision.kind === 'change-password') redirect(303, '/account/password?required=1');
+	if (decision.kind === 'change-password') return seeOther(event, '/account/password?required=1');
 	if (decision.kind === 'forbidden') error(403, { message: '您没有权限访问此页面' });
+	const refusal = checkFormPost(event);
+	if (refusal) return refusal;
 	return resolve(event);
 };
 
+// SvelteKit's own refusals (no such page or action, a method or body a page does not take)
+// come here with their 4xx status and an English message: say it in Chinese, log no fault.
+const CLIENT_ERRORS: Record<number, string> = {
+	400: '网址或提交的内容格式不正确，请检查后重试',
+	404: '页面不存在',
+	405: '此页面不接受这种请求',
+	413: '提交的内容太大，请删减后重新提交',
+	415: '提交的数据格式不受支持，请在页面上填写表单后提交'
+};
+
 export const handleError: HandleServerError = ({ error: e, event, status }) => {
-	if (status !== 404) log.error({ err: e, path: event.url.pathname }, 'unhandled error');
-	return { message: status === 404 ? '页面不存在' : '服务器出了点问题，请稍后再试' };
+	// A URL that cannot be decoded (`/verify/%E0%A4%A`) is SvelteKit's 400 before any route runs.
+	if (status === 400 && event.url.pathname.startsWith('/verify/')) return { message: '证书编号格式不正确，请核对证书上的编号后重新输入' };
+	if (status < 500) return { message: CLIENT_ERRORS[status] ?? '请求无法处理，请返回上一页重试' };
+	log.error({ err: e, path: event.url.pathname }, 'unhandled error');
+	return { message: '服务器出了点问题，请稍后再试' };
 };

@@ -22,12 +22,18 @@ export function liveFeed(initial: () => LiveState) {
 			clearInterval(tick);
 		};
 	});
+	// Whichever is newer on the server's clock: an event, or the page data reloaded after
+	// the viewer's own action (which may arrive before that action's event).
+	const current = (): LiveState => {
+		const loaded = initial();
+		return latest && latest.serverNow >= loaded.serverNow ? latest : loaded;
+	};
 	return {
 		get state(): LiveState {
-			return latest ?? initial();
+			return current();
 		},
 		get secondsLeft(): number {
-			const s = latest ?? initial();
+			const s = current();
 			return s.deadline ? Math.max(0, Math.ceil((s.deadline - now) / 1000)) : 0;
 		}
 	};

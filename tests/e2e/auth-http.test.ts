@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseURL, get, loginCookie, post, sessionCookie } from './http';
+import { baseURL, forgetAddressFailures, get, loginCookie, post, sessionCookie } from './http';
 
 describe('login over HTTP (the contract other checks rely on)', () => {
 	it('a successful POST answers 303 and sets an httpOnly SameSite=Lax session cookie', async () => {
@@ -63,6 +63,17 @@ describe('login over HTTP (the contract other checks rely on)', () => {
 		expect(back.headers.get('location')).toBe('/me');
 	});
 
+	it('a plain form post from a client that accepts anything, without a session, gets a 303 to the login page', async () => {
+		const res = await fetch(`${baseURL()}/account/password`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseURL(), accept: '*/*' },
+			body: new URLSearchParams({ current: 'x' })
+		});
+		expect(res.status).toBe(303);
+		expect(res.headers.get('location')).toBe('/login?redirectTo=%2Faccount%2Fpassword');
+	});
+
 	it('a cross-site form post is refused', async () => {
 		const res = await fetch(`${baseURL()}/login`, {
 			method: 'POST',
@@ -77,5 +88,63 @@ describe('login over HTTP (the contract other checks rely on)', () => {
 		const res = await get('/healthz');
 		expect(res.status).toBe(200);
 		expect(await res.json()).toEqual({ status: 'ok' });
+	});
+});
+
+describe('redirect after login stays on this site', () => {
+	// Raw query strings as an attacker would write them in a link.
+	const NASTY = [
+		'/%09/127.0.0.1:9/phish',
+		'%09//evil.example',
+		'//evil.example',
+		'/%5Cevil.example',
+		'%5C%5Cevil.example',
+		'https://evil.example',
+		'/%2F%2Fevil.example',
+		'/%252F%252Fevil.example',
+		'/a/..//evil.example',
+		'/%0A/evil.example',
+		'/me%0D%0ASet-Cookie:%20x=1',
+		'/me%00',
+		'/me%E2%80%A8',
+		'/%E2%80%A9/evil.example',
+		'/me%C2%85'
+	];
+
+	function staysHere(res: Response): void {
+		expect(res.status).toBe(303);
+		const location = res.headers.get('location')!;
+		expect(new URL(location, baseURL()).origin).toBe(new URL(baseURL()).origin);
+		expect(res.headers.getSetCookie().some((c) => c.startsWith('x='))).toBe(false);
+	}
+
+	it.each(NASTY)('signing in with redirectTo=%s answers 303 to a page of this site', async (raw) => {
+		const res = await fetch(`${baseURL()}/login?redirectTo=${raw}`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseURL() },
+			body: new URLSearchParams({ username: 'lishi.cadre', password: 'Demo#2026' })
+		});
+		staysHere(res);
+		// Already signed in, the login page sends them on the same safe way.
+		staysHere(await get(`/login?redirectTo=${raw}`, sessionCookie(res)));
+	});
+});
+
+describe('login throttling per client address', () => {
+	it('after 30 failures from one address, across many usernames, that address is refused for a while', async () => {
+		forgetAddressFailures(); // what earlier tests failed from here
+		try {
+			for (let i = 0; i < 30; i++) {
+				const res = await post('/login', { username: `spray.${i}`, password: 'Spring2026' });
+				expect(res.status).toBe(400);
+			}
+			const refused = await post('/login', { username: 'lishi.cadre', password: 'Demo#2026' });
+			expect(refused.status).toBe(429);
+			expect(await refused.text()).toContain('尝试次数过多，请 15 分钟后再试');
+		} finally {
+			forgetAddressFailures();
+		}
+		expect((await post('/login', { username: 'lishi.cadre', password: 'Demo#2026' })).status).toBe(303);
 	});
 });

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import { appDatabase, baseURL, get, loginCookie } from './http';
 import { DESKTOP, PHONE, launchBrowser, loginThroughForm, snapshot } from './browser';
+import { byPinyin } from '../../src/lib/server/users/name-key';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -42,7 +43,7 @@ describe('leaderboards and participation', () => {
 		await context.close();
 	});
 
-	it('lishi.admin filters the member table to overdue members and downloads the .xlsx, which matches the table', async () => {
+	it('lishi.admin filters the member table to overdue members, sorts it by name and downloads the .xlsx, which matches the table', async () => {
 		const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', acceptDownloads: true });
 		const page = await context.newPage();
 		await loginThroughForm(page, baseURL(), 'lishi.admin', 'Demo#2026');
@@ -51,6 +52,9 @@ describe('leaderboards and participation', () => {
 		await page.getByLabel('状态').selectOption('overdue');
 		await page.getByRole('button', { name: '筛选' }).click();
 		await page.waitForFunction(() => location.search.includes('status=overdue'));
+		// Sorted by name, Z→A (the first click on a header sorts descending).
+		await page.locator('table.members thead').getByRole('link', { name: '姓名' }).click();
+		await page.waitForFunction(() => location.search.includes('sort=name') && location.search.includes('dir=desc'));
 		const names = (await page.locator('table.members tbody tr td:first-child a').allTextContents()).map((t) => t.trim());
 		expect(names.length).toBeGreaterThan(0);
 		const overdue = (await page.locator('table.members tbody tr td[data-label="任务"] span > span').allTextContents()).map(Number);
@@ -58,13 +62,20 @@ describe('leaderboards and participation', () => {
 		for (const n of overdue) expect(n).toBeGreaterThan(0);
 		await snapshot(page, 'dashboard-desktop');
 		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出 Excel' }).click()]);
+		// The file says whose figures, for which period, filtered and sorted how, exported when (Shanghai).
+		const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+		expect(download.suggestedFilename()).toBe(`离石区人大常委会-成员参学情况-本月${today.slice(0, 7)}-导出于${today}.xlsx`);
 		const wb = new ExcelJS.Workbook();
 		await wb.xlsx.load(readFileSync((await download.path())!) as unknown as ExcelJS.Buffer);
 		const sheet = wb.worksheets[0]!;
-		expect(sheet.getRow(1).values).toEqual([undefined, '姓名', '登录名', '单位', '本期积分', '最近学习', '已学课程', '通过测验', '完成任务', '逾期任务', '本年学时', '状态']);
+		const preamble = [1, 2, 3, 4, 5].map((n) => String(sheet.getRow(n).getCell(1).value));
+		expect(preamble.slice(0, 4)).toEqual(['离石区人大常委会 成员参学情况', `统计周期：本月（${today.slice(0, 7)}）`, '筛选：有逾期任务', '排序：姓名（拼音） Z→A']);
+		expect(preamble[4]).toMatch(new RegExp(`^导出时间：${Number(today.slice(0, 4))}年${Number(today.slice(5, 7))}月${Number(today.slice(8))}日 \\d\\d:\\d\\d（北京时间）$`));
+		const HEADER_ROW = 7;
+		expect(sheet.getRow(HEADER_ROW).values).toEqual([undefined, '姓名', '登录名', '单位', '本期积分', '最近学习', '已学课程', '通过测验', '完成任务', '逾期任务', '本年学时', '状态']);
 		const exported: string[] = [];
 		sheet.eachRow((row, n) => {
-			if (n > 1) {
+			if (n > HEADER_ROW) {
 				exported.push(String(row.getCell(1).value));
 				expect(Number(row.getCell(9).value)).toBeGreaterThan(0);
 			}
@@ -72,7 +83,8 @@ describe('leaderboards and participation', () => {
 		// The export holds every filtered member (the table shows them a page at a time).
 		const total = Number(/共\s*(\d+)\s*条/.exec((await page.locator('.pager').textContent()) ?? '')?.[1]);
 		expect(exported).toHaveLength(total);
-		for (const name of names) expect(exported).toContain(name);
+		// In the table's order: its first page is the export's first rows.
+		expect(exported.slice(0, names.length)).toEqual(names);
 		await context.close();
 	});
 
@@ -88,7 +100,11 @@ describe('leaderboards and participation', () => {
 		await page.waitForFunction(() => location.search.includes('sort=name') && location.search.includes('dir=asc'));
 		const names = (await page.locator('table.members tbody tr td:first-child a').allTextContents()).map((t) => t.trim());
 		expect(names.length).toBeGreaterThan(1);
-		expect(names).toEqual([...names].sort());
+		// Pinyin order: by the stored key, and surnames as ICU's pinyin collation orders them.
+		expect(names).toEqual([...names].sort(byPinyin));
+		const surnames = names.map((n) => n[0]!);
+		expect(surnames).toEqual([...surnames].sort(new Intl.Collator('zh-Hans-CN-u-co-pinyin').compare));
+		expect(surnames).not.toEqual([...surnames].sort());
 		// The menus show the sort in force after the reload.
 		expect(await page.getByLabel('排序').inputValue()).toBe('name');
 		await snapshot(page, 'dashboard-phone-sorted');
@@ -112,8 +128,11 @@ describe('leaderboards and participation', () => {
 		const cookie = await loginCookie('lvliang.admin');
 		const csv = await (await get('/office/compare/export.csv?metric=perCapita', cookie)).text();
 		const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
-		expect(lines[0]).toBe('名次,单位,在用成员,参学人数,参学率(%),本期积分,人均积分,按期完成率(%)');
-		expect(lines).toHaveLength(14);
+		expect(lines[0]).toBe('吕梁市人大常委会 单位对比（按人均积分）');
+		expect(lines[1]).toMatch(/^统计周期：本月（\d{4}-\d{2}）$/);
+		expect(lines[2]).toMatch(/^导出时间：/);
+		expect(lines[4]).toBe('名次,单位,在用成员,参学人数,参学率(%),本期积分,人均积分,按期完成率(%)');
+		expect(lines).toHaveLength(18);
 	});
 
 	it('a sibling office admin cannot open another office’s dashboard or export', async () => {

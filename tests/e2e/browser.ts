@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 // The system Chromium; the flags keep it off the (closed) network and quiet.
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
 	return chromium.launch({
 		executablePath: CHROMIUM_PATH,
 		args: [
@@ -14,7 +14,8 @@ export function launchBrowser(): Promise<Browser> {
 			'--no-first-run',
 			'--disable-background-networking',
 			'--disable-component-update',
-			'--disable-sync'
+			'--disable-sync',
+			...extraArgs
 		]
 	});
 }

@@ -82,7 +82,7 @@ describe('a party school runs a course', () => {
 		db.close();
 		for (const slug of lessonSlugs) {
 			await page.goto(`${baseURL()}/learn/${module}/${slug}`, { waitUntil: 'networkidle' });
-			if (await page.getByText('你已学完本节').count()) continue;
+			if (await page.getByText('您已学完本节').count()) continue;
 			backdate('lishi.cadre', slug);
 			await page.getByRole('button', { name: '完成本节' }).click();
 			await page.getByText('本节已完成').waitFor();
@@ -131,6 +131,29 @@ describe('a party school runs a course', () => {
 		await snapshot(verify, 'verify-phone');
 		expect((await get('/verify/LL2026-NOPE-NOPE-NOPE')).status).toBe(404);
 		await anonymous.close();
+	});
+
+	it('modules are kept in the order the author ticked them, and the edit form shows that order', async () => {
+		const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
+		const page = await context.newPage();
+		await loginThroughForm(page, baseURL(), 'dangxiao', 'Demo#2026');
+		await page.goto(`${baseURL()}/school/courses/new`, { waitUntil: 'networkidle' });
+		const boxes = page.locator('fieldset.mods input[type=checkbox]');
+		const titles = (await page.locator('fieldset.mods label').allTextContents()).map((t) => t.trim());
+		// The third module of the page first, then the first.
+		await boxes.nth(2).check();
+		await boxes.nth(0).check();
+		expect(await page.getByLabel(`序号：${titles[2]}`).inputValue()).toBe('1');
+		expect(await page.getByLabel(`序号：${titles[0]}`).inputValue()).toBe('2');
+		await page.getByLabel('课程名称').fill('模块顺序专题班（测试）');
+		await page.getByLabel(/^学时/).fill('2');
+		await page.getByLabel('开课日期').fill('2026-11-01');
+		await page.getByLabel('截止日期').fill('2027-01-31');
+		await page.getByRole('button', { name: '创建专题班' }).click();
+		await page.getByText('专题班已创建').waitFor();
+		expect((await page.locator('main ol li').allTextContents()).map((t) => t.trim())).toEqual([titles[2], titles[0]]);
+		expect(await page.getByLabel(`序号：${titles[2]}`).inputValue()).toBe('1');
+		await context.close();
 	});
 
 	it('an office admin cannot open the record of another office’s member', async () => {

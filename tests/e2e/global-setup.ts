@@ -58,7 +58,7 @@ export default async function setup(project: TestProject) {
 	const baseURL = `http://localhost:${port}`;
 	// Two processes whatever the machine, as in production on our 2-core servers (scripts/serve.js).
 	const server = spawn(process.execPath, ['scripts/serve.js'], {
-		env: { ...process.env, PORT: String(port), ORIGIN: baseURL, DATABASE_URL: databasePath, LOG_LEVEL: 'warn', WORKERS: String(WORKERS) },
+		env: { ...process.env, PORT: String(port), DATABASE_URL: databasePath, LOG_LEVEL: 'warn', WORKERS: String(WORKERS) },
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	// The primary opens the port (and says so) once every worker is ready.

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { get, loginCookie, post } from './http';
+import { appDatabase, get, loginCookie, post } from './http';
+import { discoverRoutes } from './site-map';
 
 /**
  * Every page and endpoint under the admin route group, found on disk so a new
  * admin page is covered the day it is added. Dynamic segments get a real id.
  */
 function adminRoutes(): string[] {
-	const root = 'src/routes/(admin)';
-	const found = new Set<string>();
-	const walk = (dir: string) => {
-		for (const name of readdirSync(dir)) {
-			const path = join(dir, name);
-			if (statSync(path).isDirectory()) walk(path);
-			else if (/^\+(page\.svelte|page\.server\.ts|server\.ts)$/.test(name)) {
-				const route = '/' + relative(root, dir).split('/').filter((s) => !/^\(.*\)$/.test(s)).join('/');
-				found.add(route);
-			}
-		}
-	};
-	walk(root);
-	// Ids from the demo seed: user 5 is lishi.cadre (in lishi.admin's office), office 2 is 离石区.
+	const found = new Set(discoverRoutes().map((r) => r.id).filter((id) => /^\/(admin|office|school)(\/|$)/.test(id)));
 	return [...found]
 		.map((r) => r.replace('[format]', 'xlsx').replace('/import/[id]', '/import/not-a-real-import').replace('/office/members/[id]', '/office/members/5').replace('[id]', '1').replace('[slug]', 'rule-of-law').replace('[officeId]', '2'))
 		.sort();
@@ -92,5 +78,49 @@ describe('office scope over HTTP', () => {
 		}
 		// The sibling's member can still sign in with the old password.
 		expect((await post('/login', { username: 'xiaoyi.002', password: 'Demo#2026' })).status).toBe(303);
+	});
+});
+
+describe('office scope of member edits and study sessions over HTTP', () => {
+	/** The first column of the first row, read from the running app's database. */
+	const one = (sql: string, ...params: unknown[]) => {
+		const db = appDatabase();
+		try {
+			return db.prepare(sql).pluck().get(...params) as number | string;
+		} finally {
+			db.close();
+		}
+	};
+
+	it("an office admin cannot open or save the edit page of a sibling office's member", async () => {
+		const lishiAdmin = await loginCookie('lishi.admin');
+		const id = one("SELECT id FROM users WHERE username = 'xiaoyi.002'");
+		const before = one("SELECT name FROM users WHERE username = 'xiaoyi.002'");
+		expect((await get(`/office/members/${id}/edit`, lishiAdmin)).status).toBe(404);
+		const res = await post(`/office/members/${id}/edit`, { name: '被改名', officeId: String(one("SELECT id FROM offices WHERE code = 'lishi'")) }, lishiAdmin);
+		expect(res.status).toBe(404);
+		expect(await res.text()).toContain('不在您的管理范围内');
+		expect(one("SELECT name FROM users WHERE username = 'xiaoyi.002'")).toBe(before);
+	});
+
+	it('an office admin cannot invite a sibling office to a study session, nor mark a sibling member present', async () => {
+		const lishiAdmin = await loginCookie('lishi.admin');
+		const xiaoyi = one("SELECT id FROM offices WHERE code = 'xiaoyi'");
+		const title = '越权邀请的集中学习';
+		const res = await post(
+			'/office/sessions/new',
+			{ title, day: '2026-12-01', start: '09:00', end: '12:00', place: '会议室', leader: '主任', hours: '3', invitedOfficeIds: String(xiaoyi) },
+			lishiAdmin
+		);
+		expect(res.status).toBe(400);
+		expect(await res.text()).toContain('只能邀请本单位的下级单位');
+		expect(one('SELECT count(*) FROM study_sessions WHERE title = ?', title)).toBe(0);
+
+		const session = one("SELECT s.id FROM study_sessions s JOIN offices o ON o.id = s.office_id WHERE o.code = 'lishi' ORDER BY s.starts_at LIMIT 1");
+		const outsider = one("SELECT id FROM users WHERE username = 'xiaoyi.002'");
+		const marked = await post(`/office/sessions/${session}?/attendance`, { userId: String(outsider), present: 'true' }, lishiAdmin);
+		expect(marked.status).toBe(400);
+		expect(await marked.text()).toContain('此人不在本次集中学习的参加范围内');
+		expect(one('SELECT count(*) FROM attendance WHERE session_id = ? AND user_id = ?', session, outsider)).toBe(0);
 	});
 });

@@ -53,9 +53,11 @@ describe('a cadre studies on a phone', () => {
 		expect(await page.locator('figure.tifa figcaption').first().textContent()).toContain('报告原文');
 		await snapshot(page, 'lesson-phone');
 
-		// Too early: a friendly message with the seconds left, nothing counted.
+		// The reading time is a requirement, and the page says so before and after a try.
+		expect(await page.locator('.hint').textContent()).toMatch(/本节需要阅读满 \d+ 秒：还需阅读 \d+ 秒才能完成本节/);
+		// Too early: a message with the seconds left, nothing counted.
 		await page.getByRole('button', { name: '完成本节' }).click();
-		await page.getByText(/再读一会儿吧.*还差 \d+ 秒/).waitFor();
+		await page.getByText(/还不能完成：本节需要阅读满 \d+ 秒，还需阅读 \d+ 秒/).waitFor();
 		expect(ledgerRows('lishi.cadre', lessonSlug)).toBe(0);
 
 		backdateOpening('lishi.cadre', lessonSlug, 400);
@@ -64,6 +66,22 @@ describe('a cadre studies on a phone', () => {
 		expect(await page.getByText('获得 1 积分').count()).toBe(1);
 		expect(ledgerRows('lishi.cadre', lessonSlug)).toBe(1);
 		await snapshot(page, 'lesson-done-phone');
+		// The next lesson (same page component, client-side) counts its own reading time.
+		const nextLink = page.getByRole('link', { name: /^下一节：/ });
+		if (await nextLink.count()) {
+			await nextLink.click();
+			await page.waitForFunction((slug) => !location.pathname.endsWith(`/${slug}`), lessonSlug);
+			await page.getByRole('button', { name: '完成本节' }).or(page.getByText('您已学完本节')).first().waitFor();
+			if (await page.getByRole('button', { name: '完成本节' }).count()) {
+				const nextSlug = new URL(page.url()).pathname.split('/').pop()!;
+				const db = appDatabase();
+				const { min } = db.prepare('SELECT min_read_seconds AS min FROM lessons WHERE slug = ?').get(nextSlug) as { min: number };
+				db.close();
+				const left = Number(/还需阅读 (\d+) 秒/.exec((await page.locator('.hint').textContent()) ?? '')?.[1]);
+				expect(left).toBeGreaterThan(min - 10);
+				expect(left).toBeLessThanOrEqual(min);
+			}
+		}
 
 		await page.goto(`${baseURL()}/learn`);
 		const after = await page.locator('.continue').getByText(/已学 \d+ \/ \d+ 节/).textContent();
@@ -78,7 +96,7 @@ describe('a cadre studies on a phone', () => {
 		expect(await page.locator('mark', { hasText: '票决制' }).count()).toBeGreaterThan(0);
 		await snapshot(page, 'search-phone');
 		await page.locator('.results a', { hasText: '课程' }).first().click();
-		await page.getByRole('button', { name: '完成本节' }).or(page.getByText('你已学完本节')).first().waitFor();
+		await page.getByRole('button', { name: '完成本节' }).or(page.getByText('您已学完本节')).first().waitFor();
 		expect(new URL(page.url()).pathname).toMatch(/^\/learn\/[a-z-]+\/[a-z-]+$/);
 		await context.close();
 	});
@@ -96,6 +114,26 @@ describe('a cadre studies on a phone', () => {
 		expect(await page.locator('.modules > li').count()).toBe(1);
 		await snapshot(page, 'learn-desktop');
 		await context.close();
+	});
+});
+
+describe('the reading time is stated as a requirement', () => {
+	it('a lesson page, as first sent (no JavaScript), says how many seconds must still be read', async () => {
+		// A seeded cadre (other tests add members with other passwords) who has never opened a lesson
+		// (not of 交口: the test below takes an idle one there).
+		const db = appDatabase();
+		const { username } = db
+			.prepare(
+				`SELECT username FROM users WHERE role = 'cadre' AND active = 1 AND username NOT LIKE 'jiaokou.%'
+				 AND username GLOB '*.[0-9][0-9][0-9]' AND must_change_password = 0
+				 AND id NOT IN (SELECT user_id FROM lesson_progress) ORDER BY id DESC LIMIT 1`
+			)
+			.get() as { username: string };
+		db.close();
+		const cookie = await loginCookie(username);
+		const html = await (await fetch(`${baseURL()}/learn/healthy-china/hc-health-priority`, { headers: { cookie } })).text();
+		expect(html).toMatch(/本节需要阅读满 \d+ 秒：还需阅读 \d+ 秒才能完成本节/);
+		expect(html).not.toContain('建议再读');
 	});
 });
 

@@ -36,19 +36,37 @@ describe('an office admin on a phone', () => {
 		await snapshot(page, 'members-phone');
 		await page.getByRole('link', { name: '添加成员' }).click();
 
+		// The admin's only office is already chosen.
+		const office = page.getByLabel('所在单位');
+		expect((await office.locator('option:checked').textContent())?.trim()).toBe('离石区人大常委会');
 		// Bad input first: messages beside the fields, nothing created.
 		await page.getByRole('button', { name: /添加并生成临时密码/ }).click();
 		await page.getByText('请填写姓名').waitFor();
-		expect(await page.getByText('请选择').count()).toBeGreaterThan(0);
+		expect(await page.getByText('请选择所在单位').count()).toBe(0);
+		expect((await office.locator('option:checked').textContent())?.trim()).toBe('离石区人大常委会');
 
 		await page.getByLabel('姓名').fill('测试新人');
 		await page.getByLabel('登录名').fill('e2e.newcomer');
-		await page.getByLabel('单位').selectOption({ label: '离石区人大常委会' });
 		await page.getByLabel('职务').fill('科员');
 		await page.getByRole('button', { name: /添加并生成临时密码/ }).click();
 		const password = (await page.locator('.pw code').textContent())?.trim() ?? '';
 		expect(password).toMatch(/^[A-Za-z0-9]{10}$/);
 		await snapshot(page, 'member-added-phone');
+
+		// The admin corrects the newcomer's 职务 and phone; a bad phone is refused beside the field.
+		await page.goto(`${baseURL()}/office/members?q=e2e.newcomer`);
+		await page.getByRole('link', { name: '编辑测试新人的资料' }).click();
+		await page.getByRole('heading', { name: '编辑成员' }).waitFor();
+		await page.getByLabel('手机号').fill('12345');
+		await page.getByRole('button', { name: '保存' }).click();
+		await page.getByText('手机号应为 11 位数字，以 1 开头').waitFor();
+		await page.getByLabel('职务').fill('副科长');
+		await page.getByLabel('手机号').fill('13800000001');
+		await page.getByRole('button', { name: '保存' }).click();
+		await page.getByText('已保存').waitFor();
+		await snapshot(page, 'member-edit-phone');
+		await page.goto(`${baseURL()}/office/members?q=e2e.newcomer`);
+		await page.getByText(/e2e\.newcomer · 离石区人大常委会 · 副科长/).waitFor();
 		await context.close();
 
 		// The newcomer signs in with the temporary password and is held on 修改密码.

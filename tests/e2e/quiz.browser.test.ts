@@ -94,6 +94,66 @@ describe('a cadre takes a module quiz on a phone', () => {
 		await context.close();
 	});
 
+	it('a flag stays on the question it was set on: question 3 starts unflagged and the check lists only question 2', async () => {
+		const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+		const page = await context.newPage();
+		await loginThroughForm(page, baseURL(), 'liulin.003', 'Demo#2026');
+		await page.goto(`${baseURL()}/quiz`, { waitUntil: 'networkidle' });
+		await page.getByRole('link', { name: /坚持全面依法治国/ }).click();
+		await page.getByRole('button', { name: /开始测验|再测一次|继续答题/ }).click();
+		await page.waitForFunction(() => /\/quiz\/attempt\/\d+/.test(location.pathname));
+		const attemptId = Number(/\/quiz\/attempt\/(\d+)/.exec(page.url())![1]);
+		await page.getByText('第 1 / ').waitFor();
+		const total = Number(/第 1 \/ (\d+) 题/.exec((await page.locator('.progress').textContent()) ?? '')?.[1]);
+		const flag = page.locator('input[type=checkbox][name=flag]');
+		for (let p = 1; p <= total; p++) {
+			await page.getByText(`第 ${p} / ${total} 题`).waitFor();
+			// Each question starts as it was saved: only question 2 is ever ticked (no reload in between).
+			expect(await flag.isChecked()).toBe(false);
+			await answer(page, attemptId, p, true);
+			if (p === 2) await flag.check();
+			await page.getByRole('button', { name: p < total ? '保存，下一题' : '保存，检查交卷' }).click();
+		}
+		await page.getByRole('heading', { name: '交卷前检查' }).waitFor();
+		expect(await page.getByText('您标记了第 2 题，').count()).toBe(1);
+		const db = appDatabase();
+		const flagged = db.prepare('SELECT position FROM attempt_items WHERE attempt_id = ? AND flagged = 1').all(attemptId);
+		db.close();
+		expect(flagged).toEqual([{ position: 2 }]);
+		// Back on question 2 the tick is still there; question 3 has none.
+		await page.goto(`${baseURL()}/quiz/attempt/${attemptId}?q=2`, { waitUntil: 'networkidle' });
+		expect(await flag.isChecked()).toBe(true);
+		await page.getByRole('button', { name: '第 3 题，已答' }).click();
+		await page.getByText(`第 3 / ${total} 题`).waitFor();
+		expect(await flag.isChecked()).toBe(false);
+		await context.close();
+	});
+
+	it('when time runs out the page hands the quiz in by itself and the result says time ran out', async () => {
+		const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+		const page = await context.newPage();
+		await loginThroughForm(page, baseURL(), 'liulin.004', 'Demo#2026');
+		await page.goto(`${baseURL()}/quiz`, { waitUntil: 'networkidle' });
+		await page.getByRole('link', { name: /坚持全面依法治国/ }).click();
+		await page.getByRole('button', { name: /开始测验|再测一次|继续答题/ }).click();
+		await page.waitForFunction(() => /\/quiz\/attempt\/\d+/.test(location.pathname));
+		const attemptId = Number(/\/quiz\/attempt\/(\d+)/.exec(page.url())![1]);
+		await page.getByText('第 1 / ').waitFor();
+		await answer(page, attemptId, 1, true);
+		await page.getByRole('button', { name: '保存，下一题' }).click();
+		await page.getByText('第 2 / ').waitFor();
+		// The deadline passed a few seconds ago (still within the grace the server allows).
+		const db = appDatabase();
+		db.prepare('UPDATE attempts SET deadline = ? WHERE id = ?').run(Date.now() - 3000, attemptId);
+		db.close();
+		await page.reload();
+		await page.getByRole('heading', { name: '逐题回顾' }).waitFor();
+		expect(await page.getByText('答题时间已到，系统已按您保存的答案自动交卷').count()).toBe(1);
+		await page.goto(`${baseURL()}/quiz/history`, { waitUntil: 'networkidle' });
+		expect(await page.locator(`a[href="/quiz/attempt/${attemptId}/result"]`).textContent()).toContain('时间到自动交卷');
+		await context.close();
+	});
+
 	it('reviews a due question from the wrong-answer book: the answer appears only after answering', async () => {
 		const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
 		const page = await context.newPage();

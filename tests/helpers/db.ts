@@ -1,6 +1,7 @@
 import { createDb, migrateDb, type Db } from '../../src/lib/server/db';
 import { offices, users } from '../../src/lib/server/db/schema';
 import { hashPassword } from '../../src/lib/server/auth/password';
+import { userNameFields } from '../../src/lib/server/users/name-key';
 
 /** A fresh in-memory database with every migration applied. */
 export function testDb(): Db {
@@ -27,7 +28,10 @@ export async function addUser(
 	const passwordHash = await (cachedHash ??= hashPassword(PASSWORD));
 	return db
 		.insert(users)
-		.values({ name: values.name ?? '测试用户', role: 'cadre', ...values, passwordHash })
+		.values({ role: 'cadre', ...values, ...userNameFields(values.name ?? '测试用户'), passwordHash })
 		.returning()
 		.get();
 }
+
+/** A sysadmin acting from a test (no account row needed: the audit log keeps its name as given). */
+export const SYSADMIN = { id: 0, name: '测试管理员', role: 'sysadmin', officeId: null, schoolId: null, ip: '192.0.2.1' } as const;

@@ -190,14 +190,14 @@ describe('exports', () => {
 		}
 		const offices = [tree.city.id, tree.lishi.id, tree.xiaoyi.id];
 		const table = memberTable(db, offices, { kind: 'month', sort: 'name', desc: false, pageSize: Infinity }, now).rows;
-		const bytes = new Uint8Array(await new Response(xlsxStream(memberSheet(db, offices, { kind: 'month' }, now))).arrayBuffer());
+		const bytes = new Uint8Array(await new Response(xlsxStream(memberSheet(db, offices, { kind: 'month', sort: 'name', desc: false }, now))).arrayBuffer());
 		const wb = new ExcelJS.Workbook();
 		await wb.xlsx.load(bytes as unknown as ArrayBuffer);
 		const rows: unknown[][] = [];
 		wb.worksheets[0]!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
 		expect(rows[0]).toEqual(['姓名', '登录名', '单位', '本期积分', '最近学习', '已学课程', '通过测验', '完成任务', '逾期任务', '本年学时', '状态']);
 		expect(rows.slice(1).map((r) => [r[0], r[1], r[3]])).toEqual(table.map((m) => [m.name, m.username, m.points]));
-		const csv = (await new Response(csvStream(memberSheet(db, offices, { kind: 'month' }, now))).text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+		const csv = (await new Response(csvStream(memberSheet(db, offices, { kind: 'month', sort: 'name', desc: false }, now))).text()).replace(/^\uFEFF/, '').trim().split('\r\n');
 		expect(csv).toHaveLength(table.length + 1);
 		expect(csv[1]!.split(',').slice(0, 2)).toEqual([table[0]!.name, table[0]!.username]);
 	});

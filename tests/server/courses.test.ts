@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { and, eq, isNotNull } from 'drizzle-orm';
-import { testDb, addUser, seedTree } from '../helpers/db';
+import { testDb, addUser, seedTree, SYSADMIN } from '../helpers/db';
 import { syncContent } from '../../src/lib/server/content/sync';
 import { saveCourse, type CourseActor } from '../../src/lib/server/courses/courses';
 import { assignCourse, withdrawAssignment } from '../../src/lib/server/courses/enrol';
@@ -10,13 +10,20 @@ import { issueCertificate, verifyCertificate } from '../../src/lib/server/course
 import { remindBehind, sendDueNotices } from '../../src/lib/server/courses/dashboard';
 import { listNotifications } from '../../src/lib/server/courses/notifications';
 import { createMember } from '../../src/lib/server/users/members';
+import { joinerDueOn } from '../../src/lib/server/courses/due';
+import { courseMembers, officeFigures } from '../../src/lib/server/courses/dashboard';
+import { refreshEnrolments } from '../../src/lib/server/courses/enrol';
+import { compareOffices } from '../../src/lib/server/points/compare';
+import { headline, memberTable } from '../../src/lib/server/participation/dashboard';
+import { shanghaiDay } from '../../src/lib/server/time';
 import { assignments, attempts, certificates, creditHours, enrolments, lessonProgress, lessons, modules, schools } from '../../src/lib/server/db/schema';
 import type { Db } from '../../src/lib/server/db';
+import type { AuditActor } from '../../src/lib/server/audit';
 
 let db: Db;
 let tree: ReturnType<typeof seedTree>;
-let school: CourseActor & { id: number };
-let otherSchool: CourseActor & { id: number };
+let school: CourseActor & AuditActor;
+let otherSchool: CourseActor & AuditActor;
 let moduleId: number;
 
 beforeEach(async () => {
@@ -27,8 +34,8 @@ beforeEach(async () => {
 	const s2 = db.insert(schools).values({ name: '中共离石区委党校' }).returning().get();
 	const a1 = await addUser(db, { username: 'dx1', role: 'school_admin' });
 	const a2 = await addUser(db, { username: 'dx2', role: 'school_admin' });
-	school = { id: a1.id, role: 'school_admin', schoolId: s1.id };
-	otherSchool = { id: a2.id, role: 'school_admin', schoolId: s2.id };
+	school = { id: a1.id, name: '市委党校管理员', role: 'school_admin', officeId: null, schoolId: s1.id };
+	otherSchool = { id: a2.id, name: '区委党校管理员', role: 'school_admin', officeId: null, schoolId: s2.id };
 	moduleId = db.select().from(modules).where(eq(modules.slug, 'education')).get()!.id;
 });
 
@@ -77,10 +84,12 @@ describe('assignments and enrolment', () => {
 		expect(listNotifications(db, lishiCadre.id).map((n) => n.kind)).toEqual(['assigned']);
 
 		const admin = await addUser(db, { username: 'xiaoyi.admin', role: 'office_admin', officeId: tree.xiaoyi.id });
-		const joined = await createMember(db, { id: admin.id, role: 'office_admin', officeId: tree.xiaoyi.id }, { name: '新同志', username: 'xiaoyi.new', officeId: String(tree.xiaoyi.id) });
+		const joined = await createMember(db, { id: admin.id, name: admin.name, role: 'office_admin', officeId: tree.xiaoyi.id }, { name: '新同志', username: 'xiaoyi.new', officeId: String(tree.xiaoyi.id) });
 		if (!joined.ok) throw new Error();
 		expect(enrolment(id, joined.id)?.active).toBe(true);
-		expect(myTasks(db, joined.id, new Date('2026-11-24T02:00:00Z'))).toMatchObject([{ id, status: 'not-started', daysLeft: 26 }]);
+		// Joined after the course opened: the course's length (49 days) from the day they joined.
+		const due = joinerDueOn({ opensOn: '2026-11-01', dueOn: '2026-12-20' }, shanghaiDay(new Date()));
+		expect(myTasks(db, joined.id, new Date())).toMatchObject([{ id, status: 'not-started', dueOn: due ?? '2026-12-20' }]);
 	});
 
 	it('without descendants only the office itself is enrolled; named cadres can be added; unknown names are refused', async () => {
@@ -159,9 +168,9 @@ describe('completion, 学时 and certificates', () => {
 
 	it('the yearly requirement defaults to 50 and can be changed within bounds', () => {
 		expect(yearlyRequirement(db)).toBe(50);
-		expect(setYearlyRequirement(db, 'abc')).toMatchObject({ ok: false });
-		expect(setYearlyRequirement(db, '0')).toMatchObject({ ok: false });
-		expect(setYearlyRequirement(db, '60')).toEqual({ ok: true });
+		expect(setYearlyRequirement(db, SYSADMIN, 'abc')).toMatchObject({ ok: false });
+		expect(setYearlyRequirement(db, SYSADMIN, '0')).toMatchObject({ ok: false });
+		expect(setYearlyRequirement(db, SYSADMIN, '60')).toEqual({ ok: true });
 		expect(yearlyRequirement(db)).toBe(60);
 	});
 });
@@ -175,13 +184,90 @@ describe('reminders', () => {
 		finishModule(b.id, new Date('2026-11-02T02:00:00Z'));
 		db.transaction((tx) => checkCourseCompletion(tx, b.id, new Date('2026-11-02T03:00:00Z')));
 		const morning = new Date('2026-11-24T01:00:00Z');
-		expect(remindBehind(db, id, undefined, morning)).toEqual({ sent: 1, skipped: 0 });
-		expect(remindBehind(db, id, undefined, new Date('2026-11-24T09:00:00Z'))).toEqual({ sent: 0, skipped: 1 });
-		expect(remindBehind(db, id, undefined, new Date('2026-11-25T01:00:00Z'))).toEqual({ sent: 1, skipped: 0 });
+		expect(remindBehind(db, school, id, undefined, morning)).toEqual({ sent: 1, skipped: 0 });
+		expect(remindBehind(db, school, id, undefined, new Date('2026-11-24T09:00:00Z'))).toEqual({ sent: 0, skipped: 1 });
+		expect(remindBehind(db, school, id, undefined, new Date('2026-11-25T01:00:00Z'))).toEqual({ sent: 1, skipped: 0 });
 		expect(sendDueNotices(db, morning)).toBe(1);
 		expect(sendDueNotices(db, morning)).toBe(0);
 		expect(sendDueNotices(db, new Date('2026-11-27T02:00:00Z'))).toBe(1);
 		expect(listNotifications(db, a.id).map((n) => n.kind).sort()).toEqual(['assigned', 'due-soon', 'overdue', 'remind', 'remind']);
 		expect(listNotifications(db, b.id).map((n) => n.kind).sort()).toEqual(['assigned', 'completed']);
+	});
+});
+
+describe('members who join after a course opened', () => {
+	const at = (day: string) => new Date(`${day}T02:00:00Z`); // 10:00 in Shanghai
+	const join = (userId: number, day: string) => db.transaction((tx) => refreshEnrolments(tx, userId, at(day)));
+
+	/** 离石: `early` was there when the course (1–20 Nov) was assigned and finished on time; `late` joins on 25 Nov. */
+	async function lateJoiner() {
+		const early = await addUser(db, { username: 'lishi.early', officeId: tree.lishi.id });
+		const id = course({ opensOn: '2026-11-01', dueOn: '2026-11-20' });
+		assignCourse(db, school, id, { officeIds: [tree.lishi.id], includeDescendants: false, usernames: [] }, at('2026-11-01'));
+		finishModule(early.id, at('2026-11-10'));
+		db.transaction((tx) => checkCourseCompletion(tx, early.id, at('2026-11-10')));
+		const late = await addUser(db, { username: 'lishi.late', officeId: tree.lishi.id });
+		join(late.id, '2026-11-25');
+		return { id, early, late };
+	}
+
+	it('get the course’s length from the day they join, and are not overdue meanwhile', async () => {
+		const { id, late } = await lateJoiner();
+		expect(enrolment(id, late.id)?.dueOn).toBe('2026-12-14'); // 25 Nov + 19 days
+		expect(myTasks(db, late.id, at('2026-11-26'))).toMatchObject([{ id, status: 'not-started', dueOn: '2026-12-14', daysLeft: 18 }]);
+		const members = courseMembers(db, id, [tree.lishi.id], at('2026-11-26'));
+		expect(members.find((m) => m.userId === late.id)).toMatchObject({ status: 'not-started', dueOn: '2026-12-14' });
+		expect(officeFigures(members)).toMatchObject([{ enrolled: 2, completed: 1, overdue: 0 }]);
+		// Once their own day has passed they are overdue like anyone else.
+		expect(myTasks(db, late.id, at('2026-12-15'))).toMatchObject([{ status: 'overdue' }]);
+		expect(officeFigures(courseMembers(db, id, [tree.lishi.id], at('2026-12-15')))).toMatchObject([{ overdue: 1 }]);
+	});
+
+	it('do not lower the office’s 按期完成率 or its overdue counts until their own due day passes', async () => {
+		const { late } = await lateJoiner();
+		const onTime = (day: string) => compareOffices(db, [tree.lishi.id], 'month', 'onTime', at(day))[0]!.onTime;
+		expect(onTime('2026-11-26')).toBe(100);
+		expect(headline(db, [tree.lishi.id], 'month', at('2026-11-26')).overdue).toBe(0);
+		const row = (day: string) => memberTable(db, [tree.lishi.id], { kind: 'month', pageSize: 20 }, at(day)).rows.find((r) => r.userId === late.id);
+		expect(row('2026-11-26')?.overdue).toBe(0);
+		expect(onTime('2026-12-15')).toBe(50);
+		expect(headline(db, [tree.lishi.id], 'month', at('2026-12-15')).overdue).toBe(1);
+		expect(row('2026-12-15')?.overdue).toBe(1);
+	});
+
+	it('get due-soon and overdue notices by their own due day', async () => {
+		const { late } = await lateJoiner();
+		const kinds = () => listNotifications(db, late.id).map((n) => n.kind).sort();
+		sendDueNotices(db, at('2026-11-26'));
+		expect(kinds()).toEqual(['assigned']);
+		sendDueNotices(db, at('2026-12-12'));
+		expect(kinds()).toEqual(['assigned', 'due-soon']);
+		expect(listNotifications(db, late.id).find((n) => n.kind === 'due-soon')?.title).toContain('2026-12-14');
+		sendDueNotices(db, at('2026-12-14'));
+		expect(kinds()).toEqual(['assigned', 'due-soon']);
+		sendDueNotices(db, at('2026-12-15'));
+		expect(kinds()).toEqual(['assigned', 'due-soon', 'overdue']);
+	});
+
+	it('have at least 14 days, never less than the course’s own due day, and nothing of their own if they joined before it opened', async () => {
+		expect(joinerDueOn({ opensOn: '2026-11-01', dueOn: '2026-11-05' }, '2026-11-25')).toBe('2026-12-09');
+		expect(joinerDueOn({ opensOn: '2026-11-01', dueOn: '2026-12-31' }, '2026-11-01')).toBeNull();
+		expect(joinerDueOn({ opensOn: '2026-11-10', dueOn: '2026-12-31' }, '2026-11-05')).toBeNull();
+		// The school later moves the course's due day beyond the joiner's: the later one applies.
+		const { id, late } = await lateJoiner();
+		saveCourse(db, school, { title: '教育专题班', description: '', hours: '6', required: 'required', opensOn: '2026-11-01', dueOn: '2027-01-10', moduleIds: [String(moduleId)] }, id);
+		expect(myTasks(db, late.id, at('2026-12-20'))).toMatchObject([{ dueOn: '2027-01-10', status: 'not-started' }]);
+	});
+
+	it('an assignment made after the course’s due day gives everyone it reaches the course’s length', async () => {
+		const u = await addUser(db, { username: 'lishi.u', officeId: tree.lishi.id });
+		const id = course({ opensOn: '2026-11-01', dueOn: '2026-11-20' });
+		assignCourse(db, school, id, { officeIds: [tree.lishi.id], includeDescendants: false, usernames: [] }, at('2026-11-25'));
+		expect(myTasks(db, u.id, at('2026-11-25'))).toMatchObject([{ dueOn: '2026-12-14', status: 'not-started' }]);
+		// Before the due day the course's dates are the plan for everyone it reaches.
+		const v = await addUser(db, { username: 'lishi.v', officeId: tree.lishi.id });
+		const other = course({ title: '另一个专题班', opensOn: '2026-11-01', dueOn: '2026-11-30' });
+		assignCourse(db, school, other, { officeIds: [tree.lishi.id], includeDescendants: false, usernames: [] }, at('2026-11-25'));
+		expect(enrolment(other, v.id)?.dueOn).toBeNull();
 	});
 });

@@ -5,7 +5,8 @@ import { testDb, addUser, seedTree } from '../helpers/db';
 import { confirmImport, getImportPreview, stageImport } from '../../src/lib/server/users/import';
 import { SpreadsheetError, templateXlsx } from '../../src/lib/server/users/spreadsheet';
 import { login } from '../../src/lib/server/auth/login';
-import { users } from '../../src/lib/server/db/schema';
+import { memberImports, users } from '../../src/lib/server/db/schema';
+import { inlineRow, xlsxParts, zip } from '../helpers/zip';
 import type { Db } from '../../src/lib/server/db';
 
 let db: Db;
@@ -132,5 +133,110 @@ describe('bulk import', () => {
 		const result = await confirmImport(db, lishiAdmin, preview.id);
 		expect(result.ok).toBe(false);
 		expect(db.select().from(users).all().map((u) => u.username)).not.toContain('tian.cm');
+	});
+});
+
+describe('hostile or oversized uploads are refused while being read, before anything is stored', () => {
+	const MEMBER = ['田春梅', 'tian.cm', '离石区人大常委会', '科员', '13800000001'];
+	const stagedCount = () => db.select().from(memberImports).all().length;
+
+	/** Stages the file, expecting a refusal with `message` within `ms`, and nothing written. */
+	async function expectRefused(fileName: string, bytes: Uint8Array, message: string | RegExp, ms = 2000) {
+		const before = { users: userCount(), staged: stagedCount() };
+		const started = performance.now();
+		const error = await stageImport(db, lishiAdmin, fileName, bytes).then(
+			() => null,
+			(e: unknown) => e
+		);
+		const took = performance.now() - started;
+		expect(error).toBeInstanceOf(SpreadsheetError);
+		expect((error as Error).message).toMatch(message);
+		expect((error as Error).message).toMatch(/[\u4e00-\u9fff]/);
+		expect(took).toBeLessThan(ms);
+		expect({ users: userCount(), staged: stagedCount() }).toEqual(before);
+	}
+
+	it('a cell at XFD1048576 (and a sheet dimension to match) is refused at once, without allocating the sheet', async () => {
+		const sheet = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData>${inlineRow(1, HEADER)}${inlineRow(2, MEMBER)}<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>`;
+		const file = zip(xlsxParts({ xml: sheet }));
+		expect(file.length).toBeLessThan(6 * 1024);
+		const rss = process.memoryUsage().rss;
+		await expectRefused('far.xlsx', file, '第 1048576 行第 XFD 列有内容，超过了 30 列', 1000);
+		expect(process.memoryUsage().rss - rss).toBeLessThan(200 * 1024 * 1024);
+	});
+
+	it('a far-out row or an empty formatted cell far out costs nothing and is read as it is', async () => {
+		const rows = `${inlineRow(1, HEADER)}${inlineRow(2, MEMBER)}<row r="1048576"><c r="XFD1048576" s="1"/><c r="A1048576" t="inlineStr"><is><t>秦立新</t></is></c></row>`;
+		const preview = await stageImport(db, lishiAdmin, 'far.xlsx', zip(xlsxParts({ rows })));
+		expect(preview.rows.map((r) => [r.line, r.values.姓名])).toEqual([
+			[2, '田春梅'],
+			[1048576, '秦立新']
+		]);
+	});
+
+	it('one 50,000,000-character string (a 50 KB file) is refused from the zip directory, unread', async () => {
+		const strings = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>${'长'.repeat(1)}${'x'.repeat(50_000_000)}</t></si></sst>`;
+		const rows = `${inlineRow(1, HEADER)}<row r="2"><c r="A2" t="s"><v>0</v></c></row>`;
+		const file = zip(xlsxParts({ rows, sharedStrings: strings }));
+		expect(file.length).toBeLessThan(100 * 1024);
+		await expectRefused('big.xlsx', file, '解压后超过 20 MB');
+	});
+
+	it('a string within the size bound but longer than any member field is refused, naming the cell', async () => {
+		const strings = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>${'x'.repeat(1_000_000)}</t></si></sst>`;
+		const rows = `${inlineRow(1, HEADER)}<row r="2"><c r="A2" t="s"><v>0</v></c></row>`;
+		await expectRefused('long.xlsx', zip(xlsxParts({ rows, sharedStrings: strings })), '第 2 行 A 列的内容超过 200 个字');
+		const inline = `${inlineRow(1, HEADER)}${inlineRow(2, ['某甲', 'x'.repeat(201)])}`;
+		await expectRefused('long.xlsx', zip(xlsxParts({ rows: inline })), '第 2 行 B 列的内容超过 200 个字');
+	});
+
+	it('a highly compressible sheet (zip bomb) is refused, and so is one whose zip understates its size', async () => {
+		const bomb = Buffer.alloc(64 * 1024 * 1024, '<row/>');
+		await expectRefused('bomb.xlsx', zip(xlsxParts({ xml: bomb })), '解压后超过 20 MB');
+		// The directory claims a few bytes; unzipping stops as soon as the part grows past them.
+		const liar = zip(xlsxParts({ xml: bomb }).map((p) => (p.name.endsWith('sheet1.xml') ? { ...p, declaredSize: 1000 } : p)));
+		await expectRefused('liar.xlsx', liar, '无法读取该 Excel 文件');
+		const parts = Array.from({ length: 600 }, (_, i) => ({ name: `xl/media/${i}.xml`, data: '' }));
+		await expectRefused('parts.xlsx', zip([...xlsxParts({ rows: inlineRow(1, HEADER) }), ...parts]), '包含的部件过多');
+	});
+
+	it('more members than one import takes, or endless blank rows, stop the reading', async () => {
+		const many = Array.from({ length: 2001 }, (_, i) => ['某人', `member.${i}`, '离石区人大常委会', '', '']);
+		await expectRefused('many.xlsx', await xlsx([HEADER, ...many]), '一次最多导入 2000 人');
+		const csv = [HEADER, ...many].map((r) => r.join(',')).join('\r\n');
+		await expectRefused('many.csv', new TextEncoder().encode(csv), '一次最多导入 2000 人');
+		const blank = HEADER.join(',') + '\r\n' + ',,,,\r\n'.repeat(1_000_000);
+		await expectRefused('blank.csv', new TextEncoder().encode(blank), '空行');
+		const blankRows = inlineRow(1, HEADER) + Array.from({ length: 20_000 }, (_, i) => `<row r="${i + 2}" s="1"/>`).join('');
+		await expectRefused('blank.xlsx', zip(xlsxParts({ rows: blankRows })), '空行');
+		// Exactly the limit goes through.
+		const preview = await stageImport(db, cityAdmin, 'ok.csv', new TextEncoder().encode(csv.split('\r\n').slice(0, 2001).join('\r\n')));
+		expect(preview.rows).toHaveLength(2000);
+	});
+
+	it('a CSV with a giant field or too many columns is refused', async () => {
+		const giant = `${HEADER.join(',')}\r\n田春梅,tian.cm,"${'x'.repeat(4_000_000)}",,\r\n`;
+		await expectRefused('giant.csv', new TextEncoder().encode(giant), '第 2 行 C 列的内容超过 200 个字');
+		const wide = `${HEADER.join(',')}\r\n${[...MEMBER, ...Array(40).fill('备注')].join(',')}\r\n`;
+		await expectRefused('wide.csv', new TextEncoder().encode(wide), '第 2 行第 AE 列有内容，超过了 30 列');
+	});
+
+	it("reads Excel's “Unicode 文本” (UTF-16 with BOM, tab-separated), big-endian too, and tab-separated GBK", async () => {
+		const text = `${HEADER.join('\t')}\r\n${MEMBER.join('\t')}\r\n"韩, 晓东"\than.xd\t离石区人大常委会\t\t\r\n`;
+		const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+		const be = Buffer.from(le).swap16();
+		for (const [label, bytes] of [
+			['utf-16le', le],
+			['utf-16be', be],
+			['gbk', iconv.encode(text, 'gbk')]
+		] as const) {
+			const preview = await stageImport(db, lishiAdmin, '成员.csv', new Uint8Array(bytes));
+			expect(preview.errorCount, label).toBe(0);
+			expect(
+				preview.rows.map((r) => r.values.姓名),
+				label
+			).toEqual(['田春梅', '韩, 晓东']);
+			expect(preview.rows[0]!.values.手机号, label).toBe('13800000001');
+		}
 	});
 });

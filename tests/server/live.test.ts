@@ -8,7 +8,7 @@ import type { Db } from '../../src/lib/server/db';
 
 let db: Db;
 let tree: ReturnType<typeof seedTree>;
-let host: { id: number; role: 'office_admin'; officeId: number };
+let host: { id: number; name: string; role: 'office_admin'; officeId: number };
 let p1: { id: number; officeId: number };
 let p2: { id: number; officeId: number };
 let outsider: { id: number; officeId: number };
@@ -17,7 +17,7 @@ beforeEach(async () => {
 	db = testDb();
 	syncContent(db, 'content');
 	tree = seedTree(db);
-	host = { id: (await addUser(db, { username: 'host', role: 'office_admin', officeId: tree.lishi.id })).id, role: 'office_admin', officeId: tree.lishi.id };
+	host = { id: (await addUser(db, { username: 'host', role: 'office_admin', officeId: tree.lishi.id })).id, name: '主持人', role: 'office_admin', officeId: tree.lishi.id };
 	p1 = { id: (await addUser(db, { username: 'p1', officeId: tree.lishi.id })).id, officeId: tree.lishi.id };
 	p2 = { id: (await addUser(db, { username: 'p2', officeId: tree.lishi.id })).id, officeId: tree.lishi.id };
 	outsider = { id: (await addUser(db, { username: 'x', officeId: tree.xiaoyi.id })).id, officeId: tree.xiaoyi.id };
@@ -57,7 +57,7 @@ describe('live quiz', () => {
 		// The running question reaches phones without its key.
 		expect(JSON.stringify(liveState(db, id, p1.id)!.question)).not.toMatch(/answer|explanation/);
 		expect(answerLive(db, p1, id, right(q), new Date(t0.getTime() + 2000))).toEqual({ ok: true });
-		expect(answerLive(db, p1, id, right(q), new Date(t0.getTime() + 3000))).toEqual({ ok: false, message: '本题你已经作答过了' });
+		expect(answerLive(db, p1, id, right(q), new Date(t0.getTime() + 3000))).toEqual({ ok: false, message: '本题您已经作答过了' });
 		expect(answerLive(db, p2, id, right(q), new Date(t0.getTime() + 25_000))).toEqual({ ok: false, message: '本题作答时间已到' });
 		expect(answerLive(db, outsider, id, right(q), new Date(t0.getTime() + 1000))).toMatchObject({ ok: false });
 		advance(db, host, id, 'reveal');
@@ -89,7 +89,7 @@ describe('live quiz', () => {
 	it('validates the setup and refuses a host of another office', () => {
 		expect(createLive(db, host, { moduleId: 0, count: 99, seconds: 1, speedBonus: true })).toMatchObject({ ok: false, errors: { moduleId: expect.any(String), count: expect.any(String), seconds: expect.any(String) } });
 		const { id } = start();
-		expect(advance(db, { id: 0, role: 'office_admin', officeId: tree.xiaoyi.id }, id, 'next')).toEqual({ ok: false, message: '没有这场现场答题' });
+		expect(advance(db, { id: 0, name: '他人', role: 'office_admin', officeId: tree.xiaoyi.id }, id, 'next')).toEqual({ ok: false, message: '没有这场现场答题' });
 	});
 });
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { testDb, addUser, seedTree, PASSWORD } from '../helpers/db';
-import { createMember, listMembers, resetMemberPassword, setMemberActive } from '../../src/lib/server/users/members';
+import { testDb, addUser, seedTree, PASSWORD, SYSADMIN } from '../helpers/db';
+import { createMember, defaultOfficeId, listMembers, memberForEdit, resetMemberPassword, setMemberActive, updateMember } from '../../src/lib/server/users/members';
 import { saveAccount } from '../../src/lib/server/users/accounts';
 import { login } from '../../src/lib/server/auth/login';
 import { validateSessionToken } from '../../src/lib/server/auth/session';
@@ -74,18 +74,26 @@ describe('member lifecycle', () => {
 
 	it('refuses bad input with a message beside each field and writes nothing', async () => {
 		const before = db.select().from(users).all().length;
-		const result = await createMember(db, lishiAdmin, { name: '', username: 'a', officeId: '', phone: '123' });
+		const result = await createMember(db, cityAdmin, { name: '', username: 'a', officeId: '', phone: '123' });
 		expect(result.ok).toBe(false);
 		if (result.ok) return;
 		expect(result.errors).toMatchObject({
 			name: '请填写姓名',
 			username: expect.stringContaining('登录名为 3–32 位'),
-			officeId: '请选择',
+			officeId: '请选择所在单位',
 			phone: '手机号应为 11 位数字，以 1 开头'
 		});
 		const dup = await createMember(db, lishiAdmin, { name: '重名', username: 'lishi.c1', officeId: String(tree.lishi.id) });
 		expect(dup).toEqual({ ok: false, errors: { username: '该登录名已被使用' } });
 		expect(db.select().from(users).all().length).toBe(before);
+	});
+
+	it('with one office in scope it is preselected, and the server files the member there', async () => {
+		expect(defaultOfficeId(db, lishiAdmin)).toBe(tree.lishi.id);
+		expect(defaultOfficeId(db, cityAdmin)).toBeNull();
+		const created = await createMember(db, lishiAdmin, { name: '钱新', username: 'qian.xin', officeId: '' });
+		expect(created.ok).toBe(true);
+		expect(db.select().from(users).where(eq(users.username, 'qian.xin')).get()?.officeId).toBe(tree.lishi.id);
 	});
 
 	it('deactivating ends sessions and blocks login; reactivating restores login', async () => {
@@ -127,13 +135,62 @@ describe('member lifecycle', () => {
 	});
 });
 
+describe('editing a member', () => {
+	const row = (id: number) => db.select().from(users).where(eq(users.id, id)).get()!;
+
+	it('an office admin corrects name, 职务 and phone of a member of their office', () => {
+		expect(memberForEdit(db, lishiAdmin, lishiCadre.id)).toMatchObject({ name: '离石干部', officeId: tree.lishi.id });
+		const r = updateMember(db, lishiAdmin, lishiCadre.id, { name: '离石干部改', officeId: String(tree.lishi.id), title: '副主任', phone: '13912345678' });
+		expect(r).toEqual({ ok: true });
+		expect(row(lishiCadre.id)).toMatchObject({ name: '离石干部改', title: '副主任', phone: '13912345678', officeId: tree.lishi.id, username: 'lishi.c1' });
+	});
+
+	it('the city admin moves a member between offices they manage; nobody moves outside their scope', () => {
+		expect(updateMember(db, cityAdmin, lishiCadre.id, { name: '离石干部', officeId: String(tree.xiaoyi.id) })).toEqual({ ok: true });
+		expect(row(lishiCadre.id).officeId).toBe(tree.xiaoyi.id);
+		// Now in 孝义: the 离石 admin no longer sees them, and cannot move a member of theirs to 孝义.
+		expect(memberForEdit(db, lishiAdmin, lishiCadre.id)).toBeUndefined();
+		const other = updateMember(db, lishiAdmin, lishiAdmin.id, { name: '管理员', officeId: String(tree.xiaoyi.id) });
+		expect(other).toEqual({ ok: false, errors: { officeId: '只能调到您管理的单位' } });
+		expect(updateMember(db, cityAdmin, cityAdmin.id, { name: '管理员', officeId: String(tree.lishi.id) })).toEqual({
+			ok: false,
+			errors: { officeId: '不能调整自己的所在单位，请联系上级单位的管理员' }
+		});
+		expect(row(cityAdmin.id).officeId).toBe(tree.city.id);
+	});
+
+	it('a member outside the admin’s offices (or a sysadmin) is refused as not found, and nothing changes', async () => {
+		const before = row(xiaoyiCadre.id);
+		expect(updateMember(db, lishiAdmin, xiaoyiCadre.id, { name: '改名', officeId: String(tree.lishi.id) })).toEqual({ ok: false, missing: true });
+		expect(updateMember(db, lishiAdmin, 99_999, { name: '改名', officeId: String(tree.lishi.id) })).toEqual({ ok: false, missing: true });
+		expect(row(xiaoyiCadre.id)).toEqual(before);
+		const sys = await addUser(db, { username: 'root.admin', role: 'sysadmin', officeId: tree.lishi.id });
+		expect(updateMember(db, lishiAdmin, sys.id, { name: '改名', officeId: String(tree.lishi.id) })).toEqual({ ok: false, missing: true });
+		expect(row(sys.id).name).toBe(sys.name);
+	});
+
+	it('refuses bad input with a message naming each field, and writes nothing', () => {
+		const before = row(lishiCadre.id);
+		const r = updateMember(db, cityAdmin, lishiCadre.id, { name: ' ', officeId: 'abc', title: '长'.repeat(31), phone: '12345' });
+		expect(r).toEqual({
+			ok: false,
+			errors: { name: '请填写姓名', officeId: '请选择所在单位', title: '职务不能超过 30 个字', phone: '手机号应为 11 位数字，以 1 开头' }
+		});
+		expect(updateMember(db, cityAdmin, lishiCadre.id, { name: '甲', officeId: '99999' })).toEqual({ ok: false, errors: { officeId: '只能调到您管理的单位' } });
+		expect(row(lishiCadre.id)).toEqual(before);
+	});
+});
+
 describe('sysadmin accounts', () => {
 	it('requires an office for cadres and a school for school admins', async () => {
-		const cadre = await saveAccount(db, { name: '甲', username: 'jia.yi', role: 'cadre' });
+		const cadre = await saveAccount(db, SYSADMIN, { name: '甲', username: 'jia.yi', role: 'cadre' });
 		expect(cadre).toEqual({ ok: false, errors: { officeId: '学员和单位管理员须选择所属单位' } });
-		const school = await saveAccount(db, { name: '乙', username: 'yi.bing', role: 'school_admin' });
+		const school = await saveAccount(db, SYSADMIN, { name: '乙', username: 'yi.bing', role: 'school_admin' });
 		expect(school).toEqual({ ok: false, errors: { schoolId: '党校管理员须选择所属党校' } });
-		const ok = await saveAccount(db, { name: '丙', username: 'bing.ding', role: 'office_admin', officeId: String(tree.xiaoyi.id) });
+		// An office id that is not a number is refused, not stored as no office.
+		const bad = await saveAccount(db, SYSADMIN, { name: '丁', username: 'ding.wu', role: 'cadre', officeId: 'abc' });
+		expect(bad).toEqual({ ok: false, errors: { officeId: '请选择所属单位' } });
+		const ok = await saveAccount(db, SYSADMIN, { name: '丙', username: 'bing.ding', role: 'office_admin', officeId: String(tree.xiaoyi.id) });
 		expect(ok.ok && ok.temporaryPassword).toBeTruthy();
 	});
 });

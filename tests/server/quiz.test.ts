@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { testDb, addUser, seedTree } from '../helpers/db';
+import { testDb, addUser, seedTree, SYSADMIN } from '../helpers/db';
 import { syncContent } from '../../src/lib/server/content/sync';
 import { modules, pointsLedger, questions, attempts, wrongBook } from '../../src/lib/server/db/schema';
 import {
@@ -182,6 +182,25 @@ describe('module attempts', () => {
 		expect(submitAttempt(db, user.id, start.attemptId, late)).toMatchObject({ ok: true, already: true });
 	});
 
+	it('a submission after the deadline (the countdown reaching zero) is recorded as time running out, not as the cadre handing in', () => {
+		const t0 = new Date('2026-11-24T02:00:00Z');
+		const start = startModuleAttempt(db, user, moduleId, t0);
+		if (!start.ok) throw new Error();
+		const attempt = ownAttempt(db, user.id, start.attemptId)!;
+		const list = items(db, start.attemptId);
+		saveAnswer(db, user.id, start.attemptId, 1, { response: rightAnswer(list[0]!.snapshot) }, new Date(t0.getTime() + 10_000));
+		const atZero = new Date(attempt.deadline.getTime() + 2000);
+		expect(submitAttempt(db, user.id, start.attemptId, atZero)).toMatchObject({ ok: true, late: false });
+		const closed = ownAttempt(db, user.id, start.attemptId)!;
+		expect(closed).toMatchObject({ autoSubmitted: true, correct: 1 });
+		expect(closed.submittedAt!.getTime()).toBe(attempt.deadline.getTime());
+		// Handed in before the deadline: the cadre's own submission.
+		const again = startModuleAttempt(db, user, moduleId, new Date(t0.getTime() + 3_600_000));
+		if (!again.ok) throw new Error();
+		submitAttempt(db, user.id, again.attemptId, new Date(t0.getTime() + 3_700_000));
+		expect(ownAttempt(db, user.id, again.attemptId)!.autoSubmitted).toBe(false);
+	});
+
 	it('the sweeper closes abandoned attempts', () => {
 		const t0 = new Date('2026-11-24T02:00:00Z');
 		const start = startModuleAttempt(db, user, moduleId, t0);
@@ -210,9 +229,9 @@ describe('module attempts', () => {
 	});
 
 	it('enforces the number of attempts allowed, and validates settings edits', () => {
-		expect(saveQuizSettings(db, moduleId, { draw: '30', timeLimitMinutes: '10', passMark: '60', attemptsAllowed: '1' })).toMatchObject({ ok: false, errors: { draw: expect.stringContaining('题库只有') } });
-		expect(saveQuizSettings(db, moduleId, { draw: '0', timeLimitMinutes: 'x', passMark: '200', attemptsAllowed: '-1' })).toMatchObject({ ok: false });
-		expect(saveQuizSettings(db, moduleId, { draw: '5', timeLimitMinutes: '10', passMark: '60', attemptsAllowed: '1', shuffleQuestions: 'on' })).toEqual({ ok: true });
+		expect(saveQuizSettings(db, SYSADMIN, moduleId, { draw: '30', timeLimitMinutes: '10', passMark: '60', attemptsAllowed: '1' })).toMatchObject({ ok: false, errors: { draw: expect.stringContaining('题库只有') } });
+		expect(saveQuizSettings(db, SYSADMIN, moduleId, { draw: '0', timeLimitMinutes: 'x', passMark: '200', attemptsAllowed: '-1' })).toMatchObject({ ok: false });
+		expect(saveQuizSettings(db, SYSADMIN, moduleId, { draw: '5', timeLimitMinutes: '10', passMark: '60', attemptsAllowed: '1', shuffleQuestions: 'on' })).toEqual({ ok: true });
 		const first = startModuleAttempt(db, user, moduleId);
 		if (!first.ok) throw new Error();
 		expect(items(db, first.attemptId)).toHaveLength(5);

@@ -4,11 +4,12 @@ import { testDb, addUser, seedTree } from '../helpers/db';
 import { syncContent } from '../../src/lib/server/content/sync';
 import { comment, getReflection, markExcellent, saveReflection, MIN_CHARS } from '../../src/lib/server/reflections';
 import { modules, pointsLedger, reflections } from '../../src/lib/server/db/schema';
+import { scheduleSession } from '../../src/lib/server/meetings/sessions';
 import type { Db } from '../../src/lib/server/db';
 
 let db: Db;
 let tree: ReturnType<typeof seedTree>;
-type Who = { id: number; role: 'cadre' | 'office_admin' | 'sysadmin'; officeId: number | null };
+type Who = { id: number; name: string; role: 'cadre' | 'office_admin' | 'sysadmin'; officeId: number | null };
 let author: Who, colleague: Who, lishiAdmin: Who, cityAdmin: Who, xiaoyiAdmin: Who;
 let moduleId: string;
 
@@ -19,7 +20,7 @@ beforeEach(async () => {
 	db = testDb();
 	syncContent(db, 'content');
 	tree = seedTree(db);
-	const mk = async (username: string, role: Who['role'], officeId: number) => ({ id: (await addUser(db, { username, role, officeId })).id, role, officeId });
+	const mk = async (username: string, role: Who['role'], officeId: number) => ({ id: (await addUser(db, { username, role, officeId, name: username })).id, name: username, role, officeId });
 	author = await mk('author', 'cadre', tree.lishi.id);
 	colleague = await mk('colleague', 'cadre', tree.lishi.id);
 	lishiAdmin = await mk('lishi.admin', 'office_admin', tree.lishi.id);
@@ -68,5 +69,19 @@ describe('reflections', () => {
 		const d = saveReflection(db, author, { title: '草稿', body: '未完', moduleId }, false);
 		if (!d.ok) throw new Error();
 		expect(getReflection(db, lishiAdmin, d.id)).toBeUndefined();
+	});
+
+	it('can be about a study session of the author’s own office only', () => {
+		const host = (admin: Who, title: string) =>
+			scheduleSession(db, { id: admin.id, name: admin.name, role: 'office_admin', officeId: admin.officeId }, { title, day: '2026-11-25', start: '09:00', end: '12:00', place: '会议室', leader: '主任', hours: '3' });
+		const theirs = host(xiaoyiAdmin, '孝义的集中学习');
+		const ours = host(lishiAdmin, '离石的集中学习');
+		if (!theirs.ok || !ours.ok) throw new Error('not scheduled');
+		expect(saveReflection(db, author, { title: '学习体会', body: '先写几句', sessionId: String(theirs.id) }, false)).toEqual({
+			ok: false,
+			errors: { topic: '所选集中学习不存在，或您所在单位不在其参加范围内' }
+		});
+		expect(db.select().from(reflections).all()).toEqual([]);
+		expect(saveReflection(db, author, { title: '学习体会', body: '先写几句', sessionId: String(ours.id) }, false)).toMatchObject({ ok: true });
 	});
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testDb } from '../helpers/db';
 import { syncContent } from '../../src/lib/server/content/sync';
-import { search } from '../../src/lib/server/content/search';
+import { cleanQuery, search } from '../../src/lib/server/content/search';
 import type { Db } from '../../src/lib/server/db';
 
 let db: Db;
@@ -39,5 +39,28 @@ describe('search', () => {
 		expect(percent.every((r) => r.snippetHtml.includes('<mark>%</mark>'))).toBe(true);
 		expect(search(db, '<script>')).toEqual([]);
 		expect(search(db, '   ')).toEqual([]);
+	});
+
+	it('never fails on control characters, quotes or FTS5 syntax: they are plain text', () => {
+		const nul = search(db, '\u0000票决制');
+		expect(nul.length).toBeGreaterThan(0);
+		expect(nul).toEqual(search(db, '票决制'));
+		expect(search(db, '\u0000abc')).toEqual([]);
+		expect(search(db, '票\u0000决制')).toEqual([]);
+		for (const q of ['"', '""', '"票决制', '票决制"', '"票"决"制"', 'a"b', '*', '票决*', '票 NEAR 决', 'NEAR(票 决)', '票 AND 决', 'AND', 'OR NOT', '^票决', 'title:票决', '(票决', '\u0002票决\u0003', '\uD800票决', '\u2028票决制']) {
+			expect(() => search(db, q), JSON.stringify(q)).not.toThrow();
+		}
+		// Operators are not obeyed: "AND" finds only text that contains "AND".
+		expect(search(db, '票决制 AND 人民')).toEqual([]);
+		// Our own match marks cannot be smuggled in.
+		for (const r of search(db, '\u0002票决制\u0003')) expect(r.snippetHtml).not.toMatch(/<mark>[^<]*<mark>/);
+	});
+
+	it('cleans a query to what could have been typed, cut by characters', () => {
+		expect(cleanQuery('\u0000abc')).toBe('abc');
+		expect(cleanQuery(' 票\t\n决\u0007制 ')).toBe('票 决 制');
+		expect(cleanQuery('\uD800')).toBe('');
+		expect(Array.from(cleanQuery('𠀀'.repeat(60)))).toHaveLength(50);
+		expect(cleanQuery('𠀀'.repeat(60))).not.toMatch(/[\uD800-\uDBFF]$/);
 	});
 });

@@ -57,8 +57,31 @@ export function decideAccess(
 	return { kind: 'forbidden' };
 }
 
-/** Only same-site relative paths are followed after login (no open redirects). */
+const BASE = new URL('http://x.invalid');
+// C0 and C1 controls, DEL and every Unicode space or line separator (U+2028/2029 too):
+// browsers drop tab and newlines inside a URL (`/\t/evil` becomes `//evil`), and a
+// response header cannot carry the others.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\s]/;
+// Far longer than any path of the app; a huge header is refused by browsers and proxies.
+const MAX_TARGET_LENGTH = 2000;
+
+/**
+ * Where to go after login, from a user-supplied `redirectTo`: only a path of this site.
+ * The target is resolved the way a browser resolves a Location header (backslashes as
+ * slashes, dot segments, percent-escapes) and kept only if it stays on the same origin;
+ * the answer is the resolved, percent-encoded path, never the raw input. Anything else → '/'.
+ */
 export function safeRedirectTarget(target: string | null | undefined): string {
-	if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return '/';
-	return target;
+	if (!target || target.length > MAX_TARGET_LENGTH || UNSAFE_CHARACTER.test(target) || !target.startsWith('/')) return '/';
+	let url: URL;
+	try {
+		url = new URL(target, BASE);
+	} catch {
+		return '/';
+	}
+	if (url.origin !== BASE.origin) return '/';
+	const path = url.pathname + url.search + url.hash;
+	// Resolved once more: `/a/..//evil` resolves to the path `//evil`, which is another host.
+	return new URL(path, BASE).origin === BASE.origin ? path : '/';
 }

@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db';
 import { login } from '$lib/server/auth/login';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { safeRedirectTarget } from '$lib/server/access';
+import { tooManyAttempts } from '$lib/server/rate-limit';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -11,7 +12,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url }) => {
+	default: async ({ request, cookies, url, getClientAddress }) => {
 		const form = await request.formData();
 		const username = String(form.get('username') ?? '').trim();
 		const password = String(form.get('password') ?? '');
@@ -20,15 +21,12 @@ export const actions: Actions = {
 		if (!password) errors.password = '请输入密码';
 		if (Object.keys(errors).length) return fail(400, { username, errors });
 
-		const result = await login(getDb(), username, password);
+		const result = await login(getDb(), username, password, { address: getClientAddress() });
 		if (!result.ok) {
-			const message =
-				result.reason === 'throttled'
-					? '登录失败次数过多，该账号已暂时锁定，请 15 分钟后再试'
-					: '登录名或密码不正确';
-			return fail(result.reason === 'throttled' ? 429 : 400, { username, message });
+			if (result.reason === 'throttled') return fail(429, { username, message: tooManyAttempts(result.retryAfterMs) });
+			return fail(400, { username, message: '登录名或密码不正确' });
 		}
-		setSessionCookie(cookies, result.token, result.session.expiresAt);
+		setSessionCookie(cookies, url, result.token, result.session.expiresAt);
 		if (result.mustChangePassword) redirect(303, '/account/password?required=1');
 		redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo')));
 	}

@@ -8,9 +8,9 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = () => redirect(303, '/me');
 
 export const actions: Actions = {
-	default: ({ locals, cookies }) => {
+	default: ({ locals, cookies, url }) => {
 		if (locals.session) invalidateSession(getDb(), locals.session.id);
-		deleteSessionCookie(cookies);
+		deleteSessionCookie(cookies, url);
 		redirect(303, '/login');
 	}
 };

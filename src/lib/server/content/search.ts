@@ -35,6 +35,16 @@ function excerpt(text: string, q: string, radius = 24): string {
 	);
 }
 
+/**
+ * What a person could have meant to type: control characters (a NUL ends FTS5's query string
+ * early: "unterminated string"; \u0002/\u0003 are our own match marks) and lone surrogates
+ * become spaces, runs of space one, and the length is cut by characters, not UTF-16 halves.
+ */
+export function cleanQuery(raw: string): string {
+	const text = raw.replace(/[\p{Cc}\p{Cs}]/gu, ' ').replace(/\s+/g, ' ').trim();
+	return Array.from(text).slice(0, MAX_QUERY_LENGTH).join('').trim();
+}
+
 interface Row {
 	kind: 'module' | 'lesson';
 	title: string;
@@ -51,7 +61,7 @@ interface Row {
  * characters, which trigrams cannot index, fall back to a LIKE scan.
  */
 export function search(db: Queryable, rawQuery: string): SearchResult[] {
-	const q = rawQuery.trim().replace(/\s+/g, ' ').slice(0, MAX_QUERY_LENGTH);
+	const q = cleanQuery(rawQuery);
 	if (!q) return [];
 	const rows = Array.from(q).length >= 3 ? ftsSearch(db, q) : likeSearch(db, q);
 	return rows.map((r) => ({
@@ -65,6 +75,7 @@ export function search(db: Queryable, rawQuery: string): SearchResult[] {
 }
 
 function ftsSearch(db: Queryable, q: string): Row[] {
+	// One quoted phrase: FTS5 operators (AND, NEAR, *, ^, column filters) are plain text inside it.
 	const phrase = `"${q.replaceAll('"', '""')}"`;
 	return db.all<Row>(sql`
 		SELECT s.kind AS kind, s.title AS title, s.body AS body,

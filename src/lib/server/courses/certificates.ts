@@ -11,6 +11,15 @@ function newSerial(at: Date): string {
 	return `LL${shanghaiDay(at).slice(0, 4)}-${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8, 12)}`;
 }
 
+/** What a serial looks like (see newSerial); anything else is refused before any lookup. */
+const SERIAL_FORMAT = /^LL\d{4}(-[A-Z2-7]{4}){3}$/;
+
+/** A typed or scanned serial, tidied (spaces trimmed, upper case); null when it cannot be one. */
+export function normaliseSerial(raw: string): string | null {
+	const serial = raw.trim().toUpperCase();
+	return SERIAL_FORMAT.test(serial) ? serial : null;
+}
+
 /** Issues the certificate of a completed course once; returns its serial (the existing one if issued before). */
 export function issueCertificate(tx: Queryable, userId: number, courseId: number, at: Date): string {
 	const existing = tx.select({ serial: certificates.serial }).from(certificates).where(and(eq(certificates.userId, userId), eq(certificates.courseId, courseId))).get();

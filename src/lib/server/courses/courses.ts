@@ -2,7 +2,11 @@ import { asc, eq, inArray, isNull, and } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '../db';
 import { courseModules, courses, modules, schools } from '../db/schema';
-import { parseWith, type FieldErrors } from '../validation';
+import { field, parseWith, type FieldErrors } from '../validation';
+import { changesOf, recordAudit, type AuditActor } from '../audit';
+
+const COURSE_LABELS = { title: '名称', description: '简介', hours: '学时', required: '必修', opensOn: '开课日期', dueOn: '截止日期', modules: '学习模块' };
+const moduleTitles = (list: { title: string }[]) => list.map((m) => m.title).join('、');
 
 export type Course = typeof courses.$inferSelect;
 
@@ -49,25 +53,21 @@ export function listCourses(db: Queryable, schoolId: number | null) {
 		.sort((a, b) => Number(b.schoolId === schoolId) - Number(a.schoolId === schoolId));
 }
 
-const date = (label: string) =>
-	z
-		.string({ error: `请选择${label}` })
-		.regex(/^\d{4}-\d{2}-\d{2}$/, { error: `请选择${label}` })
-		.refine((v) => !Number.isNaN(Date.parse(v)), { error: `${label}无效` });
-
 const courseInput = z
 	.object({
-		title: z.string().trim().min(2, { error: '请填写课程名称（至少 2 个字）' }).max(60, { error: '课程名称不能超过 60 个字' }),
-		description: z.string().trim().max(1000, { error: '简介不能超过 1000 个字' }).default(''),
+		title: z.string({ error: '请填写课程名称（至少 2 个字）' }).trim().min(2, { error: '请填写课程名称（至少 2 个字）' }).max(60, { error: '课程名称不能超过 60 个字' }),
+		description: z.string({ error: '简介须为文字' }).trim().max(1000, { error: '简介不能超过 1000 个字' }).default(''),
 		hours: z.coerce
 			.number({ error: '请填写学时' })
 			.min(0.5, { error: '学时至少 0.5' })
 			.max(200, { error: '学时不能超过 200' })
 			.refine((v) => Math.round(v * 2) === v * 2, { error: '学时须为 0.5 的倍数' }),
 		required: z.enum(['required', 'elective'], { error: '请选择必修或选修' }),
-		opensOn: date('开课日期'),
-		dueOn: date('截止日期'),
-		moduleIds: z.array(z.coerce.number().int().positive()).min(1, { error: '请至少选择一个学习模块' })
+		opensOn: field.day('开课日期'),
+		dueOn: field.day('截止日期'),
+		moduleIds: z
+			.array(z.coerce.number({ error: '所选模块不存在' }).int({ error: '所选模块不存在' }).positive({ error: '所选模块不存在' }), { error: '请至少选择一个学习模块' })
+			.min(1, { error: '请至少选择一个学习模块' })
 	})
 	.refine((v) => v.dueOn >= v.opensOn, { path: ['dueOn'], error: '截止日期不能早于开课日期' })
 	.refine((v) => new Set(v.moduleIds).size === v.moduleIds.length, { path: ['moduleIds'], error: '同一模块不能重复选择' });
@@ -78,15 +78,16 @@ export type CourseInput = { title?: string; description?: string; hours?: string
  * Creates (no id) or edits a course of the actor's school. Modules keep the order
  * given. All in one transaction.
  */
-export function saveCourse(db: Db, actor: CourseActor, input: CourseInput, id?: number): { ok: true; id: number } | { ok: false; errors: FieldErrors } {
+export function saveCourse(db: Db, actor: CourseActor & AuditActor, input: CourseInput, id?: number): { ok: true; id: number } | { ok: false; errors: FieldErrors } {
 	const parsed = parseWith(courseInput, input);
 	if (!parsed.ok) return parsed;
 	const d = parsed.data;
 	const live = db.select({ id: modules.id }).from(modules).where(and(inArray(modules.id, d.moduleIds), isNull(modules.archivedAt))).all();
 	if (live.length !== d.moduleIds.length) return { ok: false, errors: { moduleIds: '所选模块不存在或已下线' } };
 	let schoolId = actor.schoolId;
+	let existing: Course | undefined;
 	if (id !== undefined) {
-		const existing = db.select().from(courses).where(eq(courses.id, id)).get();
+		existing = db.select().from(courses).where(eq(courses.id, id)).get();
 		if (!existing) return { ok: false, errors: { _form: '课程不存在' } };
 		if (!canEditCourse(actor, existing)) return { ok: false, errors: { _form: '只能修改本校的课程' } };
 		schoolId = existing.schoolId;
@@ -97,8 +98,18 @@ export function saveCourse(db: Db, actor: CourseActor, input: CourseInput, id?: 
 	const courseId = db.transaction((tx) => {
 		const cid = id ?? tx.insert(courses).values({ ...values, schoolId: schoolId!, createdAt: now }).returning({ id: courses.id }).get().id;
 		if (id !== undefined) tx.update(courses).set(values).where(eq(courses.id, id)).run();
+		const before = existing && { ...existing, modules: moduleTitles(courseModuleList(tx, cid)) };
 		tx.delete(courseModules).where(eq(courseModules.courseId, cid)).run();
 		d.moduleIds.forEach((moduleId, i) => tx.insert(courseModules).values({ courseId: cid, moduleId, position: i + 1 }).run());
+		const after = { ...values, modules: moduleTitles(courseModuleList(tx, cid)) };
+		recordAudit(tx, actor, {
+			action: before ? 'course.update' : 'course.create',
+			schoolId,
+			target: { type: 'course', id: cid },
+			summary: `${before ? '修改' : '新建'}专题班《${d.title}》`,
+			detail: { changes: before ? changesOf(COURSE_LABELS, before, after) : [] },
+			at: now
+		});
 		return cid;
 	});
 	return { ok: true, id: courseId };

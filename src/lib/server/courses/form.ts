@@ -3,7 +3,7 @@ import type { Queryable } from '../db';
 import { modules } from '../db/schema';
 import type { CourseInput } from './courses';
 
-/** The course form's fields as saveCourse takes them (module ids in the order ticked). */
+/** The course form's fields as saveCourse takes them (module ids in the order chosen). */
 export function courseInputFrom(form: FormData): CourseInput {
 	const text = (k: string) => String(form.get(k) ?? '');
 	return {
@@ -13,8 +13,26 @@ export function courseInputFrom(form: FormData): CourseInput {
 		required: text('required'),
 		opensOn: text('opensOn'),
 		dueOn: text('dueOn'),
-		moduleIds: form.getAll('moduleIds').map(String)
+		moduleIds: orderedModuleIds(form)
 	};
+}
+
+/**
+ * The ticked modules in the order the author gave them. Checkboxes arrive in page order, so
+ * each module has a number field `order.<id>` (filled in ticking order by the page, or typed
+ * without JavaScript); ticked modules without a number follow, in page order.
+ */
+function orderedModuleIds(form: FormData): string[] {
+	const position = (id: string) => {
+		const n = Number(form.get(`order.${id}`) || NaN);
+		return Number.isFinite(n) ? n : Infinity;
+	};
+	return form
+		.getAll('moduleIds')
+		.map(String)
+		.map((id, i) => ({ id, i, at: position(id) }))
+		.sort((a, b) => a.at - b.at || a.i - b.i)
+		.map((m) => m.id);
 }
 
 export function moduleOptions(db: Queryable) {

@@ -1,5 +1,6 @@
 import { asc, eq, sql, and } from 'drizzle-orm';
-import type { Queryable } from '../db';
+import type { Db, Queryable } from '../db';
+import { recordAudit, type AuditActor } from '../audit';
 import { appSettings, creditHours } from '../db/schema';
 import { shanghaiDay } from '../time';
 
@@ -15,12 +16,21 @@ export function yearlyRequirement(db: Queryable): number {
 	return row ? Number(row.value) : DEFAULT_YEARLY_HOURS;
 }
 
-export function setYearlyRequirement(db: Queryable, raw: string): { ok: true } | { ok: false; error: string } {
+export function setYearlyRequirement(db: Db, actor: AuditActor, raw: string): { ok: true } | { ok: false; error: string } {
 	const hours = Number(raw);
 	if (!raw.trim() || !Number.isFinite(hours) || hours < 1 || hours > 500 || Math.round(hours * 2) !== hours * 2) {
 		return { ok: false, error: '请填写 1–500 之间的学时数（可以是 0.5 的倍数）' };
 	}
-	db.insert(appSettings).values({ key: REQUIREMENT_KEY, value: String(hours) }).onConflictDoUpdate({ target: appSettings.key, set: { value: String(hours) } }).run();
+	db.transaction((tx) => {
+		const before = yearlyRequirement(tx);
+		tx.insert(appSettings).values({ key: REQUIREMENT_KEY, value: String(hours) }).onConflictDoUpdate({ target: appSettings.key, set: { value: String(hours) } }).run();
+		recordAudit(tx, actor, {
+			action: 'settings.update',
+			target: { type: 'setting', id: REQUIREMENT_KEY },
+			summary: `每年学时要求改为 ${hours} 学时`,
+			detail: { changes: [{ label: '每年学时要求', from: String(before), to: String(hours) }] }
+		});
+	});
 	return { ok: true };
 }
 

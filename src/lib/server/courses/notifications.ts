@@ -13,11 +13,29 @@ export interface Notice {
 	dedupeKey: string;
 }
 
+/**
+ * `label：subject`, with the label once: people often start a title with its kind already
+ * (a session called "集中学习：乡村振兴" must not be announced as "集中学习：集中学习：乡村振兴").
+ */
+export function labelled(label: string, subject: string): string {
+	const s = subject.trim();
+	return s.includes(label) ? s : `${label}：${s}`;
+}
+
+/** A title in 《》, once, even when it was typed with them. */
+export function quoted(title: string): string {
+	const t = title.trim();
+	return /^《[^《》]*》$/.test(t) ? t : `《${t}》`;
+}
+
+// The same label twice at the start ("集中学习：集中学习：…"), whichever producer built it.
+const DOUBLED_LABEL = /^([^：]{1,12}：)\1+/;
+
 /** Returns true when the notice was new. */
 export function notify(tx: Queryable, n: Notice, now = new Date()): boolean {
 	const r = tx
 		.insert(notifications)
-		.values({ ...n, body: n.body ?? '', href: n.href ?? null, createdAt: now })
+		.values({ ...n, title: n.title.replace(DOUBLED_LABEL, '$1'), body: n.body ?? '', href: n.href ?? null, createdAt: now })
 		.onConflictDoNothing({ target: notifications.dedupeKey })
 		.run();
 	return r.changes > 0;
@@ -34,4 +52,15 @@ export function listNotifications(db: Queryable, userId: number, limit = 50) {
 
 export function markAllRead(db: Queryable, userId: number, now = new Date()): void {
 	db.update(notifications).set({ readAt: now }).where(and(eq(notifications.userId, userId), isNull(notifications.readAt))).run();
+}
+
+/**
+ * Opening one notice marks it read; returns where it points (null when it is not this user's).
+ * Only the owner's own notice: another id looks exactly like one that does not exist.
+ */
+export function openNotification(db: Queryable, userId: number, id: number, now = new Date()): { href: string | null } | null {
+	const n = db.select({ href: notifications.href, readAt: notifications.readAt }).from(notifications).where(and(eq(notifications.id, id), eq(notifications.userId, userId))).get();
+	if (!n) return null;
+	if (!n.readAt) db.update(notifications).set({ readAt: now }).where(and(eq(notifications.id, id), isNull(notifications.readAt))).run();
+	return { href: n.href };
 }

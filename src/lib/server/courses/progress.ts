@@ -3,8 +3,9 @@ import type { Queryable } from '../db';
 import { attempts, courseModules, courses, enrolments, lessonProgress, lessons, modules } from '../db/schema';
 import { shanghaiDay } from '../time';
 import { issueCertificate } from './certificates';
+import { daysBetween, dueOnOf } from './due';
 import { credit } from './hours';
-import { notify } from './notifications';
+import { notify, quoted } from './notifications';
 
 export type TaskStatus = 'not-started' | 'in-progress' | 'done' | 'overdue';
 export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
@@ -100,36 +101,33 @@ export function taskStatus(p: { complete: boolean; started: boolean }, completed
 	return p.started ? 'in-progress' : 'not-started';
 }
 
-function daysBetween(from: string, to: string): number {
-	return Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
-}
-
-/** 我的任务: the user's active assigned courses, by due date, with status, progress and the next step. */
+/** 我的任务: the user's active assigned courses, by their due date (their own, if they joined late), with status, progress and the next step. */
 export function myTasks(db: Queryable, userId: number, now = new Date()) {
 	const today = shanghaiDay(now);
 	const rows = db
-		.select({ course: courses, completedAt: enrolments.completedAt })
+		.select({ course: courses, completedAt: enrolments.completedAt, ownDueOn: enrolments.dueOn })
 		.from(enrolments)
 		.innerJoin(courses, eq(courses.id, enrolments.courseId))
 		.where(and(eq(enrolments.userId, userId), eq(enrolments.active, true)))
-		.orderBy(asc(courses.dueOn), asc(courses.id))
 		.all();
-	return rows.map(({ course, completedAt }) => {
-		const progress = courseProgress(moduleStates(db, userId, course.id));
-		const status = taskStatus(progress, completedAt, course.dueOn, today);
-		return {
-			id: course.id,
-			title: course.title,
-			hours: course.hours,
-			required: course.required,
-			opensOn: course.opensOn,
-			dueOn: course.dueOn,
-			daysLeft: daysBetween(today, course.dueOn),
-			status,
-			completedAt,
-			progress
-		};
-	});
+	return rows
+		.map(({ course, completedAt, ownDueOn }) => {
+			const progress = courseProgress(moduleStates(db, userId, course.id));
+			const dueOn = dueOnOf(course.dueOn, ownDueOn);
+			return {
+				id: course.id,
+				title: course.title,
+				hours: course.hours,
+				required: course.required,
+				opensOn: course.opensOn,
+				dueOn,
+				daysLeft: daysBetween(today, dueOn),
+				status: taskStatus(progress, completedAt, dueOn, today),
+				completedAt,
+				progress
+			};
+		})
+		.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.id - b.id));
 }
 
 /**
@@ -155,7 +153,7 @@ export function checkCourseCompletion(tx: Queryable, userId: number, now: Date):
 		if (r.changes === 0) continue;
 		credit(tx, { userId, source: 'course', sourceId: course.id, title: course.title, hours: course.hours, at: now });
 		const serial = issueCertificate(tx, userId, course.id, now);
-		notify(tx, { userId, kind: 'completed', title: `已完成《${course.title}》`, body: `获得 ${course.hours} 学时和结业证书`, href: `/certificates/${serial}`, dedupeKey: `completed:${course.id}:${userId}` }, now);
+		notify(tx, { userId, kind: 'completed', title: `已完成${quoted(course.title)}`, body: `获得 ${course.hours} 学时和结业证书`, href: `/certificates/${serial}`, dedupeKey: `completed:${course.id}:${userId}` }, now);
 		completed++;
 	}
 	return completed;

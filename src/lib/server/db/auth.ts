@@ -16,6 +16,8 @@ export const users = sqliteTable(
 		id: integer('id').primaryKey({ autoIncrement: true }),
 		username: text('username').notNull().unique(),
 		name: text('name').notNull(),
+		// The name's pinyin, for sorting (users/name-key.ts); filled at start-up where missing.
+		nameKey: text('name_key'),
 		role: text('role', { enum: ROLES }).notNull().default('cadre'),
 		officeId: integer('office_id').references(() => offices.id, { onDelete: 'restrict' }),
 		schoolId: integer('school_id').references(() => schools.id, { onDelete: 'restrict' }),
@@ -33,7 +35,7 @@ export const users = sqliteTable(
 			.default(sql`(unixepoch() * 1000)`)
 	},
 	// role too: the dashboard counts an office's active cadres and admins from the index alone.
-	(t) => [index('users_office_idx').on(t.officeId, t.active, t.role), index('users_school_idx').on(t.schoolId)]
+	(t) => [index('users_office_idx').on(t.officeId, t.active, t.role), index('users_school_idx').on(t.schoolId), index('users_name_key_idx').on(t.nameKey, t.name)]
 );
 
 /** Lucia-guide sessions: the token is `<id>.<secret>`; only SHA-256(secret) is stored. */
@@ -51,13 +53,18 @@ export const sessions = sqliteTable(
 	(t) => [index('sessions_user_idx').on(t.userId)]
 );
 
-/** Failed logins per (normalised) username, for throttling; cleared on success. */
-export const loginFailures = sqliteTable(
-	'login_failures',
+/**
+ * Attempts at guessing a secret (password, check-in code, live PIN), one row per attempt,
+ * under a key such as `login:user:<name>`; see rate-limit.ts. A row is written before the
+ * secret is checked and removed again when the guess was right.
+ */
+export const rateLimits = sqliteTable(
+	'rate_limits',
 	{
 		id: integer('id').primaryKey({ autoIncrement: true }),
-		username: text('username').notNull(),
+		key: text('key').notNull(),
 		at: integer('at', { mode: 'timestamp_ms' }).notNull()
 	},
-	(t) => [index('login_failures_username_idx').on(t.username, t.at)]
+	// `at` alone: old rows of every key are pruned in one range delete.
+	(t) => [index('rate_limits_key_idx').on(t.key, t.at), index('rate_limits_at_idx').on(t.at)]
 );

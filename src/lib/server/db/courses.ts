@@ -67,7 +67,10 @@ export const enrolments = sqliteTable(
 			.references(() => users.id, { onDelete: 'cascade' }),
 		enrolledAt: integer('enrolled_at', { mode: 'timestamp_ms' }).notNull(),
 		active: integer('active', { mode: 'boolean' }).notNull().default(true),
-		completedAt: integer('completed_at', { mode: 'timestamp_ms' })
+		completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
+		// YYYY-MM-DD (Shanghai): the own due day of someone who joined after the course opened,
+		// when later than the course's; null means the course's due day (see courses/due.ts).
+		dueOn: text('due_on')
 	},
 	(t) => [primaryKey({ columns: [t.courseId, t.userId] }), index('enrolments_user_idx').on(t.userId)]
 );

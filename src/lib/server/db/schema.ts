@@ -10,3 +10,4 @@ export * from './courses';
 export * from './meetings';
 export * from './reflections';
 export * from './live';
+export * from './audit';

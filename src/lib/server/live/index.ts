@@ -5,7 +5,10 @@ import { liveAnswers, livePlayers, liveQuizzes, modules, questions, users } from
 import { canManageOffice, type Actor } from '../org/offices';
 import { award } from '../points/ledger';
 import { answerText, isCorrect, publicQuestion, shuffle, snapshotOf, type QuestionSnapshot, type Response } from '../quiz/questions';
+import { releaseAttempt, reserveAttempt, tooManyAttempts } from '../rate-limit';
+import { PINYIN_ORDER } from '../users/name-key';
 import { publish } from './bus';
+import { recordAudit, type AuditActor } from '../audit';
 
 export type Live = typeof liveQuizzes.$inferSelect;
 /** Answers arriving this long after the countdown still count (network delay), never more. */
@@ -28,7 +31,7 @@ export function canHost(db: Queryable, actor: Actor, live: Live): boolean {
 /** The host sets up a live quiz from a module's bank: questions drawn and fixed now. */
 export function createLive(
 	db: Db,
-	host: Actor & { id: number },
+	host: AuditActor,
 	input: { moduleId: number; count: number; seconds: number; speedBonus: boolean; questionIds?: number[] },
 	now = new Date()
 ): { ok: true; id: number; pin: string } | { ok: false; errors: Record<string, string> } {
@@ -49,26 +52,39 @@ export function createLive(
 		: shuffle(db.select().from(questions).where(and(eq(questions.moduleId, mod!.id), isNull(questions.archivedAt))).all()).slice(0, input.count);
 	const drawn = pool.map((q) => snapshotOf(q, true));
 	const title = mod ? `现场答题：${mod.title}` : '现场答题';
+	const officeId = host.officeId;
 	for (;;) {
 		const pin = String(randomInt(1_000_000)).padStart(6, '0');
-		const taken = db.select({ id: liveQuizzes.id }).from(liveQuizzes).where(eq(liveQuizzes.pin, pin)).get();
-		if (taken) continue;
-		const row = db
-			.insert(liveQuizzes)
-			.values({ officeId: host.officeId, hostId: host.id, title, pin, questions: JSON.stringify(drawn), secondsPerQuestion: input.seconds, speedBonus: input.speedBonus, createdAt: now })
-			.returning({ id: liveQuizzes.id })
-			.get();
-		return { ok: true, id: row.id, pin };
+		const id = db.transaction((tx) => {
+			const taken = tx.select({ id: liveQuizzes.id }).from(liveQuizzes).where(eq(liveQuizzes.pin, pin)).get();
+			if (taken) return null;
+			const row = tx
+				.insert(liveQuizzes)
+				.values({ officeId, hostId: host.id, title, pin, questions: JSON.stringify(drawn), secondsPerQuestion: input.seconds, speedBonus: input.speedBonus, createdAt: now })
+				.returning({ id: liveQuizzes.id })
+				.get();
+			const summary = `创建${title}（${drawn.length} 题，每题 ${input.seconds} 秒${input.speedBonus ? '，有速度加分' : ''}）`;
+			recordAudit(tx, host, { action: 'live.create', officeId, target: { type: 'live', id: row.id }, summary, at: now });
+			return row.id;
+		});
+		if (id !== null) return { ok: true, id, pin };
 	}
 }
+
+/** Wrong PINs a member may enter per window: the PIN on the screen is what lets one play (and earn points). */
+export const MAX_WRONG_PINS = 10;
+export const WRONG_PIN_WINDOW_MS = 10 * 60_000;
 
 /** A member joins with the PIN: only the office's roster, each person once. */
 export function joinLive(db: Db, user: { id: number; officeId: number | null }, rawPin: string, now = new Date()): { ok: true; id: number; already: boolean } | { ok: false; message: string } {
 	const pin = rawPin.replace(/\s/g, '');
 	if (!/^\d{6}$/.test(pin)) return { ok: false, message: '请输入 6 位数字 PIN 码' };
+	const reservation = reserveAttempt(db, [{ key: `live-pin:${user.id}`, max: MAX_WRONG_PINS, windowMs: WRONG_PIN_WINDOW_MS }], now);
+	if (!reservation.ok) return { ok: false, message: tooManyAttempts(reservation.retryAfterMs) };
 	const live = db.select().from(liveQuizzes).where(and(eq(liveQuizzes.pin, pin), ne(liveQuizzes.phase, 'finished'))).get();
 	if (!live) return { ok: false, message: '没有进行中的现场答题使用这个 PIN 码' };
 	if (user.officeId !== live.officeId) return { ok: false, message: '这场现场答题只面向本单位成员' };
+	releaseAttempt(db, reservation.ids);
 	const r = db.insert(livePlayers).values({ liveId: live.id, userId: user.id, joinedAt: now }).onConflictDoNothing().run();
 	if (r.changes) publish(live.id);
 	return { ok: true, id: live.id, already: r.changes === 0 };
@@ -81,7 +97,7 @@ export function isPlayer(db: Queryable, liveId: number, userId: number): boolean
 type HostAction = 'next' | 'reveal' | 'finish';
 
 /** The host moves the quiz on: next question, reveal the answer, or finish (ranking saved, points awarded). */
-export function advance(db: Db, host: Actor, liveId: number, action: HostAction, now = new Date()): { ok: true } | { ok: false; message: string } {
+export function advance(db: Db, host: AuditActor, liveId: number, action: HostAction, now = new Date()): { ok: true } | { ok: false; message: string } {
 	const live = load(db, liveId);
 	if (!live || !canHost(db, host, live)) return { ok: false, message: '没有这场现场答题' };
 	if (live.phase === 'finished') return { ok: false, message: '现场答题已经结束' };
@@ -90,10 +106,14 @@ export function advance(db: Db, host: Actor, liveId: number, action: HostAction,
 		if (live.phase !== 'question') return { ok: false, message: '现在没有正在作答的题目' };
 		db.update(liveQuizzes).set({ phase: 'reveal' }).where(eq(liveQuizzes.id, liveId)).run();
 	} else if (action === 'next' && live.currentIndex + 1 < total) {
-		db.update(liveQuizzes).set({ phase: 'question', currentIndex: live.currentIndex + 1, questionStartedAt: now }).where(eq(liveQuizzes.id, liveId)).run();
+		db.transaction((tx) => {
+			tx.update(liveQuizzes).set({ phase: 'question', currentIndex: live.currentIndex + 1, questionStartedAt: now }).where(eq(liveQuizzes.id, liveId)).run();
+			// The log notes when the host opened the quiz, not every question.
+			if (live.phase === 'lobby') recordAudit(tx, host, { action: 'live.start', officeId: live.officeId, target: { type: 'live', id: liveId }, summary: `开始${live.title}（PIN ${live.pin}）`, at: now });
+		});
 		scheduleReveal(db, liveId, live.currentIndex + 1, now.getTime() + live.secondsPerQuestion * 1000 + ANSWER_GRACE_MS);
 	} else {
-		finish(db, live, now);
+		finish(db, host, live, now);
 	}
 	publish(liveId);
 	return { ok: true };
@@ -116,7 +136,7 @@ function scheduleReveal(db: Db, liveId: number, index: number, revealAt: number)
 	}, delay).unref();
 }
 
-function finish(db: Db, live: Live, now: Date): void {
+function finish(db: Db, host: AuditActor, live: Live, now: Date): void {
 	db.transaction((tx) => {
 		tx.update(liveQuizzes).set({ phase: 'finished', finishedAt: now }).where(eq(liveQuizzes.id, live.id)).run();
 		const players = tx.select().from(livePlayers).where(eq(livePlayers.liveId, live.id)).orderBy(desc(livePlayers.score)).all();
@@ -128,6 +148,7 @@ function finish(db: Db, live: Live, now: Date): void {
 				award(tx, { userId: p.userId, officeId: live.officeId, rule: 'live_quiz', key: `live:${live.id}:${p.userId}`, reason: `${live.title}答对 ${right} 题`, points: right, at: now });
 			}
 		});
+		recordAudit(tx, host, { action: 'live.finish', officeId: live.officeId, target: { type: 'live', id: live.id }, summary: `结束${live.title}（${players.length} 人参加）`, at: now });
 	});
 }
 
@@ -137,7 +158,7 @@ function finish(db: Db, live: Live, now: Date): void {
  */
 export function answerLive(db: Db, user: { id: number }, liveId: number, response: Response | null, now = new Date()): { ok: true } | { ok: false; message: string } {
 	const live = load(db, liveId);
-	if (!live || !isPlayer(db, liveId, user.id)) return { ok: false, message: '你还没有加入这场现场答题' };
+	if (!live || !isPlayer(db, liveId, user.id)) return { ok: false, message: '您还没有加入这场现场答题' };
 	if (live.phase !== 'question' || !live.questionStartedAt) return { ok: false, message: '现在不在作答时间' };
 	if (response === null) return { ok: false, message: '请先选择答案' };
 	const limit = live.secondsPerQuestion * 1000;
@@ -156,7 +177,7 @@ export function answerLive(db: Db, user: { id: number }, liveId: number, respons
 		if (r.changes) tx.update(livePlayers).set({ score: sql`${livePlayers.score} + ${score}` }).where(and(eq(livePlayers.liveId, liveId), eq(livePlayers.userId, user.id))).run();
 		return r.changes > 0;
 	});
-	if (!written) return { ok: false, message: '本题你已经作答过了' };
+	if (!written) return { ok: false, message: '本题您已经作答过了' };
 	publish(liveId);
 	return { ok: true };
 }
@@ -225,7 +246,7 @@ export function results(db: Queryable, liveId: number) {
 		.from(livePlayers)
 		.innerJoin(users, eq(users.id, livePlayers.userId))
 		.where(eq(livePlayers.liveId, liveId))
-		.orderBy(asc(livePlayers.rank), desc(livePlayers.score))
+		.orderBy(asc(livePlayers.rank), desc(livePlayers.score), ...PINYIN_ORDER)
 		.all();
 }
 

@@ -1,12 +1,18 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '../db';
 import { attendance, creditHours, MEMBER_ROLES, modules, offices, studySessionModules, studySessionOffices, studySessions, users } from '../db/schema';
 import { credit } from '../courses/hours';
-import { notify } from '../courses/notifications';
-import { canManageOffice, type Actor } from '../org/offices';
-import { parseWith, type FieldErrors } from '../validation';
+import { labelled, notify } from '../courses/notifications';
+import { ancestorIds, canManageOffice, descendantIds, managedOfficeIds, type Actor } from '../org/offices';
+import { managedOfficeOptions } from '../org/scope';
+import { field, parseWith, type FieldErrors } from '../validation';
+import { releaseAttempt, reserveAttempt, tooManyAttempts } from '../rate-limit';
+import { PINYIN_ORDER } from '../users/name-key';
+import { hoursLabel } from '../../format';
+import { recordAudit, type AuditActor } from '../audit';
+import { accountLabel } from '../users/describe';
 
 export type StudySession = typeof studySessions.$inferSelect;
 
@@ -14,6 +20,9 @@ const SHANGHAI_MS = 8 * 3_600_000;
 /** Check-in opens this long before the start and stays open this long after the end. */
 export const CHECKIN_MARGIN_MS = 30 * 60_000;
 export const CODE_WINDOW_MS = 60_000;
+/** Wrong codes a member may enter per window before check-in refuses them for a while. */
+export const MAX_WRONG_CODES = 10;
+export const WRONG_CODE_WINDOW_MS = 10 * 60_000;
 
 /** A Shanghai wall-clock date and time (YYYY-MM-DD, HH:MM) as an instant. */
 export function shanghaiInstant(day: string, time: string): Date {
@@ -22,24 +31,37 @@ export function shanghaiInstant(day: string, time: string): Date {
 	return new Date(Date.UTC(y, m - 1, d, h, mi) - SHANGHAI_MS);
 }
 
+const ids = (message: string) => z.array(z.coerce.number({ error: message }).int({ error: message }).positive({ error: message }), { error: message }).default([]);
+
+const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
 const sessionInput = z
 	.object({
-		title: z.string().trim().min(2, { error: '请填写学习主题（至少 2 个字）' }).max(60, { error: '主题不能超过 60 个字' }),
-		day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: '请选择日期' }),
-		start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: '请选择开始时间' }),
-		end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: '请选择结束时间' }),
-		place: z.string().trim().min(1, { error: '请填写地点' }).max(60, { error: '地点不能超过 60 个字' }),
-		leader: z.string().trim().min(1, { error: '请填写领学人' }).max(30, { error: '领学人不能超过 30 个字' }),
-		hours: z.coerce.number({ error: '请填写学时' }).min(0.5, { error: '学时为 0.5–10' }).max(10, { error: '学时为 0.5–10' }),
-		moduleIds: z.array(z.coerce.number().int().positive()).default([]),
-		invitedOfficeIds: z.array(z.coerce.number().int().positive()).default([])
+		title: z.string({ error: '请填写学习主题（至少 2 个字）' }).trim().min(2, { error: '请填写学习主题（至少 2 个字）' }).max(60, { error: '主题不能超过 60 个字' }),
+		day: field.day('日期'),
+		start: field.time('开始时间'),
+		end: field.time('结束时间'),
+		place: z.string({ error: '请填写地点' }).trim().min(1, { error: '请填写地点' }).max(60, { error: '地点不能超过 60 个字' }),
+		leader: z.string({ error: '请填写领学人' }).trim().min(1, { error: '请填写领学人' }).max(30, { error: '领学人不能超过 30 个字' }),
+		hours: z.coerce
+			.number({ error: '请填写学时' })
+			.min(0.5, { error: '学时为 0.5–10' })
+			.max(10, { error: '学时为 0.5–10' })
+			.refine((v) => Math.round(v * 2) === v * 2, { error: '学时须为 0.5 的倍数' }),
+		moduleIds: ids('所选模块不存在'),
+		invitedOfficeIds: ids('所选单位不存在')
 	})
-	.refine((v) => v.end > v.start, { path: ['end'], error: '结束时间须晚于开始时间' });
+	.superRefine((v, ctx) => {
+		const minutes = minutesOf(v.end) - minutesOf(v.start);
+		if (minutes <= 0) ctx.addIssue({ code: 'custom', path: ['end'], message: '结束时间须晚于开始时间' });
+		// 学时 are hours of study: a session credits at most the time it lasted.
+		else if (v.hours * 60 > minutes) ctx.addIssue({ code: 'custom', path: ['hours'], message: `学时不能超过学习时长（${v.start}–${v.end} 共 ${hoursLabel(minutes / 60)} 小时）` });
+	});
 
 export type SessionInput = { title?: string; day?: string; start?: string; end?: string; place?: string; leader?: string; hours?: string; moduleIds?: string[]; invitedOfficeIds?: string[] };
 
 /** Schedules a session for the admin's office and tells every member (and invited offices' members). */
-export function scheduleSession(db: Db, actor: Actor & { id: number }, input: SessionInput, now = new Date()): { ok: true; id: number } | { ok: false; errors: FieldErrors } {
+export function scheduleSession(db: Db, actor: AuditActor, input: SessionInput, now = new Date()): { ok: true; id: number } | { ok: false; errors: FieldErrors } {
 	if (!actor.officeId) return { ok: false, errors: { _form: '只有单位管理员可以安排集中学习' } };
 	const parsed = parseWith(sessionInput, input);
 	if (!parsed.ok) return parsed;
@@ -47,9 +69,12 @@ export function scheduleSession(db: Db, actor: Actor & { id: number }, input: Se
 	if (d.moduleIds.length && db.select({ id: modules.id }).from(modules).where(inArray(modules.id, d.moduleIds)).all().length !== d.moduleIds.length) {
 		return { ok: false, errors: { moduleIds: '所选模块不存在' } };
 	}
-	const invited = d.invitedOfficeIds.filter((id) => id !== actor.officeId);
-	if (invited.length && db.select({ id: offices.id }).from(offices).where(inArray(offices.id, invited)).all().length !== invited.length) {
-		return { ok: false, errors: { invitedOfficeIds: '所选单位不存在' } };
+	const invited = [...new Set(d.invitedOfficeIds)].filter((id) => id !== actor.officeId);
+	// Only offices below the host's own: inviting an office notifies its members and puts
+	// their names and 学时 in this admin's hands, so it must be within what they manage.
+	const invitable = new Set(invitableOfficeIds(db, actor));
+	if (invited.some((id) => !invitable.has(id))) {
+		return { ok: false, errors: { invitedOfficeIds: '只能邀请本单位的下级单位（您管理范围内的单位）参加' } };
 	}
 	const startsAt = shanghaiInstant(d.day, d.start);
 	const endsAt = shanghaiInstant(d.day, d.end);
@@ -62,18 +87,50 @@ export function scheduleSession(db: Db, actor: Actor & { id: number }, input: Se
 		for (const moduleId of d.moduleIds) tx.insert(studySessionModules).values({ sessionId: row.id, moduleId }).run();
 		for (const officeId of invited) tx.insert(studySessionOffices).values({ sessionId: row.id, officeId }).run();
 		for (const userId of eligibleUserIds(tx, row.id)) {
-			notify(tx, { userId, kind: 'session', title: `集中学习：${d.title}`, body: `${d.day} ${d.start}–${d.end}，${d.place}。领学：${d.leader}。`, href: '/checkin', dedupeKey: `session:${row.id}:${userId}` }, now);
+			notify(tx, { userId, kind: 'session', title: labelled('集中学习', d.title), body: `${d.day} ${d.start}–${d.end}，${d.place}。领学：${d.leader}。`, href: '/checkin', dedupeKey: `session:${row.id}:${userId}` }, now);
 		}
+		const guests = invited.length ? tx.select({ name: offices.name }).from(offices).where(inArray(offices.id, invited)).all().map((o) => o.name) : [];
+		recordAudit(tx, actor, {
+			action: 'session.create',
+			officeId: actor.officeId,
+			target: { type: 'session', id: row.id },
+			summary: `安排集中学习“${d.title}”：${d.day} ${d.start}–${d.end}，${d.place}，${hoursLabel(d.hours)} 学时${guests.length ? `；邀请 ${guests.join('、')}` : ''}`,
+			at: now
+		});
 		return row.id;
 	});
 	return { ok: true, id };
 }
 
+/** The offices an admin may invite to a session of their own office: those below it that they manage. */
+export function invitableOfficeIds(db: Queryable, actor: Actor): number[] {
+	if (!actor.officeId) return [];
+	const managed = new Set(managedOfficeIds(db, actor));
+	return descendantIds(db, actor.officeId).filter((id) => id !== actor.officeId && managed.has(id));
+}
+
+/** The same offices for the invitation list, indented as a tree. */
+export function invitableOfficeOptions(db: Queryable, actor: Actor): { id: number; name: string; depth: number }[] {
+	const invitable = new Set(invitableOfficeIds(db, actor));
+	return managedOfficeOptions(db, actor).filter((o) => invitable.has(o.id));
+}
+
+/**
+ * The host office and the invited offices still below it. Checked on every read too, so an
+ * invitation that reaches outside the host's subtree (made before this rule, or an office
+ * moved since) gives no notices, names, check-ins or 学时 there.
+ */
 function sessionOfficeIds(db: Queryable, sessionId: number): number[] {
 	const s = db.select({ officeId: studySessions.officeId }).from(studySessions).where(eq(studySessions.id, sessionId)).get();
 	if (!s) return [];
+	const below = new Set(descendantIds(db, s.officeId));
 	const invited = db.select({ officeId: studySessionOffices.officeId }).from(studySessionOffices).where(eq(studySessionOffices.sessionId, sessionId)).all();
-	return [s.officeId, ...invited.map((i) => i.officeId)];
+	return [s.officeId, ...invited.map((i) => i.officeId).filter((id) => id !== s.officeId && below.has(id))];
+}
+
+/** Whether members of an office may attend a session (their office hosts it or is invited). */
+export function mayAttend(db: Queryable, officeId: number | null, sessionId: number): boolean {
+	return officeId !== null && sessionOfficeIds(db, sessionId).includes(officeId);
 }
 
 /** Active members of the host office and the invited offices. */
@@ -112,52 +169,111 @@ export function checkIn(db: Db, user: { id: number; officeId: number | null }, s
 	if (!/^\d{6}$/.test(code)) return { ok: false, message: '请输入 6 位数字签到码' };
 	const session = db.select().from(studySessions).where(eq(studySessions.id, sessionId)).get();
 	if (!session) return { ok: false, message: '没有这场集中学习' };
-	if (!user.officeId || !sessionOfficeIds(db, sessionId).includes(user.officeId)) return { ok: false, message: '你所在单位不在本次集中学习的参加范围内' };
+	if (!mayAttend(db, user.officeId, sessionId)) return { ok: false, message: '您所在单位不在本次集中学习的参加范围内' };
 	if (!isCheckinOpen(session, now)) return { ok: false, message: now < session.startsAt ? '签到还没有开始（开始前 30 分钟开放）' : '签到已经结束' };
+	// A million codes: guesses are limited per member, counted before the code is compared.
+	const reservation = reserveAttempt(db, [{ key: `checkin:${user.id}`, max: MAX_WRONG_CODES, windowMs: WRONG_CODE_WINDOW_MS }], now);
+	if (!reservation.ok) return { ok: false, message: tooManyAttempts(reservation.retryAfterMs) };
+	const wrong = wrongCodeMessage(db, session, code, now);
+	if (wrong) return { ok: false, message: wrong };
+	return db.transaction(
+		(tx) => {
+			releaseAttempt(tx, reservation.ids);
+			return recordAttendance(tx, session, user.id, 'code', now);
+		},
+		{ behavior: 'immediate' }
+	);
+}
+
+/** Why a code is not this minute's code of the session (null when it is). */
+function wrongCodeMessage(db: Queryable, session: StudySession, code: string, now: Date): string | null {
 	const current = [0, 1].some((back) => checkinCode(session, new Date(now.getTime() - back * CODE_WINDOW_MS)) === code);
-	if (!current) {
-		const older = Array.from({ length: 240 }, (_, i) => i + 2).some((back) => checkinCode(session, new Date(now.getTime() - back * CODE_WINDOW_MS)) === code);
-		if (older) return { ok: false, message: '签到码已过期，请输入屏幕上最新的签到码' };
-		const others = db
-			.select()
-			.from(studySessions)
-			.where(and(lte(studySessions.startsAt, new Date(now.getTime() + CHECKIN_MARGIN_MS)), gte(studySessions.endsAt, new Date(now.getTime() - CHECKIN_MARGIN_MS))))
-			.all()
-			.filter((s) => s.id !== sessionId);
-		if (others.some((s) => [0, 1].some((back) => checkinCode(s, new Date(now.getTime() - back * CODE_WINDOW_MS)) === code))) {
-			return { ok: false, message: '这是另一场集中学习的签到码' };
-		}
-		return { ok: false, message: '签到码不正确，请核对屏幕上的 6 位数字' };
+	if (current) return null;
+	const older = Array.from({ length: 240 }, (_, i) => i + 2).some((back) => checkinCode(session, new Date(now.getTime() - back * CODE_WINDOW_MS)) === code);
+	if (older) return '签到码已过期，请输入屏幕上最新的签到码';
+	const others = db
+		.select()
+		.from(studySessions)
+		.where(and(lte(studySessions.startsAt, new Date(now.getTime() + CHECKIN_MARGIN_MS)), gte(studySessions.endsAt, new Date(now.getTime() - CHECKIN_MARGIN_MS))))
+		.all()
+		.filter((s) => s.id !== session.id);
+	if (others.some((s) => [0, 1].some((back) => checkinCode(s, new Date(now.getTime() - back * CODE_WINDOW_MS)) === code))) {
+		return '这是另一场集中学习的签到码';
 	}
-	return db.transaction((tx) => recordAttendance(tx, session, user.id, 'code', now), { behavior: 'immediate' });
+	return '签到码不正确，请核对屏幕上的 6 位数字';
+}
+
+/** Another session this user attended that overlaps this one in time (nobody is in two rooms at once). */
+function overlappingAttendance(tx: Queryable, session: StudySession, userId: number): { title: string } | undefined {
+	return tx
+		.select({ title: studySessions.title })
+		.from(attendance)
+		.innerJoin(studySessions, eq(studySessions.id, attendance.sessionId))
+		.where(and(eq(attendance.userId, userId), ne(attendance.sessionId, session.id), lt(studySessions.startsAt, session.endsAt), gt(studySessions.endsAt, session.startsAt)))
+		.get();
 }
 
 function recordAttendance(tx: Queryable, session: StudySession, userId: number, method: 'code' | 'manual', now: Date): CheckinResult {
-	const r = tx.insert(attendance).values({ sessionId: session.id, userId, checkedInAt: now, method }).onConflictDoNothing().run();
+	const already = tx.select({ userId: attendance.userId }).from(attendance).where(and(eq(attendance.sessionId, session.id), eq(attendance.userId, userId))).get();
+	if (already) return { ok: true, already: true, hours: session.hours, title: session.title };
+	const clash = overlappingAttendance(tx, session, userId);
+	if (clash) return { ok: false, message: `同一时间已在《${clash.title}》签到，同一段时间只计一场集中学习的学时` };
+	tx.insert(attendance).values({ sessionId: session.id, userId, checkedInAt: now, method }).run();
 	credit(tx, { userId, source: 'session', sourceId: session.id, title: `集中学习：${session.title}`, hours: session.hours, at: session.startsAt });
-	return { ok: true, already: r.changes === 0, hours: session.hours, title: session.title };
+	return { ok: true, already: false, hours: session.hours, title: session.title };
 }
 
-/** The admin corrects attendance by hand; removing someone also removes the 学时 the session gave them. */
-export function setAttendance(db: Db, actor: Actor, sessionId: number, userId: number, present: boolean, now = new Date()): { ok: true } | { ok: false; message: string } {
+/**
+ * The admin corrects attendance by hand; removing someone also removes the 学时 the session
+ * gave them. Only for members of the session within the admin's scope, only once check-in has
+ * opened (nobody attends a session that has not begun), and never for the admin themself:
+ * their own attendance is by the code on the screen, like everyone else's.
+ */
+export function setAttendance(db: Db, actor: AuditActor, sessionId: number, userId: number, present: boolean, now = new Date()): { ok: true } | { ok: false; message: string } {
 	const session = db.select().from(studySessions).where(eq(studySessions.id, sessionId)).get();
 	if (!session || !canManageOffice(db, actor, session.officeId)) return { ok: false, message: '没有这场集中学习，或不在您的管理范围内' };
-	if (!eligibleUserIds(db, sessionId).includes(userId)) return { ok: false, message: '此人不在本次集中学习的参加范围内' };
-	db.transaction((tx) => {
-		if (present) recordAttendance(tx, session, userId, 'manual', now);
-		else {
-			tx.delete(attendance).where(and(eq(attendance.sessionId, sessionId), eq(attendance.userId, userId))).run();
-			tx.delete(creditHours).where(and(eq(creditHours.userId, userId), eq(creditHours.source, 'session'), eq(creditHours.sourceId, sessionId))).run();
-		}
-	});
-	return { ok: true };
+	const person = db.select({ officeId: users.officeId }).from(users).where(eq(users.id, userId)).get();
+	if (!person || !canManageOffice(db, actor, person.officeId) || !eligibleUserIds(db, sessionId).includes(userId)) {
+		return { ok: false, message: '此人不在本次集中学习的参加范围内' };
+	}
+	if (present && userId === actor.id) return { ok: false, message: '不能为自己补登签到，请在签到屏幕上用签到码签到' };
+	if (present && now.getTime() < session.startsAt.getTime() - CHECKIN_MARGIN_MS) return { ok: false, message: '集中学习还没有开始，开始后才能补登签到' };
+	return db.transaction(
+		(tx): { ok: true } | { ok: false; message: string } => {
+			if (present) {
+				const r = recordAttendance(tx, session, userId, 'manual', now);
+				if (!r.ok) return r;
+			} else {
+				tx.delete(attendance).where(and(eq(attendance.sessionId, sessionId), eq(attendance.userId, userId))).run();
+				tx.delete(creditHours).where(and(eq(creditHours.userId, userId), eq(creditHours.source, 'session'), eq(creditHours.sourceId, sessionId))).run();
+			}
+			const who = tx.select({ name: users.name, username: users.username }).from(users).where(eq(users.id, userId)).get()!;
+			recordAudit(tx, actor, {
+				action: 'session.attendance',
+				officeId: session.officeId,
+				target: { type: 'session', id: sessionId },
+				summary: `更正签到：${accountLabel(who)} 在集中学习“${session.title}”记为${present ? '已到（补登，计入学时）' : '未到（撤销学时）'}`,
+				at: now
+			});
+			return { ok: true };
+		},
+		{ behavior: 'immediate' }
+	);
 }
 
-export function saveMinutes(db: Db, actor: Actor, sessionId: number, minutes: string): { ok: true } | { ok: false; message: string } {
+export function saveMinutes(db: Db, actor: AuditActor, sessionId: number, minutes: string): { ok: true } | { ok: false; message: string } {
 	const session = db.select().from(studySessions).where(eq(studySessions.id, sessionId)).get();
 	if (!session || !canManageOffice(db, actor, session.officeId)) return { ok: false, message: '没有这场集中学习，或不在您的管理范围内' };
 	if (minutes.length > 20_000) return { ok: false, message: '纪要不能超过 20000 字' };
-	db.update(studySessions).set({ minutes: minutes.trim() }).where(eq(studySessions.id, sessionId)).run();
+	db.transaction((tx) => {
+		tx.update(studySessions).set({ minutes: minutes.trim() }).where(eq(studySessions.id, sessionId)).run();
+		recordAudit(tx, actor, {
+			action: 'session.minutes',
+			officeId: session.officeId,
+			target: { type: 'session', id: sessionId },
+			summary: `保存集中学习“${session.title}”的会议纪要（${Array.from(minutes.trim()).length} 字）`
+		});
+	});
 	return { ok: true };
 }
 
@@ -170,7 +286,14 @@ export function sessionsForUser(db: Queryable, officeId: number | null, from: Da
 		.where(
 			and(
 				gte(studySessions.endsAt, new Date(from.getTime() - CHECKIN_MARGIN_MS)),
-				or(eq(studySessions.officeId, officeId), sql`${studySessions.id} IN (SELECT session_id FROM study_session_offices WHERE office_id = ${officeId})`)
+				or(
+					eq(studySessions.officeId, officeId),
+					// Invited, by an office above theirs (the only invitations that count: sessionOfficeIds).
+					and(
+						inArray(studySessions.officeId, ancestorIds(db, officeId)),
+						sql`${studySessions.id} IN (SELECT session_id FROM study_session_offices WHERE office_id = ${officeId})`
+					)
+				)
 			)
 		)
 		.orderBy(asc(studySessions.startsAt))
@@ -197,6 +320,20 @@ export function officeSessions(db: Queryable, officeIds: number[]) {
 		.all();
 }
 
+/** A session as its page shows it to an admin who manages its office (never its check-in secret). */
+export function sessionForAdmin(db: Queryable, actor: Actor, sessionId: number) {
+	const s = db.select().from(studySessions).where(eq(studySessions.id, sessionId)).get();
+	if (!s || !canManageOffice(db, actor, s.officeId)) return undefined;
+	const { checkinSecret: _secret, ...session } = s;
+	const covered = db
+		.select({ slug: modules.slug, title: modules.title })
+		.from(studySessionModules)
+		.innerJoin(modules, eq(modules.id, studySessionModules.moduleId))
+		.where(eq(studySessionModules.sessionId, s.id))
+		.all();
+	return { session, modules: covered };
+}
+
 /** The roster: everyone who may attend, with whether and how they checked in. */
 export function roster(db: Queryable, sessionId: number) {
 	const ids = eligibleUserIds(db, sessionId);
@@ -207,6 +344,6 @@ export function roster(db: Queryable, sessionId: number) {
 		.innerJoin(offices, eq(offices.id, users.officeId))
 		.leftJoin(attendance, and(eq(attendance.userId, users.id), eq(attendance.sessionId, sessionId)))
 		.where(inArray(users.id, ids))
-		.orderBy(asc(offices.sortOrder), asc(users.name))
+		.orderBy(asc(offices.sortOrder), ...PINYIN_ORDER)
 		.all();
 }

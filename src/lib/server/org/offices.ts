@@ -4,6 +4,7 @@ import type { Db, Queryable } from '../db';
 import { prepared } from '../db/statements';
 import { offices, users, type Role } from '../db/schema';
 import { parseWith, type FieldErrors } from '../validation';
+import { changesOf, recordAudit, type AuditActor } from '../audit';
 
 export type Office = typeof offices.$inferSelect;
 export interface OfficeNode extends Office {
@@ -52,6 +53,18 @@ export function descendantIds(db: Queryable, officeId: number): number[] {
 	return rows.map((r) => r.id);
 }
 
+/** The offices an office belongs to: itself first, then upwards to the root. */
+export function ancestorIds(db: Queryable, officeId: number): number[] {
+	const rows = prepared(
+		db,
+		`WITH RECURSIVE up(id, parent) AS (
+			SELECT id, parent_id FROM offices WHERE id = ?
+			UNION ALL SELECT o.id, o.parent_id FROM offices o JOIN up ON o.id = up.parent
+		) SELECT id FROM up`
+	).all(officeId) as { id: number }[];
+	return rows.map((r) => r.id);
+}
+
 /** The offices directly under one, in their display order. */
 export function childOffices(db: Queryable, officeId: number): { id: number; name: string }[] {
 	return prepared(db, 'SELECT id, name FROM offices WHERE parent_id = ? ORDER BY sort_order, id').all(officeId) as { id: number; name: string }[];
@@ -80,27 +93,32 @@ export function canManageOffice(db: Queryable, actor: Actor, officeId: number | 
 
 const officeInput = z.object({
 	name: z
-		.string()
+		.string({ error: '请填写单位名称（至少 2 个字）' })
 		.trim()
 		.min(2, { error: '请填写单位名称（至少 2 个字）' })
 		.max(40, { error: '单位名称不能超过 40 个字' }),
 	code: z
-		.string()
+		.string({ error: '请填写单位代码' })
 		.trim()
 		.toLowerCase()
 		.regex(/^[a-z][a-z0-9]{1,19}$/, { error: '单位代码为 2–20 位小写字母或数字，以字母开头（用作登录名前缀）' }),
 	parentId: z
-		.string()
+		.string({ error: '请选择上级单位' })
 		.optional()
 		.transform((v) => (v ? Number(v) : null))
 		.refine((v) => v === null || (Number.isInteger(v) && v > 0), { error: '请选择上级单位' }),
-	sortOrder: z.coerce.number({ error: '排序须为整数' }).int({ error: '排序须为整数' }).min(0).max(9999).default(0)
+	sortOrder: z.coerce
+		.number({ error: '排序须为整数' })
+		.int({ error: '排序须为整数' })
+		.min(0, { error: '排序为 0–9999 的整数' })
+		.max(9999, { error: '排序为 0–9999 的整数' })
+		.default(0)
 });
 
 export type OfficeResult = { ok: true; id: number } | { ok: false; errors: FieldErrors };
 
 /** Creates (id omitted) or edits an office; refuses duplicates and loops in the tree. */
-export function saveOffice(db: Db, input: Record<string, string>, id?: number): OfficeResult {
+export function saveOffice(db: Db, actor: AuditActor, input: Record<string, string>, id?: number): OfficeResult {
 	const parsed = parseWith(officeInput, input);
 	if (!parsed.ok) return parsed;
 	const data = parsed.data;
@@ -117,11 +135,24 @@ export function saveOffice(db: Db, input: Record<string, string>, id?: number): 
 	}
 	if (Object.keys(errors).length) return { ok: false, errors };
 	if (id === undefined) {
-		const row = db.insert(offices).values(data).returning({ id: offices.id }).get();
-		return { ok: true, id: row.id };
+		return db.transaction((tx) => {
+			const row = tx.insert(offices).values(data).returning({ id: offices.id }).get();
+			recordAudit(tx, actor, { action: 'office.create', officeId: row.id, target: { type: 'office', id: row.id }, summary: `新建单位“${data.name}”（代码 ${data.code}）` });
+			return { ok: true as const, id: row.id };
+		});
 	}
-	if (!getOffice(db, id)) return { ok: false, errors: { _form: '单位不存在' } };
-	db.update(offices).set(data).where(eq(offices.id, id)).run();
+	const before = getOffice(db, id);
+	if (!before) return { ok: false, errors: { _form: '单位不存在' } };
+	db.transaction((tx) => {
+		tx.update(offices).set(data).where(eq(offices.id, id)).run();
+		const parentName = (parentId: number | null) => (parentId === null ? '（无）' : (getOffice(tx, parentId)?.name ?? String(parentId)));
+		const changes = changesOf(
+			{ name: '名称', code: '代码', parent: '上级单位', sortOrder: '排序' },
+			{ ...before, parent: parentName(before.parentId) },
+			{ ...data, parent: parentName(data.parentId) }
+		);
+		recordAudit(tx, actor, { action: 'office.update', officeId: id, target: { type: 'office', id }, summary: `修改单位“${data.name}”`, detail: { changes } });
+	});
 	return { ok: true, id };
 }
 

@@ -3,6 +3,7 @@ import { MEMBER_ROLE_LIST } from '../db/schema';
 import { prepared } from '../db/statements';
 import { currentPeriod, type PeriodKind } from '../points/periods';
 import { shanghaiDay } from '../time';
+import { DUE_ON_SQL } from '../courses/due';
 
 // Prepared statements, so each query is built and compiled once per connection: one office is
 // `= @office` (the common case, and the cheapest plan), several are one JSON parameter
@@ -30,7 +31,7 @@ export function headline(db: Queryable, officeIds: number[], kind: PeriodKind, n
 			(SELECT avg(a.percent) FROM attempts a JOIN users u ON u.id = a.user_id
 				WHERE ${inTheOffices} AND u.active = 1 AND a.kind = 'module' AND a.submitted_at IS NOT NULL) AS avgScore,
 			(SELECT count(*) FROM enrolments e JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id
-				WHERE ${inTheOffices} AND u.active = 1 AND e.active = 1 AND e.completed_at IS NULL AND c.due_on < @today) AS overdue`
+				WHERE ${inTheOffices} AND u.active = 1 AND e.active = 1 AND e.completed_at IS NULL AND ${DUE_ON_SQL} < @today) AS overdue`
 	).get({ ...officeParams(officeIds), period: currentPeriod(kind, now), week: currentPeriod('week', now), today: shanghaiDay(now) }) as {
 		members: number;
 		activeWeek: number;
@@ -87,7 +88,7 @@ const FIGURES: Record<Figure, (u: string) => string> = {
 	quizzes: (u) => `(SELECT count(DISTINCT a.module_id) FROM attempts a WHERE a.user_id = ${u}.id AND a.kind = 'module' AND a.passed = 1)`,
 	done: (u) => `(SELECT count(*) FROM enrolments e WHERE e.user_id = ${u}.id AND e.active = 1 AND e.completed_at IS NOT NULL)`,
 	overdue: (u) =>
-		`(SELECT count(*) FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.user_id = ${u}.id AND e.active = 1 AND e.completed_at IS NULL AND c.due_on < @today)`,
+		`(SELECT count(*) FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.user_id = ${u}.id AND e.active = 1 AND e.completed_at IS NULL AND ${DUE_ON_SQL} < @today)`,
 	hours: (u) => `coalesce((SELECT sum(ch.hours) FROM credit_hours ch WHERE ch.user_id = ${u}.id AND ch.year = @year), 0)`
 };
 
@@ -159,14 +160,17 @@ function sorted(
 	if (o.sort !== 'name') needed.add(o.sort);
 	if (o.status === 'overdue') needed.add('overdue');
 	const rows = `
-		SELECT u.id AS userId, u.name AS name, ${[...needed].map((f) => `${FIGURES[f]('u')} AS ${f}`).join(', ')}
+		SELECT u.id AS userId, u.name AS name, u.name_key AS nameKey, ${[...needed].map((f) => `${FIGURES[f]('u')} AS ${f}`).join(', ')}
 		FROM users u
 		WHERE ${inOffices('u.office_id', officeIds)} AND u.role IN (${MEMBER_ROLE_LIST})
 			${o.q ? "AND (u.name LIKE @q ESCAPE '\\' OR u.username LIKE @q ESCAPE '\\')" : ''}
 			${o.status === 'inactive' ? 'AND u.active = 0' : 'AND u.active = 1'}`;
 	const filter = { studying: 'WHERE points > 0', idle: 'WHERE points = 0', overdue: 'WHERE overdue > 0', all: '', inactive: '' }[o.status];
 	const total = (prepared(db, `SELECT count(*) AS n FROM (${rows}) ${filter}`).get(params) as { n: number }).n;
-	const ids = prepared(db, `SELECT userId FROM (${rows}) ${filter} ORDER BY ${o.sort} ${o.desc ? 'DESC' : 'ASC'}, userId LIMIT @limit OFFSET @offset`)
+	const dir = o.desc ? 'DESC' : 'ASC';
+	// Names in pinyin order (users.name_key, see users/name-key.ts), the same-sounding by character.
+	const order = o.sort === 'name' ? `nameKey ${dir}, name ${dir}` : `${o.sort} ${dir}`;
+	const ids = prepared(db, `SELECT userId FROM (${rows}) ${filter} ORDER BY ${order}, userId LIMIT @limit OFFSET @offset`)
 		.pluck()
 		.all({ ...params, ...paging }) as number[];
 	return { ids, total };

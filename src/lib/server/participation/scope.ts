@@ -2,6 +2,7 @@ import type { Queryable } from '../db';
 import { descendantIds, getOffice, managedOfficeIds, type Actor } from '../org/offices';
 import { PERIOD_LABELS, type PeriodKind } from '../points/periods';
 import { MEMBER_SORTS, MEMBER_STATUSES, type MemberSort, type MemberStatus } from './dashboard';
+import { pageParam } from '../paging';
 
 const KINDS = Object.keys(PERIOD_LABELS) as PeriodKind[];
 
@@ -16,7 +17,7 @@ export function dashboardScope(db: Queryable, actor: Actor, params: URLSearchPar
 	if (!requested || !managed.includes(requested)) return null;
 	const office = getOffice(db, requested);
 	if (!office) return null;
-	const page = Math.max(1, Number(params.get('page')) || 1);
+	const page = pageParam(params);
 	return {
 		office,
 		officeIds: descendantIds(db, office.id),

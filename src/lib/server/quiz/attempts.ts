@@ -278,9 +278,10 @@ export type SubmitResult =
 
 /**
  * Submits an attempt. Twice, or from two tabs at once, gives one result and one
- * award: only the first transaction that closes the attempt scores it. After the
- * deadline plus grace the attempt is closed with what was saved, and the late
- * submission is told so.
+ * award: only the first transaction that closes the attempt scores it. A submission
+ * after the deadline (the page's countdown sends one when it reaches zero) is the
+ * system closing the attempt because time ran out, and is recorded so; after the
+ * deadline plus grace the late submission is told that later answers did not count.
  */
 export function submitAttempt(db: Db, userId: number, attemptId: number, now = new Date()): SubmitResult {
 	return writeTransaction(db, (): SubmitResult => {
@@ -288,7 +289,8 @@ export function submitAttempt(db: Db, userId: number, attemptId: number, now = n
 		if (!attempt) return { ok: false, message: '找不到这次答题' };
 		if (attempt.submittedAt) return { ok: true, attemptId, late: false, already: true };
 		const late = now.getTime() > attempt.deadline.getTime() + GRACE_MS;
-		finalise(db, attempt, now, late);
+		const timeUp = now.getTime() >= attempt.deadline.getTime();
+		finalise(db, attempt, now, timeUp);
 		return { ok: true, attemptId, late, already: false };
 	});
 }

@@ -108,18 +108,28 @@ export function isCorrect(s: QuestionSnapshot, response: Response | null): boole
  * `blank` repeated for blanks). Returns null when nothing was given, or an
  * error message in Chinese when the input cannot be an answer to this question.
  */
+/**
+ * An option's index exactly as the form renders it (`value={i}`): Number() would also read
+ * '', ' ' or '\n' as 0 (option A), '0x1' or '1e0' as 1.
+ */
+function optionIndex(raw: FormDataEntryValue, count: number): number | null {
+	if (typeof raw !== 'string' || !/^\d{1,3}$/.test(raw)) return null;
+	const n = Number(raw);
+	return n < count ? n : null;
+}
+
 export function readResponse(q: PublicQuestion, form: FormData): { response: Response | null } | { error: string } {
 	if (q.type === 'single') {
 		const raw = form.get('choice');
 		if (raw === null || raw === '') return { response: null };
-		const n = Number(raw);
-		return Number.isInteger(n) && n >= 0 && n < q.options.length ? { response: n } : { error: '请选择一个选项' };
+		const n = optionIndex(raw, q.options.length);
+		return n === null ? { error: '请选择一个选项' } : { response: n };
 	}
 	if (q.type === 'multiple') {
-		const values = form.getAll('choice').map(Number);
+		const values = form.getAll('choice').map((raw) => optionIndex(raw, q.options.length));
 		if (values.length === 0) return { response: null };
-		if (!values.every((n) => Number.isInteger(n) && n >= 0 && n < q.options.length)) return { error: '选项无效' };
-		return { response: [...new Set(values)].sort((a, b) => a - b) };
+		if (values.some((n) => n === null)) return { error: '选项无效' };
+		return { response: [...new Set(values as number[])].sort((a, b) => a - b) };
 	}
 	if (q.type === 'truefalse') {
 		const raw = form.get('tf');

@@ -24,14 +24,14 @@ export type ReviewOutcome =
 /** Grades a review answer on the server and reschedules the question with FSRS. */
 export function answerReview(db: Db, userId: number, questionId: number, response: Response | null, now = new Date()): ReviewOutcome {
 	const entry = getEntry(db, userId, questionId);
-	if (!entry || entry.retiredAt || entry.removedAt) return { ok: false, message: '这道题不在你的错题本中' };
+	if (!entry || entry.retiredAt || entry.removedAt) return { ok: false, message: '这道题不在您的错题本中' };
 	if (entry.due.getTime() > now.getTime()) return { ok: false, message: '这道题还没到复习时间' };
 	const snap = bankSnapshot(db, questionId);
 	if (!snap) return { ok: false, message: '这道题已不存在' };
 	if (response === null) return { ok: false, message: '请先作答再提交' };
 	const correct = isCorrect(snap, response);
 	const scheduled = db.transaction((tx) => recordReview(tx, userId, questionId, correct, now), { behavior: 'immediate' });
-	if (!scheduled) return { ok: false, message: '这道题不在你的错题本中' };
+	if (!scheduled) return { ok: false, message: '这道题不在您的错题本中' };
 	const lesson = db
 		.select({ slug: lessons.slug, title: lessons.title, moduleSlug: modules.slug })
 		.from(lessons)

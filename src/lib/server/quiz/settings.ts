@@ -4,6 +4,7 @@ import type { Queryable } from '../db';
 import { modules, questions, quizSettings } from '../db/schema';
 import type { QuizDefaults } from '../content/pack';
 import { parseWith, type FieldErrors } from '../validation';
+import { changesOf, recordAudit, type AuditActor } from '../audit';
 
 export type QuizSettings = typeof quizSettings.$inferSelect;
 
@@ -43,7 +44,7 @@ export function bankSize(db: Queryable, moduleId: number): number {
 }
 
 const checkbox = z
-	.string()
+	.string({ error: '请勾选或取消勾选' })
 	.optional()
 	.transform((v) => v === 'on' || v === 'true');
 
@@ -58,15 +59,36 @@ const settingsInput = z.object({
 });
 
 /** Edits a module's quiz settings; running attempts keep the settings they started with. */
-export function saveQuizSettings(db: Queryable, moduleId: number, input: Record<string, string>): { ok: true } | { ok: false; errors: FieldErrors } {
+export function saveQuizSettings(db: Queryable, actor: AuditActor, moduleId: number, input: Record<string, string>): { ok: true } | { ok: false; errors: FieldErrors } {
 	const parsed = parseWith(settingsInput, input);
 	if (!parsed.ok) return parsed;
 	const size = bankSize(db, moduleId);
 	if (parsed.data.draw > size) return { ok: false, errors: { draw: `题库只有 ${size} 题，抽题数不能超过它` } };
-	getQuizSettings(db, moduleId);
-	db.update(quizSettings)
-		.set({ ...parsed.data, updatedAt: new Date() })
-		.where(eq(quizSettings.moduleId, moduleId))
-		.run();
+	db.transaction((tx) => {
+		const before = getQuizSettings(tx, moduleId)!;
+		tx.update(quizSettings)
+			.set({ ...parsed.data, updatedAt: new Date() })
+			.where(eq(quizSettings.moduleId, moduleId))
+			.run();
+		const title = tx.select({ title: modules.title }).from(modules).where(eq(modules.id, moduleId)).get()?.title ?? '';
+		recordAudit(tx, actor, {
+			action: 'quiz.settings',
+			// Settings are shared by everyone; the entry belongs to the school whose admin changed them.
+			schoolId: actor.schoolId ?? null,
+			target: { type: 'module', id: moduleId },
+			summary: `修改《${title}》的测验设置`,
+			detail: { changes: changesOf(SETTING_LABELS, before, parsed.data) }
+		});
+	});
 	return { ok: true };
 }
+
+const SETTING_LABELS = {
+	draw: '每次抽题数',
+	timeLimitMinutes: '时限（分钟）',
+	passMark: '及格分（百分制）',
+	attemptsAllowed: '可作答次数',
+	shuffleQuestions: '打乱题目顺序',
+	shuffleOptions: '打乱选项顺序',
+	showAnswers: '交卷后显示正确答案和解析'
+};

@@ -1,9 +1,11 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
-import { modules, reflectionComments, reflections, studySessions, users } from '../db/schema';
+import { modules, reflectionComments, reflections, users } from '../db/schema';
+import { mayAttend } from '../meetings/sessions';
 import { canManageOffice, managedOfficeIds, type Actor } from '../org/offices';
 import { award } from '../points/ledger';
 import type { FieldErrors } from '../validation';
+import { recordAudit, type AuditActor } from '../audit';
 
 export const MIN_CHARS = 300;
 export const MAX_CHARS = 5000;
@@ -50,7 +52,8 @@ export function saveReflection(
 	else if (submit && length < MIN_CHARS) errors.body = `提交需要至少 ${MIN_CHARS} 字（现在 ${length} 字），可以先保存草稿`;
 	if (!moduleId && !sessionId) errors.topic = '请选择心得对应的学习模块或集中学习';
 	if (moduleId && !db.select({ id: modules.id }).from(modules).where(eq(modules.id, moduleId)).get()) errors.topic = '所选模块不存在';
-	if (sessionId && !db.select({ id: studySessions.id }).from(studySessions).where(eq(studySessions.id, sessionId)).get()) errors.topic = '所选集中学习不存在';
+	// Only a session of the author's own office (hosted or invited): another office's is not theirs to write about.
+	if (sessionId && !mayAttend(db, author.officeId, sessionId)) errors.topic = '所选集中学习不存在，或您所在单位不在其参加范围内';
 	let existing: Reflection | undefined;
 	if (id !== undefined) {
 		existing = db.select().from(reflections).where(and(eq(reflections.id, id), eq(reflections.userId, author.id))).get();
@@ -102,20 +105,38 @@ export function getReflection(db: Queryable, viewer: Actor & { id: number }, id:
 	return { reflection: r, authorName: author?.name ?? '', comments, canModerate: canModerate(db, viewer, r) };
 }
 
-export function comment(db: Db, viewer: Actor & { id: number }, id: number, body: string, now = new Date()): { ok: true } | { ok: false; message: string } {
+export function comment(db: Db, viewer: AuditActor, id: number, body: string, now = new Date()): { ok: true } | { ok: false; message: string } {
 	const r = db.select().from(reflections).where(eq(reflections.id, id)).get();
 	if (!r || !canModerate(db, viewer, r)) return { ok: false, message: '没有这篇心得，或您不能点评' };
 	const text = body.trim();
 	if (text.length < 2 || text.length > 1000) return { ok: false, message: '点评为 2–1000 字' };
-	db.insert(reflectionComments).values({ reflectionId: id, authorId: viewer.id, body: text, createdAt: now }).run();
+	db.transaction((tx) => {
+		tx.insert(reflectionComments).values({ reflectionId: id, authorId: viewer.id, body: text, createdAt: now }).run();
+		recordAudit(tx, viewer, { action: 'reflection.comment', officeId: r.officeId, target: { type: 'reflection', id }, summary: `点评了 ${authorOf(tx, r)} 的心得《${r.title}》`, detail: { comment: text }, at: now });
+	});
 	return { ok: true };
 }
 
-export function markExcellent(db: Db, viewer: Actor, id: number, excellent: boolean): { ok: true } | { ok: false; message: string } {
+export function markExcellent(db: Db, viewer: AuditActor, id: number, excellent: boolean): { ok: true } | { ok: false; message: string } {
 	const r = db.select().from(reflections).where(eq(reflections.id, id)).get();
 	if (!r || !canModerate(db, viewer, r)) return { ok: false, message: '没有这篇心得，或您不能评优' };
-	db.update(reflections).set({ excellent }).where(eq(reflections.id, id)).run();
+	// Nothing changes, so nothing is logged (a repeated click or a stale page).
+	if (r.excellent === excellent) return { ok: true };
+	db.transaction((tx) => {
+		tx.update(reflections).set({ excellent }).where(eq(reflections.id, id)).run();
+		const what = `${authorOf(tx, r)} 的心得《${r.title}》`;
+		recordAudit(tx, viewer, {
+			action: excellent ? 'reflection.excellent' : 'reflection.unexcellent',
+			officeId: r.officeId,
+			target: { type: 'reflection', id },
+			summary: excellent ? `将 ${what}评为优秀` : `取消了 ${what}的优秀`
+		});
+	});
 	return { ok: true };
+}
+
+function authorOf(db: Queryable, r: Reflection): string {
+	return db.select({ name: users.name }).from(users).where(eq(users.id, r.userId)).get()?.name ?? '';
 }
 
 const summary = { id: reflections.id, title: reflections.title, status: reflections.status, excellent: reflections.excellent, updatedAt: reflections.updatedAt, submittedAt: reflections.submittedAt, author: users.name };

@@ -43,7 +43,7 @@ export function seedCourses(db: Db, now = new Date()): number {
 	const school = db.select().from(schools).where(eq(schools.name, '中共吕梁市委党校')).get();
 	const author = db.select().from(users).where(eq(users.username, 'dangxiao')).get();
 	if (!school || !author) return 0;
-	const actor = { id: author.id, role: 'school_admin', schoolId: school.id };
+	const actor = { id: author.id, name: author.name, role: 'school_admin' as const, schoolId: school.id, officeId: null };
 	const day = (offset: number) => shanghaiDay(new Date(now.getTime() + offset * DAY));
 	const officeId = (name: string) => db.select({ id: offices.id }).from(offices).where(eq(offices.name, name)).get()!.id;
 

@@ -3,6 +3,7 @@ import type { Db } from '../db';
 import { offices, schools, users } from '../db/schema';
 import { hashPassword } from '../auth/password';
 import { fictionalName, pick, rng, TITLES } from './people';
+import { userNameFields } from '../users/name-key';
 
 export const DEMO_PASSWORD = 'Demo#2026';
 
@@ -75,7 +76,7 @@ export async function seedOrganisation(db: Db): Promise<{ offices: number; users
 			tx.insert(users)
 				.values({
 					username: a.username,
-					name: a.name,
+					...userNameFields(a.name),
 					role: a.role,
 					title: a.title,
 					officeId: a.office ? officeId.get(a.office) : null,
@@ -91,7 +92,7 @@ export async function seedOrganisation(db: Db): Promise<{ offices: number; users
 				tx.insert(users)
 					.values({
 						username: `${o.code}.${String(i).padStart(3, '0')}`,
-						name: fictionalName(random),
+						...userNameFields(fictionalName(random)),
 						role: 'cadre',
 						title: pick(random, TITLES),
 						officeId: officeId.get(o.name),

@@ -11,7 +11,7 @@ export function seedLiveQuiz(db: Db, now = new Date()): number {
 	const host = db.select().from(users).where(eq(users.username, 'lishi.admin')).get();
 	const mod = db.select().from(modules).where(eq(modules.slug, 'whole-process-democracy')).get();
 	if (!host?.officeId || !mod) return 0;
-	const actor = { id: host.id, role: 'office_admin' as const, officeId: host.officeId };
+	const actor = { id: host.id, name: host.name, role: 'office_admin' as const, officeId: host.officeId };
 	const created = createLive(db, actor, { moduleId: mod.id, count: 5, seconds: 20, speedBonus: true }, new Date(now.getTime() - 12 * 86_400_000));
 	if (!created.ok) return 0;
 	const random = rng(5);

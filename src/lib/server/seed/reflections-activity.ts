@@ -35,7 +35,7 @@ export function seedReflections(db: Db, now = new Date()): number {
 			const r = saveReflection(db, { id: author.id, role: 'cadre', officeId: author.officeId }, { title: `学习《${mod.title.slice(0, 12)}》的体会`, body, moduleId: String(mod.id) }, true, undefined, new Date(now.getTime() - (20 - k) * 86_400_000));
 			if (!r.ok || !admin) continue;
 			n++;
-			const actor = { id: admin.id, role: 'office_admin' as const, officeId: admin.officeId };
+			const actor = { id: admin.id, name: admin.name, role: 'office_admin' as const, officeId: admin.officeId };
 			if (j < 2) {
 				comment(db, actor, r.id, '联系工作实际，体会深刻，值得大家学习。');
 				markExcellent(db, actor, r.id, true);

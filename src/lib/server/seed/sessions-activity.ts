@@ -29,8 +29,8 @@ export function seedSessions(db: Db, now = new Date()): number {
 		if (!office || !admin) continue;
 		const day = shanghaiDay(new Date(now.getTime() - p.daysAgo * DAY));
 		const scheduledAt = new Date(Math.min(now.getTime(), now.getTime() - (p.daysAgo + 3) * DAY));
-		const actor = { id: admin.id, role: 'office_admin' as const, officeId: office.id };
-		const r = scheduleSession(db, actor, { title: p.title, day, start: '09:00', end: '11:30', place: '机关会议室', leader: '常委会党组成员', hours: '3', moduleIds: [moduleId(p.module)] }, scheduledAt);
+		const actor = { id: admin.id, name: admin.name, role: 'office_admin' as const, officeId: office.id };
+		const r = scheduleSession(db, actor, { title: p.title, day, start: '09:00', end: '12:00', place: '机关会议室', leader: '常委会党组成员', hours: '3', moduleIds: [moduleId(p.module)] }, scheduledAt);
 		if (!r.ok) continue;
 		count++;
 		if (p.daysAgo <= 0) continue;

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, or, type SQL } from 'drizzle-orm';
+import { and, count, eq, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '../db';
 import { likeContains } from '../db/like';
@@ -7,6 +7,10 @@ import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { field, parseWith, type FieldErrors } from '../validation';
 import { getUser, PAGE_SIZE, type MemberRow } from './members';
 import { refreshEnrolments } from '../courses/enrol';
+import { PINYIN_ORDER, userNameFields } from './name-key';
+import { recordAudit, type AuditActor } from '../audit';
+import { ROLE_LABELS } from '../access';
+import { accountChanges, accountLabel } from './describe';
 
 // The sysadmin's view of every account, whatever its role or office.
 
@@ -45,20 +49,28 @@ export function listAccounts(db: Queryable, query: AccountQuery): { rows: (Membe
 		.leftJoin(offices, eq(offices.id, users.officeId))
 		.leftJoin(schools, eq(schools.id, users.schoolId))
 		.where(where)
-		.orderBy(asc(users.username))
+		.orderBy(...PINYIN_ORDER)
 		.limit(PAGE_SIZE)
 		.offset((page - 1) * PAGE_SIZE)
 		.all();
 	return { rows, total };
 }
 
+/** A list choice that may be left empty ('' → null); anything else must be an id. */
+const optionalId = (what: string) =>
+	z
+		.string({ error: `请选择${what}` })
+		.optional()
+		.transform((v) => (v ? Number(v) : null))
+		.refine((v) => v === null || (Number.isInteger(v) && v > 0), { error: `请选择${what}` });
+
 const accountInput = z
 	.object({
 		name: field.name,
 		username: field.username,
 		role: z.enum(ROLES, { error: '请选择角色' }),
-		officeId: z.string().optional().transform((v) => (v ? Number(v) : null)),
-		schoolId: z.string().optional().transform((v) => (v ? Number(v) : null)),
+		officeId: optionalId('所属单位'),
+		schoolId: optionalId('所属党校'),
 		title: field.title,
 		phone: field.phone
 	})
@@ -77,6 +89,7 @@ const accountInput = z
  */
 export async function saveAccount(
 	db: Db,
+	actor: AuditActor,
 	input: Record<string, string>,
 	id?: number
 ): Promise<{ ok: true; id: number; temporaryPassword?: string } | { ok: false; errors: FieldErrors }> {
@@ -106,17 +119,33 @@ export async function saveAccount(
 		const temporaryPassword = generateTemporaryPassword();
 		const passwordHash = await hashPassword(temporaryPassword);
 		const newId = db.transaction((tx) => {
-			const row = tx.insert(users).values({ ...values, passwordHash, mustChangePassword: true }).returning({ id: users.id }).get();
+			const row = tx.insert(users).values({ ...values, ...userNameFields(values.name), passwordHash, mustChangePassword: true }).returning({ id: users.id }).get();
 			refreshEnrolments(tx, row.id);
+			recordAudit(tx, actor, {
+				action: 'account.create',
+				officeId: values.officeId,
+				schoolId: values.schoolId,
+				target: { type: 'user', id: row.id },
+				summary: `创建${ROLE_LABELS[values.role]}账号 ${accountLabel(values)}`
+			});
 			return row.id;
 		});
 		return { ok: true, id: newId, temporaryPassword };
 	}
-	if (!getUser(db, id)) return { ok: false, errors: { _form: '账号不存在' } };
+	const before = getUser(db, id);
+	if (!before) return { ok: false, errors: { _form: '账号不存在' } };
 	db.transaction((tx) => {
-		tx.update(users).set({ ...values, updatedAt: new Date() }).where(eq(users.id, id)).run();
+		tx.update(users).set({ ...values, ...userNameFields(values.name), updatedAt: new Date() }).where(eq(users.id, id)).run();
 		// A move to another office changes which assigned courses reach the user.
 		refreshEnrolments(tx, id);
+		recordAudit(tx, actor, {
+			action: 'account.update',
+			officeId: values.officeId ?? before.officeId,
+			schoolId: values.schoolId ?? before.schoolId,
+			target: { type: 'user', id },
+			summary: `修改账号 ${accountLabel(values)}`,
+			detail: { changes: accountChanges(tx, before, values) }
+		});
 	});
 	return { ok: true, id };
 }

@@ -7,6 +7,9 @@ import { managedOfficeIds, type Actor } from '../org/offices';
 import { field } from '../validation';
 import { refreshEnrolments } from '../courses/enrol';
 import { readMemberSheet, type RawRow } from './spreadsheet';
+import { userNameFields } from './name-key';
+import { recordAudit, type AuditActor, type Tx } from '../audit';
+import { accountLabel } from './describe';
 
 export interface PreviewRow extends RawRow {
 	officeId: number | null;
@@ -108,7 +111,26 @@ export type ConfirmResult =
  * Writes every row of an error-free preview in one transaction, each member with
  * their own one-time password, or nothing at all.
  */
-export async function confirmImport(db: Db, actor: Actor, id: string): Promise<ConfirmResult> {
+/** One entry per office the file added members to, naming them, so each office's admins see their newcomers. */
+function auditImport(tx: Tx, actor: AuditActor, preview: ImportPreview): void {
+	const byOffice = new Map<number | null, { office: string; people: string[] }>();
+	for (const row of preview.rows) {
+		const o = byOffice.get(row.officeId) ?? { office: row.values.单位, people: [] };
+		o.people.push(accountLabel({ name: row.values.姓名, username: row.values.登录名.toLowerCase() }));
+		byOffice.set(row.officeId, o);
+	}
+	for (const [officeId, o] of byOffice) {
+		recordAudit(tx, actor, {
+			action: 'import.confirm',
+			officeId,
+			target: { type: 'import', id: preview.id },
+			summary: `确认导入“${preview.fileName}”：向 ${o.office} 添加 ${o.people.length} 名成员`,
+			detail: { members: o.people }
+		});
+	}
+}
+
+export async function confirmImport(db: Db, actor: AuditActor, id: string): Promise<ConfirmResult> {
 	const preview = getImportPreview(db, actor, id);
 	if (!preview) return { ok: false, reason: 'missing' };
 	if (preview.errorCount > 0) return { ok: false, reason: 'errors', preview };
@@ -129,7 +151,7 @@ export async function confirmImport(db: Db, actor: Actor, id: string): Promise<C
 			const created = tx
 				.insert(users)
 				.values({
-					name: v.姓名,
+					...userNameFields(v.姓名),
 					username: v.登录名.toLowerCase(),
 					officeId: row.officeId,
 					title: v.职务,
@@ -142,6 +164,7 @@ export async function confirmImport(db: Db, actor: Actor, id: string): Promise<C
 				.get();
 			refreshEnrolments(tx, created.id);
 		}
+		auditImport(tx, actor, preview);
 		tx.delete(memberImports).where(eq(memberImports.id, id)).run();
 		return true;
 	});

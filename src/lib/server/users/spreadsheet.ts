@@ -1,64 +1,78 @@
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { checkCell, MAX_IMPORT_ROWS, SheetRows, SpreadsheetError, type SheetRow } from './sheet-rows';
+import { readXlsxRows } from './xlsx';
+
+export { MAX_IMPORT_ROWS, SpreadsheetError };
 
 export const IMPORT_HEADERS = ['姓名', '登录名', '单位', '职务', '手机号'] as const;
 export type ImportHeader = (typeof IMPORT_HEADERS)[number];
 export type RawRow = { line: number; values: Record<ImportHeader, string> };
 
-export const MAX_IMPORT_ROWS = 2000;
-
-export class SpreadsheetError extends Error {}
+const NOT_A_SHEET = '文件不是表格：请上传 .xlsx 或 .csv 文件';
 
 function isZip(bytes: Uint8Array): boolean {
 	return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
-// Excel on Chinese Windows saves CSV as GBK; accept UTF-8 (with or without BOM) first.
+const startsWith = (bytes: Uint8Array, ...prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
+
+/**
+ * The text of a CSV as Excel and WPS save it: UTF-8 (with or without BOM), "Unicode 文本"
+ * (UTF-16 with its BOM), or GBK/GB18030 (CSV saved on Chinese Windows).
+ */
 function decodeText(bytes: Uint8Array): string {
-	if (bytes.includes(0)) throw new SpreadsheetError('文件不是表格：请上传 .xlsx 或 .csv 文件');
+	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	if (startsWith(bytes, 0xff, 0xfe)) return iconv.decode(buffer.subarray(2), 'utf-16le');
+	if (startsWith(bytes, 0xfe, 0xff)) return iconv.decode(buffer.subarray(2), 'utf-16be');
+	if (bytes.includes(0)) throw new SpreadsheetError(NOT_A_SHEET);
 	try {
 		return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
 	} catch {
-		return new TextDecoder('gb18030').decode(bytes);
+		return iconv.decode(buffer, 'gb18030');
 	}
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-	if (value === null || value === undefined) return '';
-	if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : String(value);
-	if (typeof value === 'string' || typeof value === 'boolean') return String(value);
-	if (value instanceof Date) return value.toISOString().slice(0, 10);
-	if ('richText' in value) return value.richText.map((r) => r.text).join('');
-	if ('text' in value && typeof value.text === 'string') return value.text;
-	if ('result' in value && value.result !== undefined) return cellText(value.result as ExcelJS.CellValue);
-	return '';
+/** Tab-separated (Excel's "Unicode 文本" and "文本文件") when the header line has more tabs than commas. */
+function delimiterOf(text: string): string {
+	const header = text.split(/\r?\n/, 50).find((l) => l.trim()) ?? '';
+	const count = (c: string) => header.split(c).length - 1;
+	return count('\t') > count(',') ? '\t' : ',';
 }
 
-async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
-	const workbook = new ExcelJS.Workbook();
+function readCsvRows(bytes: Uint8Array): SheetRows {
+	const text = decodeText(bytes);
+	const out = new SheetRows();
+	let line = 0;
 	try {
-		await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
-	} catch {
-		throw new SpreadsheetError('无法读取该 Excel 文件：请用模板另存为 .xlsx 后重试');
-	}
-	const sheet = workbook.worksheets[0];
-	if (!sheet) throw new SpreadsheetError('Excel 文件中没有工作表');
-	const rows: string[][] = [];
-	sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-		const cells: string[] = [];
-		for (let c = 1; c <= Math.max(row.cellCount, IMPORT_HEADERS.length); c++) cells.push(cellText(row.getCell(c).value).trim());
-		rows[rowNumber - 1] = cells;
-	});
-	return Array.from(rows, (r) => r ?? []);
-}
-
-function readCsv(bytes: Uint8Array): string[][] {
-	try {
-		return parseCsv(decodeText(bytes), { relax_column_count: true, skip_empty_lines: false, trim: true }) as string[][];
+		parseCsv(text, {
+			delimiter: delimiterOf(text),
+			relax_column_count: true,
+			relax_quotes: true,
+			skip_empty_lines: false,
+			// Each record is checked as it is parsed and none is kept by the parser.
+			on_record: (record: string[]) => {
+				line++;
+				out.countLine();
+				const cells = record.map((c) => c.trim());
+				for (const [i, c] of cells.entries()) if (c) checkCell(line, i + 1, c);
+				out.add(line, cells);
+				return null;
+			}
+		});
 	} catch (e) {
 		if (e instanceof SpreadsheetError) throw e;
 		throw new SpreadsheetError('CSV 文件格式不正确：请使用模板填写后另存为 CSV（逗号分隔）');
 	}
+	return out;
+}
+
+/** The rows of an .xlsx (first sheet) or a .csv, refused as soon as the file breaks a bound. */
+async function readRows(fileName: string, bytes: Uint8Array): Promise<SheetRow[]> {
+	if (isZip(bytes)) return (await readXlsxRows(bytes)).rows;
+	if (fileName.toLowerCase().endsWith('.csv')) return readCsvRows(bytes).rows;
+	throw new SpreadsheetError(NOT_A_SHEET);
 }
 
 /**
@@ -68,29 +82,17 @@ function readCsv(bytes: Uint8Array): string[][] {
  */
 export async function readMemberSheet(fileName: string, bytes: Uint8Array): Promise<RawRow[]> {
 	if (bytes.length === 0) throw new SpreadsheetError('文件是空的');
-	const lower = fileName.toLowerCase();
-	let table: string[][];
-	if (isZip(bytes)) table = await readXlsx(bytes);
-	else if (lower.endsWith('.csv')) table = readCsv(bytes);
-	else throw new SpreadsheetError('文件不是表格：请上传 .xlsx 或 .csv 文件');
-
-	const headerIndex = table.findIndex((r) => r.some((c) => c !== ''));
-	const header = (table[headerIndex] ?? []).map((c) => c.replace(/\s/g, ''));
+	const [headerRow, ...rows] = await readRows(fileName, bytes);
+	const header = (headerRow?.cells ?? []).map((c) => c.replace(/\s/g, ''));
 	const missing = IMPORT_HEADERS.filter((h) => !header.includes(h));
-	if (headerIndex < 0 || missing.length) {
+	if (!headerRow || missing.length) {
 		throw new SpreadsheetError(`表头不完整，缺少：${missing.join('、')}。请下载模板，按模板表头填写`);
 	}
-	const out: RawRow[] = [];
-	for (let i = headerIndex + 1; i < table.length; i++) {
-		const cells = table[i] ?? [];
-		if (cells.every((c) => !c)) continue;
-		const values = Object.fromEntries(
-			IMPORT_HEADERS.map((h) => [h, (cells[header.indexOf(h)] ?? '').trim()])
-		) as Record<ImportHeader, string>;
-		out.push({ line: i + 1, values });
-	}
+	const out = rows.map(({ line, cells }) => ({
+		line,
+		values: Object.fromEntries(IMPORT_HEADERS.map((h) => [h, cells[header.indexOf(h)] ?? ''])) as Record<ImportHeader, string>
+	}));
 	if (out.length === 0) throw new SpreadsheetError('表格中没有成员数据：请在表头下方逐行填写');
-	if (out.length > MAX_IMPORT_ROWS) throw new SpreadsheetError(`一次最多导入 ${MAX_IMPORT_ROWS} 人，请分批导入`);
 	return out;
 }
 

@@ -3,7 +3,7 @@ import { listNotifications, markAllRead } from '$lib/server/courses/notification
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
-	// Opening the page marks nothing read; only the button does.
+	// Listing marks nothing read: opening one notice (notifications/[id]) or the button does.
 	const list = listNotifications(getDb(), locals.user!.id).map((n) => ({
 		id: n.id,
 		title: n.title,

@@ -4,6 +4,7 @@ import { boardWithStanding } from '$lib/server/points/board';
 import { PERIOD_LABELS, type PeriodKind } from '$lib/server/points/periods';
 import { Rows } from '$lib/rows';
 import type { PageServerLoad } from './$types';
+import { pageParam } from '$lib/server/paging';
 
 const KINDS = Object.keys(PERIOD_LABELS) as PeriodKind[];
 const TOP = 50;
@@ -16,7 +17,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	const db = getDb();
 	// Office admins page through the whole board; cadres see the top 50 and their own row.
 	const admin = user.role === 'office_admin' || user.role === 'sysadmin';
-	const page = admin ? Math.max(1, Number(url.searchParams.get('page')) || 1) : 1;
+	const page = admin ? pageParam(url.searchParams) : 1;
 	const { board, me } = boardWithStanding(db, user.officeId, user.id, kind, page, TOP);
 	return {
 		kind,

@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { flattenTree, listOffices, memberCounts, officeTree, saveOffice } from '$lib/server/org/offices';
 import { formFields } from '$lib/server/validation';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,9 +20,9 @@ export const load: PageServerLoad = () => {
 };
 
 export const actions: Actions = {
-	default: async ({ request }) => {
-		const values = formFields(await request.formData());
-		const result = saveOffice(getDb(), values);
+	default: async (event) => {
+		const values = formFields(await event.request.formData());
+		const result = saveOffice(getDb(), actorOf(event), values);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		return { notice: `已创建单位“${values.name}”` };
 	}

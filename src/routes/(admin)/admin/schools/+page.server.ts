@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { listSchools, saveSchool } from '$lib/server/org/schools';
 import { formFields } from '$lib/server/validation';
 import type { Actions, PageServerLoad } from './$types';
@@ -7,9 +8,9 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = () => ({ schools: listSchools(getDb()) });
 
 export const actions: Actions = {
-	default: async ({ request }) => {
-		const values = formFields(await request.formData());
-		const result = saveSchool(getDb(), values);
+	default: async (event) => {
+		const values = formFields(await event.request.formData());
+		const result = saveSchool(getDb(), actorOf(event), values);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		return { notice: `已创建党校“${values.name}”` };
 	}

@@ -1,15 +1,26 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { setYearlyRequirement, yearlyRequirement } from '$lib/server/courses/hours';
+import { actorOf, auditRetentionDays, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, setAuditRetention } from '$lib/server/audit';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = () => ({ requirement: yearlyRequirement(getDb()) });
+export const load: PageServerLoad = () => ({
+	requirement: yearlyRequirement(getDb()),
+	retention: auditRetentionDays(getDb()),
+	retentionRange: { min: MIN_RETENTION_DAYS, max: MAX_RETENTION_DAYS }
+});
 
 export const actions: Actions = {
-	default: async ({ request }) => {
-		const value = String((await request.formData()).get('requirement') ?? '');
-		const result = setYearlyRequirement(getDb(), value);
-		if (!result.ok) return fail(400, { value, error: result.error });
-		return { notice: '已保存' };
+	requirement: async (event) => {
+		const value = String((await event.request.formData()).get('requirement') ?? '');
+		const result = setYearlyRequirement(getDb(), actorOf(event), value);
+		if (!result.ok) return fail(400, { field: 'requirement', value, error: result.error });
+		return { notice: '已保存每年学时要求' };
+	},
+	retention: async (event) => {
+		const value = String((await event.request.formData()).get('retention') ?? '');
+		const result = setAuditRetention(getDb(), actorOf(event), value);
+		if (!result.ok) return fail(400, { field: 'retention', value, error: result.error });
+		return { notice: '已保存操作日志保留天数' };
 	}
 };

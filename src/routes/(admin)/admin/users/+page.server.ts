@@ -4,12 +4,13 @@ import { PAGE_SIZE } from '$lib/server/users/members';
 import { ROLE_LABELS } from '$lib/server/access';
 import { ROLES } from '$lib/server/db/schema';
 import type { PageServerLoad } from './$types';
+import { pageParam } from '$lib/server/paging';
 
 export const load: PageServerLoad = ({ url }) => {
 	const q = url.searchParams.get('q')?.trim() ?? '';
 	const roleParam = url.searchParams.get('role');
 	const role = ROLES.find((r) => r === roleParam);
-	const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
+	const page = pageParam(url.searchParams);
 	const { rows, total } = listAccounts(getDb(), { q, role, status: 'all', page });
 	return { accounts: rows, total, page, pageSize: PAGE_SIZE, filters: { q, role: role ?? '' }, roleLabels: ROLE_LABELS };
 };

@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { managedOfficeIds } from '$lib/server/org/offices';
 import { coursesForOffices } from '$lib/server/courses/office-view';
 import { remindBehind } from '$lib/server/courses/dashboard';
@@ -8,12 +9,13 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals }) => ({ courses: coursesForOffices(getDb(), managedOfficeIds(getDb(), locals.user!)) });
 
 export const actions: Actions = {
-	remind: async ({ request, locals }) => {
+	remind: async (event) => {
 		const db = getDb();
-		const courseId = Number((await request.formData()).get('courseId'));
-		const scope = managedOfficeIds(db, locals.user!);
+		const actor = actorOf(event);
+		const courseId = Number((await event.request.formData()).get('courseId'));
+		const scope = managedOfficeIds(db, actor);
 		if (!coursesForOffices(db, scope).some((c) => c.id === courseId)) return fail(400, { message: '这个专题班没有布置给您管理的单位' });
-		const r = remindBehind(db, courseId, scope);
+		const r = remindBehind(db, actor, courseId, scope);
 		return { notice: `已向 ${r.sent} 人发送催学提醒${r.skipped ? `（${r.skipped} 人今天已提醒过）` : ''}` };
 	}
 };

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { asc, isNull } from 'drizzle-orm';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { questions } from '$lib/server/db/schema';
 import { createLive, officeLives } from '$lib/server/live';
 import { moduleOptions } from '$lib/server/courses/form';
@@ -19,11 +20,11 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ locals, request }) => {
-		const form = await request.formData();
+	default: async (event) => {
+		const form = await event.request.formData();
 		const values = { moduleId: String(form.get('moduleId') ?? ''), count: String(form.get('count') ?? ''), seconds: String(form.get('seconds') ?? ''), speedBonus: form.get('speedBonus') === 'on' };
 		const questionIds = form.getAll('questionIds').map(Number);
-		const r = createLive(getDb(), locals.user!, { moduleId: Number(values.moduleId), count: Number(values.count), seconds: Number(values.seconds), speedBonus: values.speedBonus, questionIds });
+		const r = createLive(getDb(), actorOf(event), { moduleId: Number(values.moduleId), count: Number(values.count), seconds: Number(values.seconds), speedBonus: values.speedBonus, questionIds });
 		if (!r.ok) return fail(400, { values, errors: r.errors });
 		redirect(303, `/office/live/${r.id}`);
 	}

@@ -1,8 +1,10 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { listMembers, PAGE_SIZE, resetMemberPassword, setMemberActive } from '$lib/server/users/members';
 import { managedOfficeOptions } from '$lib/server/org/scope';
 import type { Actions, PageServerLoad } from './$types';
+import { pageParam } from '$lib/server/paging';
 
 const STATUSES = ['active', 'inactive', 'all'] as const;
 
@@ -13,7 +15,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	const officeId = Number(url.searchParams.get('office')) || undefined;
 	const statusParam = url.searchParams.get('status');
 	const status = STATUSES.find((s) => s === statusParam) ?? 'active';
-	const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
+	const page = pageParam(url.searchParams);
 	const { rows, total } = listMembers(db, actor, { q, officeId, status, page });
 	return {
 		members: rows,
@@ -30,18 +32,18 @@ function userIdFrom(form: FormData): number {
 }
 
 export const actions: Actions = {
-	deactivate: async ({ request, locals }) => {
-		const result = setMemberActive(getDb(), locals.user!, userIdFrom(await request.formData()), false);
+	deactivate: async (event) => {
+		const result = setMemberActive(getDb(), actorOf(event), userIdFrom(await event.request.formData()), false);
 		if (!result.ok) return fail(400, { message: result.message });
 		return { notice: '已停用该成员，其登录已全部退出' };
 	},
-	reactivate: async ({ request, locals }) => {
-		const result = setMemberActive(getDb(), locals.user!, userIdFrom(await request.formData()), true);
+	reactivate: async (event) => {
+		const result = setMemberActive(getDb(), actorOf(event), userIdFrom(await event.request.formData()), true);
 		if (!result.ok) return fail(400, { message: result.message });
 		return { notice: '已恢复该成员' };
 	},
-	reset: async ({ request, locals }) => {
-		const result = await resetMemberPassword(getDb(), locals.user!, userIdFrom(await request.formData()));
+	reset: async (event) => {
+		const result = await resetMemberPassword(getDb(), actorOf(event), userIdFrom(await event.request.formData()));
 		if (!result.ok) return fail(400, { message: result.message });
 		return { reset: { name: result.name, username: result.username, password: result.temporaryPassword } };
 	}

@@ -7,7 +7,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ params, locals }) => {
 	const db = getDb();
 	const live = getLive(db, Number(params.id));
-	if (!live || !isPlayer(db, live.id, locals.user!.id)) error(404, { message: '你还没有加入这场现场答题' });
+	if (!live || !isPlayer(db, live.id, locals.user!.id)) error(404, { message: '您还没有加入这场现场答题' });
 	return { state: liveState(db, live.id, locals.user!.id)! };
 };
 
@@ -15,11 +15,12 @@ export const actions: Actions = {
 	answer: async ({ params, locals, request }) => {
 		const db = getDb();
 		const state = liveState(db, Number(params.id), locals.user!.id);
-		if (!state?.question) return fail(400, { message: '现在不在作答时间' });
+		// A message belongs to the question it was about; the page hides it once the next one starts.
+		if (!state?.question) return fail(400, { message: '现在不在作答时间', index: state?.index ?? -1 });
 		const read = readResponse(state.question, await request.formData());
-		if ('error' in read) return fail(400, { message: read.error });
+		if ('error' in read) return fail(400, { message: read.error, index: state.index });
 		const r = answerLive(db, locals.user!, Number(params.id), read.response);
-		if (!r.ok) return fail(400, { message: r.message });
-		return { answered: true };
+		if (!r.ok) return fail(400, { message: r.message, index: state.index });
+		// Nothing to return: whether this player has answered is read from the live state.
 	}
 };

@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { comment, getReflection, markExcellent, MAX_CHARS, MIN_CHARS, saveReflection } from '$lib/server/reflections';
 import { reflectionInputFrom } from '$lib/server/reflections/form';
 import { topicOptions } from '$lib/server/reflections/topics';
@@ -32,15 +33,18 @@ export const actions: Actions = {
 		if (!result.ok) return fail(400, { values: input, errors: result.errors });
 		redirect(303, `/reflections/${result.id}?${submit ? 'submitted' : 'saved'}=1`);
 	},
-	comment: async ({ params, locals, request }) => {
-		const body = String((await request.formData()).get('comment') ?? '');
-		const r = comment(getDb(), locals.user!, Number(params.id), body);
+	comment: async (event) => {
+		const body = String((await event.request.formData()).get('comment') ?? '');
+		const r = comment(getDb(), actorOf(event), Number(event.params.id), body);
 		if (!r.ok) return fail(400, { commentError: r.message, comment: body });
 		return { notice: '点评已发表' };
 	},
-	excellent: async ({ params, locals, request }) => {
-		const on = (await request.formData()).get('excellent') === 'true';
-		const r = markExcellent(getDb(), locals.user!, Number(params.id), on);
+	excellent: async (event) => {
+		// The form says which way explicitly; anything else is no answer, not "取消优秀".
+		const value = (await event.request.formData()).get('excellent');
+		if (value !== 'true' && value !== 'false') return fail(400, { message: '请选择评为优秀或取消优秀' });
+		const on = value === 'true';
+		const r = markExcellent(getDb(), actorOf(event), Number(event.params.id), on);
 		if (!r.ok) return fail(400, { message: r.message });
 		return { notice: on ? '已评为优秀，本单位成员都能看到' : '已取消优秀' };
 	}

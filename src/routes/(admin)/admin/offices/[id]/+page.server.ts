@@ -1,5 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { descendantIds, flattenTree, getOffice, listOffices, officeTree, saveOffice } from '$lib/server/org/offices';
 import { formFields } from '$lib/server/validation';
 import type { Actions, PageServerLoad } from './$types';
@@ -20,9 +21,9 @@ export const load: PageServerLoad = ({ params }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, params }) => {
-		const values = formFields(await request.formData());
-		const result = saveOffice(getDb(), values, Number(params.id));
+	default: async (event) => {
+		const values = formFields(await event.request.formData());
+		const result = saveOffice(getDb(), actorOf(event), values, Number(event.params.id));
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		return { notice: '已保存' };
 	}

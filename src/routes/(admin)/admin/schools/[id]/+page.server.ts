@@ -1,5 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { getSchool, saveSchool } from '$lib/server/org/schools';
 import { formFields } from '$lib/server/validation';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,9 +12,9 @@ export const load: PageServerLoad = ({ params }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, params }) => {
-		const values = formFields(await request.formData());
-		const result = saveSchool(getDb(), values, Number(params.id));
+	default: async (event) => {
+		const values = formFields(await event.request.formData());
+		const result = saveSchool(getDb(), actorOf(event), values, Number(event.params.id));
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		return { notice: '已保存' };
 	}

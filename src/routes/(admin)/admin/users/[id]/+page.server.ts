@@ -1,5 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { saveAccount } from '$lib/server/users/accounts';
 import { accountFormOptions } from '$lib/server/users/account-options';
 import { getUser, resetMemberPassword, setMemberActive } from '$lib/server/users/members';
@@ -26,24 +27,24 @@ export const load: PageServerLoad = ({ params }) => {
 };
 
 export const actions: Actions = {
-	save: async ({ request, params }) => {
-		const values = formFields(await request.formData());
-		const result = await saveAccount(getDb(), values, Number(params.id));
+	save: async (event) => {
+		const values = formFields(await event.request.formData());
+		const result = await saveAccount(getDb(), actorOf(event), values, Number(event.params.id));
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		return { notice: '已保存' };
 	},
-	deactivate: ({ params, locals }) => {
-		const result = setMemberActive(getDb(), locals.user!, Number(params.id), false);
+	deactivate: (event) => {
+		const result = setMemberActive(getDb(), actorOf(event), Number(event.params.id), false);
 		if (!result.ok) return fail(400, { message: result.message });
 		return { notice: '已停用，该账号的登录已全部退出' };
 	},
-	reactivate: ({ params, locals }) => {
-		const result = setMemberActive(getDb(), locals.user!, Number(params.id), true);
+	reactivate: (event) => {
+		const result = setMemberActive(getDb(), actorOf(event), Number(event.params.id), true);
 		if (!result.ok) return fail(400, { message: result.message });
 		return { notice: '已恢复' };
 	},
-	reset: async ({ params, locals }) => {
-		const result = await resetMemberPassword(getDb(), locals.user!, Number(params.id));
+	reset: async (event) => {
+		const result = await resetMemberPassword(getDb(), actorOf(event), Number(event.params.id));
 		if (!result.ok) return fail(400, { message: result.message });
 		return { reset: { name: result.name, username: result.username, password: result.temporaryPassword } };
 	}

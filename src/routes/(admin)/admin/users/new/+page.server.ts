@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { saveAccount } from '$lib/server/users/accounts';
 import { accountFormOptions } from '$lib/server/users/account-options';
 import { formFields } from '$lib/server/validation';
@@ -8,9 +9,9 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = () => accountFormOptions(getDb());
 
 export const actions: Actions = {
-	default: async ({ request }) => {
-		const values = formFields(await request.formData());
-		const result = await saveAccount(getDb(), values);
+	default: async (event) => {
+		const values = formFields(await event.request.formData());
+		const result = await saveAccount(getDb(), actorOf(event), values);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		return { created: { id: result.id, name: values.name ?? '', username: values.username?.toLowerCase() ?? '', password: result.temporaryPassword ?? '' } };
 	}

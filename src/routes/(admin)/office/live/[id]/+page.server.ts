@@ -1,5 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { advance, canHost, getLive, liveState } from '$lib/server/live';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,9 +17,9 @@ export const load: PageServerLoad = ({ params, locals }) => {
 };
 
 function move(action: 'next' | 'reveal' | 'finish'): Actions[string] {
-	return ({ params, locals }) => {
-		const live = hosted(locals, params.id);
-		const r = advance(getDb(), locals.user!, live.id, action);
+	return (event) => {
+		const live = hosted(event.locals, event.params.id);
+		const r = advance(getDb(), actorOf(event), live.id, action);
 		if (!r.ok) return fail(400, { message: r.message });
 		return { ok: true };
 	};

@@ -1,22 +1,23 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { scheduleSession } from '$lib/server/meetings/sessions';
+import { actorOf } from '$lib/server/audit';
+import { invitableOfficeOptions, scheduleSession } from '$lib/server/meetings/sessions';
 import { moduleOptions } from '$lib/server/courses/form';
-import { flattenTree, listOffices, officeTree } from '$lib/server/org/offices';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
 	const db = getDb();
 	return {
 		modules: moduleOptions(db),
-		offices: flattenTree(officeTree(listOffices(db))).filter((o) => o.id !== locals.user!.officeId).map((o) => ({ id: o.id, name: o.name, depth: o.depth })),
+		// Only offices below the admin's own can be invited (the server refuses any other).
+		offices: invitableOfficeOptions(db, locals.user!),
 		canSchedule: !!locals.user!.officeId
 	};
 };
 
 export const actions: Actions = {
-	default: async ({ request, locals }) => {
-		const form = await request.formData();
+	default: async (event) => {
+		const form = await event.request.formData();
 		const text = (k: string) => String(form.get(k) ?? '');
 		const values = {
 			title: text('title'),
@@ -29,7 +30,7 @@ export const actions: Actions = {
 			moduleIds: form.getAll('moduleIds').map(String),
 			invitedOfficeIds: form.getAll('invitedOfficeIds').map(String)
 		};
-		const result = scheduleSession(getDb(), locals.user!, values);
+		const result = scheduleSession(getDb(), actorOf(event), values);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/office/sessions/${result.id}?created=1`);
 	}

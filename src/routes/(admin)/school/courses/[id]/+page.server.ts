@@ -1,5 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { canEditCourse, getCourse, saveCourse } from '$lib/server/courses/courses';
 import { assignCourse, listAssignments, withdrawAssignment } from '$lib/server/courses/enrol';
 import { courseMembers, officeFigures, remindBehind } from '$lib/server/courses/dashboard';
@@ -34,33 +35,37 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 };
 
 export const actions: Actions = {
-	save: async ({ params, request, locals }) => {
-		const values = courseInputFrom(await request.formData());
-		const result = saveCourse(getDb(), locals.user!, values, Number(params.id));
+	save: async (event) => {
+		const values = courseInputFrom(await event.request.formData());
+		const result = saveCourse(getDb(), actorOf(event), values, Number(event.params.id));
 		if (!result.ok) return fail(400, { action: 'save', values, errors: result.errors });
 		return { notice: '已保存' };
 	},
-	assign: async ({ params, request, locals }) => {
-		const form = await request.formData();
+	assign: async (event) => {
+		const form = await event.request.formData();
 		const input = {
 			officeIds: form.getAll('officeIds').map(Number),
 			includeDescendants: form.get('includeDescendants') === 'on',
 			usernames: String(form.get('usernames') ?? '').split(/[\s,，、;；]+/)
 		};
-		const result = assignCourse(getDb(), locals.user!, Number(params.id), input);
+		const result = assignCourse(getDb(), actorOf(event), Number(event.params.id), input);
 		if (!result.ok) return fail(400, { action: 'assign', errors: result.errors, usernames: String(form.get('usernames') ?? '') });
 		return { notice: `已布置，${result.enrolled} 人收到学习任务` };
 	},
-	withdraw: async ({ request, locals }) => {
-		const result = withdrawAssignment(getDb(), locals.user!, Number((await request.formData()).get('assignmentId')));
+	withdraw: async (event) => {
+		const result = withdrawAssignment(getDb(), actorOf(event), Number((await event.request.formData()).get('assignmentId')));
 		if (!result.ok) return fail(400, { message: result.message });
 		return { notice: '已撤回。学员的学习进度保留，只是不再作为任务。' };
 	},
-	remind: async ({ params, request, locals }) => {
-		const course = courseOf(params.id);
-		if (!canEditCourse(locals.user!, course)) return fail(403, { message: '只能对本校课程催学' });
-		const officeId = Number((await request.formData()).get('officeId')) || undefined;
-		const r = remindBehind(getDb(), course.id, officeId ? [officeId] : undefined);
+	remind: async (event) => {
+		const course = courseOf(event.params.id);
+		const actor = actorOf(event);
+		if (!canEditCourse(actor, course)) return fail(403, { message: '只能对本校课程催学' });
+		// Without an office it is 一键催学 (every office); an office that is no id is refused, not read as "all".
+		const raw = (await event.request.formData()).get('officeId');
+		const officeId = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
+		if (raw !== null && !officeId) return fail(400, { message: '没有这个单位' });
+		const r = remindBehind(getDb(), actor, course.id, raw === null ? undefined : [officeId]);
 		return { notice: `已向 ${r.sent} 人发送催学提醒${r.skipped ? `（${r.skipped} 人今天已提醒过）` : ''}` };
 	}
 };

@@ -1,5 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { getModule } from '$lib/server/learning/catalog';
 import { bankSize, getQuizSettings, saveQuizSettings } from '$lib/server/quiz/settings';
 import { formFields } from '$lib/server/validation';
@@ -18,9 +19,9 @@ export const load: PageServerLoad = ({ params }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ params, request }) => {
-		const values = formFields(await request.formData());
-		const result = saveQuizSettings(getDb(), moduleOf(params.slug).id, values);
+	default: async (event) => {
+		const values = formFields(await event.request.formData());
+		const result = saveQuizSettings(getDb(), actorOf(event), moduleOf(event.params.slug).id, values);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		return { notice: '已保存，新开始的答题按新设置进行' };
 	}

@@ -43,7 +43,7 @@ export const actions: Actions = {
 		const { db, lesson } = find(params.module, params.lesson);
 		const result = completeLesson(db, locals.user!, lesson.id);
 		if (!result.ok && result.reason === 'too-early') {
-			return fail(400, { secondsLeft: result.secondsLeft, message: `再读一会儿吧：本节至少需要阅读 ${lesson.minReadSeconds} 秒，还差 ${result.secondsLeft} 秒。` });
+			return fail(400, { secondsLeft: result.secondsLeft, message: `还不能完成：本节需要阅读满 ${lesson.minReadSeconds} 秒，还需阅读 ${result.secondsLeft} 秒。` });
 		}
 		if (!result.ok) error(404, { message: '没有这节课程，或它已下线' });
 		return { completed: true, awarded: result.awarded, capped: result.capped, alreadyDone: result.alreadyDone };

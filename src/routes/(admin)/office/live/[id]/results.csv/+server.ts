@@ -1,7 +1,9 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { canHost, getLive, results } from '$lib/server/live';
-import { csvStream, download } from '$lib/server/participation/export';
+import { getOffice } from '$lib/server/org/offices';
+import { csvStream, download, exportHeading, LIVE_RESULT_COLUMNS } from '$lib/server/participation/export';
+import { dateTimeLabel } from '$lib/format';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ params, locals }) => {
@@ -9,16 +11,11 @@ export const GET: RequestHandler = ({ params, locals }) => {
 	const live = getLive(db, Number(params.id));
 	if (!live || !canHost(db, locals.user!, live)) error(404, { message: '没有这场现场答题' });
 	const rows = results(db, live.id);
-	const sheet = {
-		name: '现场答题成绩',
-		columns: [
-			{ header: '名次', width: 6, value: (r: (typeof rows)[number]) => r.rank ?? '' },
-			{ header: '姓名', width: 12, value: (r: (typeof rows)[number]) => r.name },
-			{ header: '登录名', width: 16, value: (r: (typeof rows)[number]) => r.username },
-			{ header: '答对题数', width: 10, value: (r: (typeof rows)[number]) => r.right },
-			{ header: '得分', width: 10, value: (r: (typeof rows)[number]) => r.score }
-		],
-		pages: () => [rows]
-	};
-	return download(csvStream(sheet), `${live.title}-成绩`, 'csv');
+	const heading = exportHeading({
+		title: `现场答题成绩-${live.title}`,
+		office: getOffice(db, live.officeId)?.name ?? '',
+		lines: [`答题时间：${dateTimeLabel(live.createdAt)}（北京时间）`]
+	});
+	const sheet = { name: '现场答题成绩', preamble: heading.preamble, columns: LIVE_RESULT_COLUMNS, pages: () => [rows] };
+	return download(csvStream(sheet), heading.fileName, 'csv');
 };

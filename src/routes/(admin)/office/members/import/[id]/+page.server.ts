@@ -1,5 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { confirmImport, getImportPreview } from '$lib/server/users/import';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -9,8 +10,8 @@ export const load: PageServerLoad = ({ params, locals }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ params, locals }) => {
-		const result = await confirmImport(getDb(), locals.user!, params.id);
+	default: async (event) => {
+		const result = await confirmImport(getDb(), actorOf(event), event.params.id);
 		if (result.ok) return { created: result.created };
 		if (result.reason === 'missing') error(404, { message: '导入记录不存在或已完成' });
 		return fail(409, { message: '文件中仍有错误，未写入任何成员，请修改后重新上传' });

@@ -1,5 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { actorOf } from '$lib/server/audit';
 import { canEditCourse, getCourse } from '$lib/server/courses/courses';
 import { courseMembers, remindBehind } from '$lib/server/courses/dashboard';
 import { getOffice } from '$lib/server/org/offices';
@@ -20,10 +21,11 @@ export const load: PageServerLoad = ({ params, locals }) => {
 };
 
 export const actions: Actions = {
-	remind: ({ params, locals }) => {
-		const { course, office } = find(params);
-		if (!canEditCourse(locals.user!, course)) return fail(403, { message: '只能对本校课程催学' });
-		const r = remindBehind(getDb(), course.id, [office.id]);
+	remind: (event) => {
+		const { course, office } = find(event.params);
+		const actor = actorOf(event);
+		if (!canEditCourse(actor, course)) return fail(403, { message: '只能对本校课程催学' });
+		const r = remindBehind(getDb(), actor, course.id, [office.id]);
 		return { notice: `已向 ${r.sent} 人发送催学提醒${r.skipped ? `（${r.skipped} 人今天已提醒过）` : ''}` };
 	}
 };

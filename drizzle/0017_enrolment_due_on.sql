@@ -1,0 +1,1 @@
+ALTER TABLE `enrolments` ADD `due_on` text;

@@ -1,0 +1,16 @@
+import { error, redirect } from '@sveltejs/kit';
+import { safeRedirectTarget } from '$lib/server/access';
+import { getDb } from '$lib/server/db';
+import { openNotification } from '$lib/server/courses/notifications';
+import type { RequestHandler } from './$types';
+
+/**
+ * Opening a notice (a plain link, so it works without JavaScript): marks it read, then
+ * goes where it points, or back to the list when it points nowhere.
+ */
+export const GET: RequestHandler = ({ params, locals }) => {
+	const id = /^\d{1,12}$/.test(params.id) ? Number(params.id) : null;
+	const opened = id === null ? null : openNotification(getDb(), locals.user!.id, id);
+	if (!opened) error(404, { message: '没有这条通知' });
+	redirect(303, opened.href ? safeRedirectTarget(opened.href) : '/notifications');
+};

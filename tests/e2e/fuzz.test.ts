@@ -1,0 +1,532 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
+import {
+	CHINESE,
+	discoverRoutes,
+	fill,
+	pick,
+	readDb,
+	send,
+	signIn,
+	TableWatch,
+	type ActionInfo,
+	type Reply,
+	type RouteInfo
+} from './site-map';
+
+/**
+ * Every form action found under src/routes is posted garbage, as the role that may use it:
+ * missing, empty, oversized, wrong-typed, control-character and badly encoded values, and
+ * bodies that are no form at all. Each answer must be below 500, say what is wrong in Chinese
+ * when it refuses, and leave every table as it was (the values are invalid for any field, so a
+ * change means garbage was written). One request per action and case keeps it well under a minute.
+ */
+
+/** A seeded cadre of 离石区 that no other test signs in as (its guesses are throttled per user). */
+const CADRE = 'lishi.019';
+const ACCOUNTS = {
+	cadre: CADRE,
+	spare: CADRE,
+	office: 'lishi.admin',
+	school: 'dangxiao',
+	sysadmin: 'admin'
+} as const;
+type Actor = keyof typeof ACCOUNTS | 'anonymous';
+
+/** Who may use an action: by its area, or as listed here. */
+const ACTORS: Record<string, Actor> = {
+	'/reflections/[id]?/comment': 'office',
+	'/reflections/[id]?/excellent': 'office',
+	// Its own session: a logout that went through would sign the cadre out of every later case.
+	'/logout': 'spare'
+};
+
+function actorFor(route: string, action: ActionInfo): Actor {
+	const listed = ACTORS[route + action.query];
+	if (listed) return listed;
+	if (route === '/login') return 'anonymous';
+	if (route.startsWith('/admin')) return 'sysadmin';
+	if (route.startsWith('/office')) return 'office';
+	if (route.startsWith('/school')) return 'school';
+	return 'cadre';
+}
+
+const user = (username: string) => `(SELECT id FROM users WHERE username = '${username}')`;
+const LISHI = "(SELECT id FROM offices WHERE code = 'lishi')";
+const QUIZ_MODULE =
+	'SELECT slug FROM modules m WHERE archived_at IS NULL AND EXISTS (SELECT 1 FROM questions q WHERE q.module_id = m.id) ORDER BY sort_order, id LIMIT 1';
+const LIVE = `SELECT max(live_id) FROM live_players p JOIN live_quizzes q ON q.id = p.live_id WHERE p.user_id = ${user(CADRE)} AND q.phase <> 'finished'`;
+
+/**
+ * A real value for every route param, from the seeded database (and the few rows beforeAll
+ * creates): a resource the acting role may act on. `:name` refers to a param picked before.
+ * A route with a param missing here fails the test, so a new route gets its row.
+ */
+const PARAMS: Record<string, Record<string, string>> = {
+	'/admin/offices/[id]': { id: `SELECT ${LISHI}` },
+	'/admin/schools/[id]': { id: 'SELECT min(id) FROM schools' },
+	'/admin/users/[id]': { id: `SELECT ${user(CADRE)}` },
+	'/learn/[module]/[lesson]': {
+		module: QUIZ_MODULE,
+		lesson:
+			'SELECT l.slug FROM lessons l JOIN modules m ON m.id = l.module_id WHERE m.slug = :module AND l.archived_at IS NULL ORDER BY l.sort_order LIMIT 1'
+	},
+	'/live/[id]': { id: LIVE },
+	'/office/live/[id]': { id: LIVE },
+	'/office/members/[id]/edit': { id: `SELECT ${user(CADRE)}` },
+	'/office/members/import/[id]': {
+		id: `SELECT id FROM member_imports WHERE created_by = ${user('lishi.admin')} ORDER BY created_at DESC LIMIT 1`
+	},
+	'/office/sessions/[id]': { id: `SELECT min(id) FROM study_sessions WHERE office_id = ${LISHI}` },
+	'/quiz/attempt/[id]': {
+		id: `SELECT max(id) FROM attempts WHERE user_id = ${user(CADRE)} AND submitted_at IS NULL`
+	},
+	'/quiz/module/[slug]': { slug: QUIZ_MODULE },
+	// Another member's submitted reflection, for the office admin's 点评 and 优秀 (not excellent yet).
+	'/reflections/[id]': {
+		id: `SELECT min(r.id) FROM reflections r JOIN users u ON u.id = r.user_id WHERE u.office_id = ${LISHI} AND u.role = 'cadre' AND r.status = 'submitted' AND r.excellent = 0`
+	},
+	'/school/courses/[id]': {
+		id: `SELECT min(id) FROM courses WHERE school_id = (SELECT school_id FROM users WHERE username = 'dangxiao')`
+	},
+	'/school/courses/[id]/offices/[officeId]': {
+		id: `SELECT min(id) FROM courses WHERE school_id = (SELECT school_id FROM users WHERE username = 'dangxiao')`,
+		officeId: `SELECT ${LISHI}`
+	},
+	'/school/quiz/[slug]': { slug: QUIZ_MODULE }
+};
+
+/** Per action, where it acts on something else than its page's other actions. */
+const ACTION_PARAMS: Record<string, Record<string, string>> = {
+	// The cadre's own draft (made in beforeAll): only the author may save it.
+	'/reflections/[id]?/save': {
+		id: `SELECT max(id) FROM reflections WHERE user_id = ${user(CADRE)} AND status = 'draft'`
+	}
+};
+
+/**
+ * Where a case is a valid request after all, and why: its write is no defect (it must still
+ * answer below 500). Keep this short; a value that is garbage for the field belongs in no row.
+ */
+const VALID_CASES: Record<string, { cases: string[]; why: string }> = {
+	// 纪要 is free text that may be emptied: these cases leave it empty once trimmed (or absent).
+	'/office/sessions/[id]?/minutes': {
+		cases: [
+			'missing fields',
+			'empty fields',
+			'letters for numbers',
+			'impossible numbers in repeated keys',
+			'control characters'
+		],
+		why: 'emptying the minutes is an edit the form allows'
+	},
+	'/school/courses/[id]?/remind': {
+		cases: ['missing fields'],
+		why: 'without an office it is 一键催学, reminding every office'
+	}
+};
+
+/**
+ * Tables that change with no action at all. `sessions`: each sign-in of the setup adds one and
+ * use slides its expiry. `rate_limits` (and `login_failures`, its former name): a refused login
+ * or guess is counted by design. Everything else must stay exactly as it was.
+ */
+const CHANGING_TABLES = new Set(['sessions', 'rate_limits', 'login_failures']);
+
+// ---------------------------------------------------------------------------------------------
+// The cases
+
+type Pairs = [string, string][];
+interface Body {
+	contentType: string;
+	body: string;
+}
+
+const BIG = '字a'.repeat(50_000);
+// Fields that carry numbers or ids: they get letters and impossible numbers, the rest get nothing.
+const NUMERIC =
+	/(Id|Ids|^id|count|seconds|hours|position|requirement|retention|sortOrder|draw|passMark|attemptsAllowed|timeLimitMinutes|choice|^tf|^s|^c)$/;
+
+const urlencoded = (pairs: Pairs): Body => ({
+	contentType: 'application/x-www-form-urlencoded',
+	body: pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')
+});
+
+function multipart(pairs: Pairs): Body {
+	const boundary = '----fuzz7MA4YWxkTrZu0gW';
+	const parts = pairs.map(
+		([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`
+	);
+	return {
+		contentType: `multipart/form-data; boundary=${boundary}`,
+		body: parts.join('') + `--${boundary}--\r\n`
+	};
+}
+
+interface FuzzCase {
+	name: string;
+	/** Sent as use:enhance does (a JSON action result) or as a plain HTML form. */
+	enhanced: boolean;
+	/**
+	 * Refused before any action runs, so form-less actions get it too. (A form-less action never
+	 * reads its body: a broken one is no input to it, and the action runs as for an empty form.)
+	 */
+	upFront?: boolean;
+	build: (fields: string[]) => Body;
+}
+
+const CASES: FuzzCase[] = [
+	{ name: 'missing fields', enhanced: false, build: () => urlencoded([]) },
+	{ name: 'empty fields', enhanced: true, build: (f) => urlencoded(f.map((k) => [k, ''])) },
+	{ name: '100k characters', enhanced: false, build: (f) => multipart(f.map((k) => [k, BIG])) },
+	{
+		name: 'letters for numbers',
+		enhanced: true,
+		build: (f) => urlencoded(f.filter((k) => NUMERIC.test(k)).map((k) => [k, 'abc']))
+	},
+	{
+		name: 'impossible numbers in repeated keys',
+		enhanced: false,
+		build: (f) =>
+			urlencoded(
+				f.flatMap((k): Pairs =>
+					NUMERIC.test(k)
+						? [
+								[k, '-1'],
+								[k, '1e999'],
+								[k, '0x10'],
+								[k, '1.5']
+							]
+						: [
+								[k, ''],
+								[k, ' ']
+							]
+				)
+			)
+	},
+	{
+		name: 'control characters',
+		enhanced: true,
+		build: (f) => urlencoded(f.map((k) => [k, '\u0000\u202e\u2028']))
+	},
+	{
+		name: 'malformed percent-encoding',
+		enhanced: false,
+		build: (f) => ({
+			contentType: 'application/x-www-form-urlencoded',
+			body: (f.length ? f : ['x']).map((k, i) => `${k}=${i % 2 ? '%' : '%E0%A4%A'}`).join('&')
+		})
+	},
+	{
+		name: 'text/plain body',
+		enhanced: true,
+		upFront: true,
+		build: (f) => ({ contentType: 'text/plain', body: f.map((k) => `${k}=1`).join('\n') })
+	},
+	{
+		name: 'truncated multipart',
+		enhanced: false,
+		build: (f) => {
+			const whole = multipart(f.map((k) => [k, '1']));
+			return {
+				contentType: whole.contentType,
+				body: whole.body.slice(0, Math.max(10, whole.body.length - 30))
+			};
+		}
+	},
+	{
+		name: 'multipart without boundary',
+		enhanced: true,
+		build: () => ({ contentType: 'multipart/form-data', body: 'name=1' })
+	}
+];
+
+// ---------------------------------------------------------------------------------------------
+
+const ROUTES = discoverRoutes();
+const ACTIONS = ROUTES.flatMap((route) => route.actions.map((action) => ({ route, action })));
+const label = (route: RouteInfo, action: ActionInfo) => route.id + (action.query || ' (default)');
+
+let db: Database.Database;
+let watch: TableWatch;
+const cookies = new Map<Actor, string>();
+const paths = new Map<string, string>();
+const unmapped: string[] = [];
+
+/** The enhanced answer's own status: use:enhance gets failures as 200 with `{ type: 'failure', status }`. */
+function outcome(reply: Reply): number {
+	if (!reply.contentType.includes('application/json')) return reply.status;
+	const body = JSON.parse(reply.text) as { type?: string; status?: number };
+	return body.type === 'failure' || body.type === 'success' || body.type === 'redirect'
+		? (body.status ?? reply.status)
+		: reply.status;
+}
+
+function post(path: string, actor: Actor, body: Body, enhanced = false): Promise<Reply> {
+	return send(path, {
+		method: 'POST',
+		cookie: cookies.get(actor),
+		headers: {
+			'content-type': body.contentType,
+			accept: enhanced ? 'application/json' : 'text/html',
+			...(enhanced ? { 'x-sveltekit-action': 'true' } : {})
+		},
+		body: body.body
+	});
+}
+
+function resolveParams(route: RouteInfo, action?: ActionInfo): Record<string, string> {
+	const table = { ...PARAMS[route.id], ...(action ? ACTION_PARAMS[route.id + action.query] : {}) };
+	const values: Record<string, string> = {};
+	for (const param of route.params) {
+		const sql = table[param];
+		if (!sql) throw new Error(`${route.id}: no SQL for [${param}] in PARAMS`);
+		const named = Object.fromEntries(Object.entries(values).filter(([k]) => sql.includes(`:${k}`)));
+		const row = db.prepare(sql).raw().get(named) as unknown[] | undefined;
+		if (!row || row[0] === null) throw new Error(`${route.id}: no row for [${param}]: ${sql}`);
+		values[param] = String(row[0]);
+	}
+	return values;
+}
+
+/**
+ * Attempts still running. The app's sweeper closes those whose time ran out (every 30 s), which
+ * writes several tables: a change that coincides with one closing is the sweeper's, not the case's.
+ */
+const runningAttempts = () =>
+	db.prepare('SELECT count(*) FROM attempts WHERE submitted_at IS NULL').pluck().get() as number;
+
+async function expectRedirect(reply: Promise<Reply>, to: RegExp, what: string): Promise<string> {
+	const r = await reply;
+	if (r.status !== 303 || !to.test(r.location ?? ''))
+		throw new Error(`${what}: ${r.status} ${r.location ?? ''} ${r.text.slice(0, 300)}`);
+	return r.location!;
+}
+
+/** What the fuzz needs besides the seed: a running attempt, a live question, a staged import, a draft. */
+async function createTargets(): Promise<void> {
+	const slug = pick(db, QUIZ_MODULE, 'a quiz module');
+	await expectRedirect(
+		post(`/quiz/module/${slug}?/start`, 'cadre', urlencoded([])),
+		/^\/quiz\/attempt\/\d+/,
+		'start a module quiz'
+	);
+
+	const moduleId = pick(db, `SELECT id FROM modules WHERE slug = '${slug}'`, 'module id');
+	const hostPage = await expectRedirect(
+		post(
+			'/office/live',
+			'office',
+			urlencoded([
+				['moduleId', moduleId],
+				['count', '3'],
+				['seconds', '120']
+			])
+		),
+		/^\/office\/live\/\d+$/,
+		'create a live quiz'
+	);
+	const liveId = hostPage.split('/').pop()!;
+	const pin = pick(db, `SELECT pin FROM live_quizzes WHERE id = ${liveId}`, 'live PIN');
+	await expectRedirect(
+		post('/live', 'cadre', urlencoded([['pin', pin]])),
+		/^\/live\/\d+$/,
+		'join the live quiz'
+	);
+	const next = await post(`${hostPage}?/next`, 'office', urlencoded([]));
+	if (next.status >= 400) throw new Error(`start the live quiz: ${next.status}`);
+
+	const csv = '姓名,登录名,单位,职务,手机号\n,fuzz.noname,离石区人大常委会,,\n';
+	const file = `------fuzzUpload\r\nContent-Disposition: form-data; name="file"; filename="fuzz.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n------fuzzUpload--\r\n`;
+	await expectRedirect(
+		post('/office/members/import', 'office', {
+			contentType: 'multipart/form-data; boundary=----fuzzUpload',
+			body: file
+		}),
+		/^\/office\/members\/import\/\w+$/,
+		'stage an import'
+	);
+
+	const topic = `module:${moduleId}`;
+	await expectRedirect(
+		post(
+			'/reflections/new',
+			'cadre',
+			urlencoded([
+				['title', '模糊测试草稿'],
+				['body', '草稿正文。'],
+				['topic', topic],
+				['intent', 'draft']
+			])
+		),
+		/^\/reflections\/\d+/,
+		'save a draft reflection'
+	);
+}
+
+beforeAll(async () => {
+	db = readDb();
+	for (const [actor, username] of Object.entries(ACCOUNTS))
+		cookies.set(actor as Actor, await signIn(username));
+	await createTargets();
+	for (const { route, action } of ACTIONS) {
+		try {
+			paths.set(label(route, action), fill(route.id, resolveParams(route, action)) + action.query);
+		} catch (e) {
+			unmapped.push((e as Error).message);
+		}
+	}
+	// A page's first view may write (a lesson's opening time): done before the watch starts.
+	for (const { route, action } of ACTIONS) {
+		const path = paths.get(label(route, action));
+		if (path) await send(path.replace(/\?.*$/, ''), { cookie: cookies.get(actorFor(route.id, action)) });
+	}
+	watch = new TableWatch(db, CHANGING_TABLES);
+}, 120_000);
+
+/** Leaves no running quiz or attempt behind for the test files after this one. */
+afterAll(async () => {
+	const live = paths.get('/office/live/[id]?/finish');
+	if (live) await post(live, 'office', urlencoded([]));
+	const attempt = paths.get('/quiz/attempt/[id]?/submit');
+	if (attempt) await post(attempt, 'cadre', urlencoded([]));
+	db?.close();
+});
+
+describe('form actions found on disk', () => {
+	it('finds every action, and a real id for every param of their routes', () => {
+		expect(ACTIONS.map(({ route, action }) => label(route, action))).toEqual(
+			expect.arrayContaining([
+				'/login (default)',
+				'/office/members?/deactivate',
+				'/quiz/attempt/[id]?/answer',
+				'/school/courses/[id]?/assign'
+			])
+		);
+		expect(ACTIONS.length).toBeGreaterThanOrEqual(45);
+		expect(unmapped).toEqual([]);
+	});
+});
+
+describe('garbage posted to every form action: no 5xx, a Chinese refusal, nothing written', () => {
+	for (const { route, action } of ACTIONS) {
+		it(label(route, action), async () => {
+			const path = paths.get(label(route, action));
+			expect(path, `no params for ${route.id}: ${unmapped.join('; ')}`).toBeDefined();
+			const actor = actorFor(route.id, action);
+			const cases = CASES.filter((c) => action.readsForm || c.upFront);
+			const problems: string[] = [];
+			for (const fuzz of cases) {
+				const running = runningAttempts();
+				const reply = await post(path!, actor, fuzz.build(route.fields), fuzz.enhanced);
+				const status = outcome(reply);
+				const what = `${fuzz.name} (${fuzz.enhanced ? 'enhanced' : 'plain'}) → ${reply.status}${status !== reply.status ? `/${status}` : ''}`;
+				if (reply.status >= 500 || status >= 500) problems.push(`${what}: ${reply.text.slice(0, 200)}`);
+				else if (status >= 400 && (!CHINESE.test(reply.text) || reply.text.includes('服务器出了点问题')))
+					problems.push(`${what}: no Chinese message: ${reply.text.slice(0, 200)}`);
+				if (reply.status === 303 && /\/login/.test(reply.location ?? ''))
+					problems.push(`${what}: sent to login (the actor's session is gone)`);
+				const changed = watch.changes();
+				const valid = VALID_CASES[label(route, action)]?.cases.includes(fuzz.name);
+				const swept = runningAttempts() < running;
+				if (changed.length && !valid && !swept) problems.push(`${what}: wrote ${changed.join(', ')}`);
+			}
+			expect(problems).toEqual([]);
+		});
+	}
+});
+
+describe("SvelteKit's own refusals are Chinese too", () => {
+	it('unknown and reserved action names, pages without actions, bodies that are no form', async () => {
+		const form = urlencoded([['userId', '1']]);
+		const probes: [string, Body, number[]][] = [
+			['/office/members?/nope', form, [404]],
+			['/office/members?/constructor', form, [404]],
+			['/office/members?/__proto__', form, [404]],
+			['/login?/default', form, [404]],
+			['/rules', form, [405]],
+			['/office/members?/deactivate', { contentType: 'application/json', body: '{"userId":1}' }, [415]]
+		];
+		const problems: string[] = [];
+		for (const [path, body, expected] of probes) {
+			for (const enhanced of [false, true]) {
+				const reply = await post(
+					path,
+					path.startsWith('/login') ? 'anonymous' : path === '/rules' ? 'cadre' : 'office',
+					body,
+					enhanced
+				);
+				const ok =
+					expected.includes(reply.status) &&
+					CHINESE.test(reply.text) &&
+					!reply.text.includes('服务器出了点问题');
+				if (!ok)
+					problems.push(
+						`${path} (${enhanced ? 'enhanced' : 'plain'}): ${reply.status} ${reply.text.slice(0, 160)}`
+					);
+			}
+		}
+		expect(problems).toEqual([]);
+		expect(watch.changes()).toEqual([]);
+	});
+
+	it('a path that cannot be decoded, for anyone: a Chinese 400, and the worker lives on', async () => {
+		// Signed out, the login redirect for such a path used to end the worker process.
+		const problems: string[] = [];
+		for (const path of [
+			'/learn/%E0%A4%A',
+			'/%E0%A4%A',
+			'/admin/users/%E0%A4%A',
+			'/office/sessions/%E0',
+			'/login/%E0%A4%A'
+		]) {
+			for (const actor of ['anonymous', 'cadre'] as const) {
+				for (const method of ['GET', 'POST']) {
+					const reply = await send(path, {
+						method,
+						cookie: cookies.get(actor),
+						...(method === 'POST'
+							? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' }
+							: {})
+					});
+					if (reply.status !== 400 || !CHINESE.test(reply.text))
+						problems.push(`${actor} ${method} ${path}: ${reply.status} ${reply.text.slice(0, 120)}`);
+				}
+			}
+		}
+		expect(problems).toEqual([]);
+		expect((await send('/healthz')).status).toBe(200);
+	});
+
+	it('malformed ids and slugs in every dynamic page and endpoint: a Chinese 4xx, never a 5xx', async () => {
+		const bad = [
+			'abc',
+			'-1',
+			'0',
+			'1.5',
+			'1e999',
+			'99999999999999999999',
+			'%00',
+			'%E0%A4%A',
+			'%E2%80%AE',
+			'x'.repeat(2000)
+		];
+		const problems: string[] = [];
+		for (const route of ROUTES.filter((r) => r.params.length)) {
+			const actor: Actor = route.id.startsWith('/admin')
+				? 'sysadmin'
+				: route.id.startsWith('/office')
+					? 'office'
+					: route.id.startsWith('/school')
+						? 'school'
+						: 'cadre';
+			for (const value of bad) {
+				const path = route.id.replace(/\[[^\]]+\]/g, value);
+				const reply = await send(path, { cookie: cookies.get(actor) });
+				if (reply.status >= 500 || (reply.status >= 400 && !CHINESE.test(reply.text)))
+					problems.push(`${path.slice(0, 80)}: ${reply.status} ${reply.text.slice(0, 120)}`);
+			}
+		}
+		expect(problems).toEqual([]);
+	});
+});

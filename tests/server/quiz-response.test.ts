@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { readResponse, type PublicQuestion } from '../../src/lib/server/quiz/questions';
+
+const single: PublicQuestion = { type: 'single', stem: '单选', options: ['甲', '乙', '丙'], blanks: 0 };
+const multiple: PublicQuestion = { type: 'multiple', stem: '多选', options: ['甲', '乙', '丙'], blanks: 0 };
+
+function form(...pairs: [string, string][]): FormData {
+	const f = new FormData();
+	for (const [k, v] of pairs) f.append(k, v);
+	return f;
+}
+
+describe('an answer is read only as the form sends it', () => {
+	it('takes the option indexes the page renders', () => {
+		expect(readResponse(single, form(['choice', '2']))).toEqual({ response: 2 });
+		expect(readResponse(multiple, form(['choice', '2'], ['choice', '0'], ['choice', '2']))).toEqual({
+			response: [0, 2]
+		});
+		expect(readResponse(single, form())).toEqual({ response: null });
+		expect(readResponse(multiple, form())).toEqual({ response: null });
+	});
+
+	it('refuses whitespace and number spellings that Number() would read as option A or B', () => {
+		for (const raw of [' ', '\n', '\t', '0x1', '1e0', '+1', '-0', '1.0', '3', 'abc']) {
+			expect(readResponse(single, form(['choice', raw])), JSON.stringify(raw)).toEqual({
+				error: '请选择一个选项'
+			});
+			expect(readResponse(multiple, form(['choice', raw])), JSON.stringify(raw)).toEqual({
+				error: '选项无效'
+			});
+		}
+		// An empty entry among the ticked boxes is not option A either.
+		expect(readResponse(multiple, form(['choice', '1'], ['choice', '']))).toEqual({ error: '选项无效' });
+	});
+});
