@@ -21,7 +21,16 @@ import { dashboardSteps, rankSteps, timeSteps, type BenchViewer, type SqlTiming 
 import { cpuLoad, cpuSnapshot } from './bench/cpu';
 import { target, type Target } from './bench/http';
 import { percentile } from './bench/load';
-import { APP_ENTRY, benchWorkspace, ensureBuild, freePort, progress, spawnServer, stopServer, waitForHealth } from './bench/process';
+import {
+	APP_ENTRY,
+	benchWorkspace,
+	ensureBuild,
+	freePort,
+	progress,
+	spawnServer,
+	stopServer,
+	waitForHealth
+} from './bench/process';
 import { createDb } from '../src/lib/server/db';
 
 function intEnv(name: string, fallback: number): number {
@@ -67,7 +76,11 @@ async function waitForQuiet(): Promise<void> {
  * (after waiting for a quiet moment), up to MAX_TRIES times; the last one is kept.
  * `serverPid` is the process under test (undefined when the work runs in this process).
  */
-async function whileQuiet<T>(name: string, serverPid: number | undefined, measure: () => Promise<T>): Promise<T> {
+async function whileQuiet<T>(
+	name: string,
+	serverPid: number | undefined,
+	measure: () => Promise<T>
+): Promise<T> {
 	for (let attempt = 1; ; attempt++) {
 		await waitForQuiet();
 		const before = cpuSnapshot(serverPid);
@@ -80,7 +93,9 @@ async function whileQuiet<T>(name: string, serverPid: number | undefined, measur
 				`${cpu.generator.toFixed(2)}${serverPid === undefined ? ' (this process)' : ''}, other processes ${cpu.others.toFixed(2)}`
 		);
 		if (cpu.others <= 0.3) return result;
-		progress(`${name}: WARNING other processes were busy during this run: the numbers are unreliable${attempt < MAX_TRIES ? ', measuring again' : ''}`);
+		progress(
+			`${name}: WARNING other processes were busy during this run: the numbers are unreliable${attempt < MAX_TRIES ? ', measuring again' : ''}`
+		);
 		if (attempt >= MAX_TRIES) return result;
 	}
 }
@@ -110,7 +125,9 @@ async function databasePath(): Promise<{ path: string; admin: KnownUser; cadre: 
 		progress(`reusing ${path}`);
 		return { path, ...findKnownUsers(path) };
 	}
-	progress(`generating ${data.users} users in ${data.offices} offices and ${data.ledgerRows} ledger rows in ${path}`);
+	progress(
+		`generating ${data.users} users in ${data.offices} offices and ${data.ledgerRows} ledger rows in ${path}`
+	);
 	const t0 = performance.now();
 	// Written under another name first, so an interrupted generation is never reused as complete.
 	const partial = keep ? `${path}.partial` : path;
@@ -132,7 +149,9 @@ function summary(name: string, r: GetLoadResult, sql: SqlTiming): void {
 		`${name}: ${r.ok} ok, ${r.errors} errors in ${r.seconds.toFixed(1)} s → ${(r.ok / r.seconds).toFixed(1)} req/s; ` +
 			`latency p50 ${ms(50)} ms, p90 ${ms(90)} ms, p99 ${ms(99)} ms, max ${ms(100)} ms`
 	);
-	progress(`${name}: bare SQL p50 ${sql.p50_ms.toFixed(3)} ms over ${sql.iterations} runs; per step p50 (ms) ${JSON.stringify(sql.steps)}`);
+	progress(
+		`${name}: bare SQL p50 ${sql.p50_ms.toFixed(3)} ms over ${sql.iterations} runs; per step p50 (ms) ${JSON.stringify(sql.steps)}`
+	);
 	for (const sample of r.errorSamples) progress(`${name} error: ${sample}`);
 }
 
@@ -143,25 +162,39 @@ async function main(): Promise<void> {
 	progress('starting the app');
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
-	const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+	const profile = process.env.BENCH_CPU_PROF
+		? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+		: [];
 	const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-	const server = spawnServer([...profile, ...nodeFlags, APP_ENTRY], { PORT: String(port), ORIGIN: origin, DATABASE_URL: db.path, LOG_LEVEL: 'silent' });
+	const server = spawnServer([...profile, ...nodeFlags, APP_ENTRY], {
+		PORT: String(port),
+		ORIGIN: origin,
+		DATABASE_URL: db.path,
+		LOG_LEVEL: 'silent'
+	});
 	children.add(server);
 	await waitForHealth(`http://127.0.0.1:${port}`, server, 120_000);
 	const t: Target = target(port, load.concurrency);
 
-	const cookies = { admin: await logIn(t, db.admin.username, BOARD_PASSWORD), cadre: await logIn(t, db.cadre.username, BOARD_PASSWORD) };
+	const cookies = {
+		admin: await logIn(t, db.admin.username, BOARD_PASSWORD),
+		cadre: await logIn(t, db.cadre.username, BOARD_PASSWORD)
+	};
 	for (const page of selected) {
 		const reply = await get(t, page.path, cookies[page.as]);
 		if (reply.status !== 200 || !reply.body.includes(page.expect)) {
-			throw new Error(`GET ${page.path} as ${page.as}: ${reply.status}, expected a page containing ${page.expect}: ${reply.body.slice(0, 300)}`);
+			throw new Error(
+				`GET ${page.path} as ${page.as}: ${reply.status}, expected a page containing ${page.expect}: ${reply.body.slice(0, 300)}`
+			);
 		}
 	}
 
 	const results = new Map<Page['name'], GetLoadResult>();
 	for (const page of selected) {
 		const result = await whileQuiet(page.name, server.pid, () => {
-			progress(`${page.name}: GET ${page.path} as ${page.as}, ${load.warmupSeconds} s warm-up + ${load.seconds} s at concurrency ${load.concurrency}`);
+			progress(
+				`${page.name}: GET ${page.path} as ${page.as}, ${load.warmupSeconds} s warm-up + ${load.seconds} s at concurrency ${load.concurrency}`
+			);
 			return runGetLoad(t, page.path, cookies[page.as], load);
 		});
 		results.set(page.name, result);
@@ -188,7 +221,10 @@ async function main(): Promise<void> {
 		dashboard: () => dashboardSteps(conn, admin, 'month')
 	};
 	const sql = {} as Record<Page['name'], SqlTiming>;
-	for (const page of selected) sql[page.name] = await whileQuiet(`${page.name} SQL`, undefined, async () => timeSteps(steps[page.name](), timing));
+	for (const page of selected)
+		sql[page.name] = await whileQuiet(`${page.name} SQL`, undefined, async () =>
+			timeSteps(steps[page.name](), timing)
+		);
 	conn.$client.close();
 
 	const round = (n: number, digits: number) => Number(n.toFixed(digits));
@@ -205,7 +241,9 @@ async function main(): Promise<void> {
 			p99_ms: round(p99, 2),
 			sql_ratio: round(p50 / sql[page.name].p50_ms, 2)
 		};
-		progress(`${page.name}: p99 ${p99.toFixed(2)} ms ${p99 < TARGET_P99_MS ? 'meets' : 'MISSES'} the ${TARGET_P99_MS} ms target`);
+		progress(
+			`${page.name}: p99 ${p99.toFixed(2)} ms ${p99 < TARGET_P99_MS ? 'meets' : 'MISSES'} the ${TARGET_P99_MS} ms target`
+		);
 	}
 	console.log(JSON.stringify({ pages }));
 }

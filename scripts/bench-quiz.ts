@@ -9,10 +9,26 @@
 import { join } from 'node:path';
 import { inBatches, logIn, startModuleQuiz } from './bench/app';
 import { cpuLoad, cpuSnapshot, type CpuLoad } from './bench/cpu';
-import { attemptFields, BENCH_PASSWORD, clonePool, createBenchDb, insertCadres, liveModuleSlugs } from './bench/database';
+import {
+	attemptFields,
+	BENCH_PASSWORD,
+	clonePool,
+	createBenchDb,
+	insertCadres,
+	liveModuleSlugs
+} from './bench/database';
 import { target, type Target } from './bench/http';
 import { percentile, runLoad, type BenchUser, type LoadOptions, type LoadResult } from './bench/load';
-import { APP_ENTRY, benchWorkspace, ensureBuild, freePort, progress, spawnServer, stopServer, waitForHealth } from './bench/process';
+import {
+	APP_ENTRY,
+	benchWorkspace,
+	ensureBuild,
+	freePort,
+	progress,
+	spawnServer,
+	stopServer,
+	waitForHealth
+} from './bench/process';
 
 function intEnv(name: string, fallback: number): number {
 	const raw = process.env[name];
@@ -44,7 +60,12 @@ const { workDir, children, run } = benchWorkspace('quiz');
 async function startServer(args: string[], databasePath: string, extraEnv: Record<string, string> = {}) {
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
-	const server = spawnServer(args, { PORT: String(port), ORIGIN: origin, DATABASE_URL: databasePath, ...extraEnv });
+	const server = spawnServer(args, {
+		PORT: String(port),
+		ORIGIN: origin,
+		DATABASE_URL: databasePath,
+		...extraEnv
+	});
 	children.add(server);
 	await waitForHealth(`http://127.0.0.1:${port}`, server);
 	const stop = async () => {
@@ -61,12 +82,16 @@ function summary(name: string, r: LoadResult, cpu: CpuLoad | undefined): void {
 			`(${r.saves} saves, ${r.submits} submits); latency p50 ${ms(50)} ms, p90 ${ms(90)} ms, p99 ${ms(99)} ms, max ${ms(100)} ms`
 	);
 	if (cpu) {
-		progress(`${name}: busy cores: server ${cpu.server.toFixed(2)}, load generator ${cpu.generator.toFixed(2)}, other processes ${cpu.others.toFixed(2)}`);
+		progress(
+			`${name}: busy cores: server ${cpu.server.toFixed(2)}, load generator ${cpu.generator.toFixed(2)}, other processes ${cpu.others.toFixed(2)}`
+		);
 		// Kernel threads writing the WAL count as "others" too (~0.1–0.2 core for the bare
 		// server); beyond that, another process is taking a good part of a core.
-		if (cpu.others > 0.3) progress(`${name}: WARNING other processes were busy during this run: the numbers are unreliable`);
+		if (cpu.others > 0.3)
+			progress(`${name}: WARNING other processes were busy during this run: the numbers are unreliable`);
 	}
-	if (r.exhausted > 0) progress(`${name}: WARNING ${r.exhausted} users ran out of open attempts: raise BENCH_POOL`);
+	if (r.exhausted > 0)
+		progress(`${name}: WARNING ${r.exhausted} users ran out of open attempts: raise BENCH_POOL`);
 	for (const sample of r.errorSamples) progress(`${name} error: ${sample}`);
 }
 
@@ -79,24 +104,33 @@ async function main(): Promise<void> {
 	const db = await createBenchDb(appDbPath);
 	let t0 = performance.now();
 	const cadres = await insertCadres(db, cadreCount);
-	progress(`${cadres.length} extra cadres inserted in ${Math.round(performance.now() - t0)} ms (hash included)`);
+	progress(
+		`${cadres.length} extra cadres inserted in ${Math.round(performance.now() - t0)} ms (hash included)`
+	);
 	const slugs = liveModuleSlugs(db);
 	if (slugs.length === 0) throw new Error('no live modules: is content/ in place?');
 
 	progress('starting the app');
-	const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+	const profile = process.env.BENCH_CPU_PROF
+		? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+		: [];
 	const app = await startServer([...profile, APP_ENTRY], appDbPath, { LOG_LEVEL: 'silent' });
 
 	// Log in cadres spread over the whole list (and so over the offices), then start one
 	// module quiz each, rotating through the modules.
 	t0 = performance.now();
-	const chosen = Array.from({ length: userCount }, (_, i) => cadres[Math.floor((i * cadres.length) / userCount)]!);
+	const chosen = Array.from(
+		{ length: userCount },
+		(_, i) => cadres[Math.floor((i * cadres.length) / userCount)]!
+	);
 	const started = await inBatches(chosen, 4, async (cadre, i) => {
 		const cookie = await logIn(app.target, cadre.username, BENCH_PASSWORD);
 		const attemptId = await startModuleQuiz(app.target, cookie, slugs[i % slugs.length]!);
 		return { username: cadre.username, cookie, attemptId };
 	});
-	progress(`${started.length} cadres logged in and quizzes started in ${Math.round(performance.now() - t0)} ms`);
+	progress(
+		`${started.length} cadres logged in and quizzes started in ${Math.round(performance.now() - t0)} ms`
+	);
 
 	t0 = performance.now();
 	const deadline = new Date(Date.now() + (load.warmupSeconds + load.seconds) * 1000 + 15 * 60_000);
@@ -109,10 +143,14 @@ async function main(): Promise<void> {
 	// The bare server gets the same state: same sessions, same attempts, same ids.
 	await db.$client.backup(bareDbPath);
 	db.$client.close();
-	progress(`${poolPerUser} open attempts per user prepared and the database copied in ${Math.round(performance.now() - t0)} ms`);
+	progress(
+		`${poolPerUser} open attempts per user prepared and the database copied in ${Math.round(performance.now() - t0)} ms`
+	);
 
 	const runOf = async (name: string, server: { pid: number | undefined; target: Target }) => {
-		progress(`${name}: ${load.warmupSeconds} s warm-up + ${load.seconds} s at concurrency ${load.concurrency}`);
+		progress(
+			`${name}: ${load.warmupSeconds} s warm-up + ${load.seconds} s at concurrency ${load.concurrency}`
+		);
 		const before = cpuSnapshot(server.pid);
 		const t = performance.now();
 		const result = await runLoad(server.target, users, load);

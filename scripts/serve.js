@@ -35,7 +35,8 @@ function seconds(name) {
 	const raw = process.env[name];
 	if (!raw) return undefined;
 	const value = Number(raw);
-	if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of seconds, not ${raw}`);
+	if (!Number.isFinite(value) || value < 0)
+		throw new Error(`${name} must be a number of seconds, not ${raw}`);
 	return value;
 }
 
@@ -51,7 +52,15 @@ function servePrimary() {
 	const startedAt = new Map();
 	let listening = false;
 	let stopping = false;
-	const fork = () => startedAt.set(cluster.fork(), Date.now());
+	// One worker runs the background sweepers (overdue attempts, due notices, audit purge): the
+	// first, and whichever replaces it if it dies.
+	let sweeper;
+	const fork = () => {
+		const sweeps = !sweeper || sweeper.isDead();
+		const worker = cluster.fork({ XUEXI_SWEEPERS: sweeps ? '1' : '0' });
+		if (sweeps) sweeper = worker;
+		startedAt.set(worker, Date.now());
+	};
 	const workers = () => Object.values(cluster.workers ?? {}).filter(Boolean);
 
 	// pauseOnConnect: the primary reads nothing; the socket goes to a worker as it arrived.
@@ -82,7 +91,9 @@ function servePrimary() {
 			if (open.size === 1 && !listening) for (let i = 1; i < count; i++) fork();
 			if (open.size === count && !listening && !stopping) {
 				listening = true;
-				balancer.listen(port, host, () => console.log(`Listening on http://${host}:${port} (${count} worker${count > 1 ? 's' : ''})`));
+				balancer.listen(port, host, () =>
+					console.log(`Listening on http://${host}:${port} (${count} worker${count > 1 ? 's' : ''})`)
+				);
 			}
 		} else if (message?.type === CLOSED) {
 			if (open.has(from)) open.set(from, Math.max(0, open.get(from) - 1));
@@ -165,10 +176,13 @@ async function serveWorker() {
 		stopping = true;
 		server.closeIdleConnections();
 		if (sockets.size === 0) return exit();
-		setTimeout(() => {
-			server.closeAllConnections();
-			setTimeout(exit, 1_000).unref();
-		}, (seconds('SHUTDOWN_TIMEOUT') ?? 30) * 1000).unref();
+		setTimeout(
+			() => {
+				server.closeAllConnections();
+				setTimeout(exit, 1_000).unref();
+			},
+			(seconds('SHUTDOWN_TIMEOUT') ?? 30) * 1000
+		).unref();
 	};
 	process.on('SIGTERM', shutdown);
 	process.on('SIGINT', shutdown);
@@ -200,7 +214,11 @@ function ownScheme(handler) {
  * hook returns) also on what never reaches the hook: static files, SvelteKit's own CSRF
  * refusal and redirects thrown before the page runs.
  */
-const FIXED_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin', 'x-frame-options': 'DENY' };
+const FIXED_HEADERS = {
+	'x-content-type-options': 'nosniff',
+	'referrer-policy': 'same-origin',
+	'x-frame-options': 'DENY'
+};
 function withFixedHeaders(handler) {
 	return (req, res) => {
 		for (const [name, value] of Object.entries(FIXED_HEADERS)) res.setHeader(name, value);

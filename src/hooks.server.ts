@@ -1,5 +1,12 @@
-import { redirect, error, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
-import { getDb, migrateDb } from '$lib/server/db';
+import {
+	redirect,
+	error,
+	type Handle,
+	type HandleServerError,
+	type RequestEvent,
+	type ServerInit
+} from '@sveltejs/kit';
+import { getDb, migrateDb, type Db } from '$lib/server/db';
 import { decideAccess } from '$lib/server/access';
 import { SESSION_COOKIE, validateSessionToken, deleteExpiredSessions } from '$lib/server/auth/session';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
@@ -25,6 +32,12 @@ export const init: ServerInit = () => {
 		if (!(e instanceof ContentError)) throw e;
 		log.error({ problems: e.problems }, 'content pack rejected');
 	}
+	// The sweepers run in one process only: scripts/serve.js gives one worker XUEXI_SWEEPERS=1
+	// and the others 0; a single process (vite dev, tests) has neither and runs them.
+	if (process.env.XUEXI_SWEEPERS !== '0') startSweepers(db);
+};
+
+function startSweepers(db: Db): void {
 	// Attempts whose time ran out are closed with what was saved, even if nobody comes back to them.
 	setInterval(() => finaliseOverdue(db), 30_000).unref();
 	// Due-soon and overdue course notices; each is sent once, so running often is harmless.
@@ -33,7 +46,7 @@ export const init: ServerInit = () => {
 	// 日志中心 keeps entries for the retention setting; older ones go once a day (the triggers allow nothing else).
 	purgeAudit(db);
 	setInterval(() => purgeAudit(db), 24 * 3_600_000).unref();
-};
+}
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
@@ -140,7 +153,8 @@ const CLIENT_ERRORS: Record<number, string> = {
 
 export const handleError: HandleServerError = ({ error: e, event, status }) => {
 	// A URL that cannot be decoded (`/verify/%E0%A4%A`) is SvelteKit's 400 before any route runs.
-	if (status === 400 && event.url.pathname.startsWith('/verify/')) return { message: '证书编号格式不正确，请核对证书上的编号后重新输入' };
+	if (status === 400 && event.url.pathname.startsWith('/verify/'))
+		return { message: '证书编号格式不正确，请核对证书上的编号后重新输入' };
 	if (status < 500) return { message: CLIENT_ERRORS[status] ?? '请求无法处理，请返回上一页重试' };
 	log.error({ err: e, path: event.url.pathname }, 'unhandled error');
 	return { message: '服务器出了点问题，请稍后再试' };

@@ -5,7 +5,8 @@ import { cookieFrom, post, type Target } from './http';
 export async function logIn(t: Target, username: string, password: string): Promise<string> {
 	const reply = await post(t, '/login', new URLSearchParams({ username, password }).toString());
 	const token = cookieFrom(reply, 'session');
-	if (reply.status !== 303 || !token) throw new Error(`login of ${username} failed: ${reply.status} ${reply.body.slice(0, 200)}`);
+	if (reply.status !== 303 || !token)
+		throw new Error(`login of ${username} failed: ${reply.status} ${reply.body.slice(0, 200)}`);
 	return `session=${token}`;
 }
 
@@ -13,12 +14,17 @@ export async function logIn(t: Target, username: string, password: string): Prom
 export async function startModuleQuiz(t: Target, cookie: string, slug: string): Promise<number> {
 	const reply = await post(t, `/quiz/module/${slug}?/start`, '', { cookie });
 	const match = /^\/quiz\/attempt\/(\d+)$/.exec(String(reply.headers.location ?? ''));
-	if (reply.status !== 303 || !match) throw new Error(`starting the ${slug} quiz failed: ${reply.status} ${reply.body.slice(0, 200)}`);
+	if (reply.status !== 303 || !match)
+		throw new Error(`starting the ${slug} quiz failed: ${reply.status} ${reply.body.slice(0, 200)}`);
 	return Number(match[1]);
 }
 
 /** Runs `task` over `items` with at most `limit` in flight (logins are argon2-bound). */
-export async function inBatches<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inBatches<T, R>(
+	items: T[],
+	limit: number,
+	task: (item: T, index: number) => Promise<R>
+): Promise<R[]> {
 	const results: R[] = new Array(items.length);
 	let next = 0;
 	async function lane(): Promise<void> {

@@ -22,19 +22,27 @@ const sessionById = db.prepare<[string], { userId: number; secretHash: Buffer; e
 const ownOpenAttempt = db.prepare<[number, number], { submittedAt: number | null; deadline: number }>(
 	'SELECT submitted_at AS submittedAt, deadline FROM attempts WHERE id = ? AND user_id = ?'
 );
-const saveItem = db.prepare('UPDATE attempt_items SET response = ?, answered_at = ? WHERE attempt_id = ? AND position = ?');
-const closeAttempt = db.prepare('UPDATE attempts SET submitted_at = ?, auto_submitted = 0 WHERE id = ? AND submitted_at IS NULL');
+const saveItem = db.prepare(
+	'UPDATE attempt_items SET response = ?, answered_at = ? WHERE attempt_id = ? AND position = ?'
+);
+const closeAttempt = db.prepare(
+	'UPDATE attempts SET submitted_at = ?, auto_submitted = 0 WHERE id = ? AND submitted_at IS NULL'
+);
 
 type Outcome = { status: number; location?: string };
 
 // Like the app: own-attempt check and write in one immediate transaction.
-const save = db.transaction((userId: number, attemptId: number, position: number, response: string, now: number): Outcome => {
-	const attempt = ownOpenAttempt.get(attemptId, userId);
-	if (!attempt) return { status: 404 };
-	if (attempt.submittedAt !== null) return { status: 409 };
-	const r = saveItem.run(response, now, attemptId, position);
-	return r.changes ? { status: 303, location: `/quiz/attempt/${attemptId}?q=${position}` } : { status: 400 };
-});
+const save = db.transaction(
+	(userId: number, attemptId: number, position: number, response: string, now: number): Outcome => {
+		const attempt = ownOpenAttempt.get(attemptId, userId);
+		if (!attempt) return { status: 404 };
+		if (attempt.submittedAt !== null) return { status: 409 };
+		const r = saveItem.run(response, now, attemptId, position);
+		return r.changes
+			? { status: 303, location: `/quiz/attempt/${attemptId}?q=${position}` }
+			: { status: 400 };
+	}
+);
 
 const submit = db.transaction((userId: number, attemptId: number, now: number): Outcome => {
 	if (!ownOpenAttempt.get(attemptId, userId)) return { status: 404 };
@@ -103,7 +111,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 	const form = new URLSearchParams(body);
 	const position = Number(form.get('position'));
 	const response = responseOf(form);
-	if (!Number.isInteger(position) || position < 1 || response === null) return reply(req, res, { status: 400 });
+	if (!Number.isInteger(position) || position < 1 || response === null)
+		return reply(req, res, { status: 400 });
 	reply(req, res, save.immediate(userId, attemptId, position, response, Date.now()));
 }
 

@@ -51,7 +51,13 @@ const MAX_ROWS_PER_USER = 2_000;
 const IDLE_SHARE = 0.12;
 const INACTIVE_SHARE = 0.01;
 
-const RULES: RuleKey[] = ['lesson_complete', 'daily_practice', 'quiz_first_pass', 'quiz_perfect', 'reflection'];
+const RULES: RuleKey[] = [
+	'lesson_complete',
+	'daily_practice',
+	'quiz_first_pass',
+	'quiz_perfect',
+	'reflection'
+];
 const [LESSON, DAILY, QUIZ_PASS, QUIZ_PERFECT, REFLECTION] = [0, 1, 2, 3, 4] as const;
 // Multi-row INSERTs: 8 bound columns × 500 rows stays far below SQLite's 32,766 variables.
 const ROWS_PER_INSERT = 500;
@@ -121,7 +127,13 @@ interface Events {
  * and six lesson points per day, one reflection per day, a quiz pass per module with
  * sometimes a perfect score on the same day. Days are spread over the whole window.
  */
-function generateEvents(quota: Int32Array, total: number, days: number, todaySeconds: number, random: () => number): Events {
+function generateEvents(
+	quota: Int32Array,
+	total: number,
+	days: number,
+	todaySeconds: number,
+	random: () => number
+): Events {
 	const ev: Events = {
 		user: new Int32Array(total),
 		day: new Int16Array(total),
@@ -145,7 +157,8 @@ function generateEvents(quota: Int32Array, total: number, days: number, todaySec
 		ev.points[n] = points;
 		ev.seq[n] = seq;
 		// Working hours 07:30–22:30 Shanghai; today only up to now.
-		ev.second[n] = day === days - 1 ? Math.floor(random() * todaySeconds) : 27_000 + Math.floor(random() * 54_000);
+		ev.second[n] =
+			day === days - 1 ? Math.floor(random() * todaySeconds) : 27_000 + Math.floor(random() * 54_000);
 		n++;
 	};
 	for (let u = 0; u < quota.length; u++) {
@@ -211,7 +224,8 @@ function timeOrder(ev: Events): Float64Array {
 export async function generateBoardDb(path: string, o: BoardDataOptions): Promise<BoardData> {
 	if (o.ledgerRows >= 16_777_216) throw new Error('ledgerRows must stay below 2^24 (see timeOrder)');
 	// The known users sit in the first child office: it must exist and have room for them.
-	if (o.offices < 2 || o.users < 2 * o.offices) throw new Error('need at least 2 offices and 2 users per office');
+	if (o.offices < 2 || o.users < 2 * o.offices)
+		throw new Error('need at least 2 offices and 2 users per office');
 	const timings: Record<string, number> = {};
 	let t0 = performance.now();
 	const db = createDb(path);
@@ -235,7 +249,9 @@ export async function generateBoardDb(path: string, o: BoardDataOptions): Promis
 	const officeIds: number[] = [];
 	const codes: string[] = [];
 	sqlite.transaction(() => {
-		const insert = sqlite.prepare('INSERT INTO offices (id, name, code, parent_id, sort_order, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+		const insert = sqlite.prepare(
+			'INSERT INTO offices (id, name, code, parent_id, sort_order, created_at) VALUES (?, ?, ?, ?, ?, ?)'
+		);
 		for (let i = 0; i < o.offices; i++) {
 			const num = String(i).padStart(3, '0');
 			insert.run(i + 1, `测试单位${num}`, `b${num}`, i === 0 ? null : 1, i, createdAt);
@@ -268,7 +284,18 @@ export async function generateBoardDb(path: string, o: BoardDataOptions): Promis
 			const active = special || random() >= INACTIVE_SHARE ? 1 : 0;
 			const username = special ?? `${codes[office]}.${String(u % perOffice).padStart(4, '0')}`;
 			const title = TITLES[Math.floor(random() * TITLES.length)]!;
-			insert.run(u + 1, username, fictionalName(random), role, officeIds[office], title, hash, active, createdAt, createdAt);
+			insert.run(
+				u + 1,
+				username,
+				fictionalName(random),
+				role,
+				officeIds[office],
+				title,
+				hash,
+				active,
+				createdAt,
+				createdAt
+			);
 		}
 	})();
 	timings.offices_and_users_ms = since(t0);
@@ -291,9 +318,14 @@ export async function generateBoardDb(path: string, o: BoardDataOptions): Promis
 	o.log(`${o.ledgerRows} ledger events generated and put in time order in ${timings.generate_events_ms} ms`);
 
 	// Real titles in the reasons, cycled: the reasons read like production ones.
-	const lessonTitles = (sqlite.prepare('SELECT title FROM lessons ORDER BY id').all() as { title: string }[]).map((r) => r.title);
-	const moduleTitles = (sqlite.prepare('SELECT title FROM modules ORDER BY id').all() as { title: string }[]).map((r) => r.title);
-	if (lessonTitles.length === 0 || moduleTitles.length === 0) throw new Error('no content: is content/ in place?');
+	const lessonTitles = (
+		sqlite.prepare('SELECT title FROM lessons ORDER BY id').all() as { title: string }[]
+	).map((r) => r.title);
+	const moduleTitles = (
+		sqlite.prepare('SELECT title FROM modules ORDER BY id').all() as { title: string }[]
+	).map((r) => r.title);
+	if (lessonTitles.length === 0 || moduleTitles.length === 0)
+		throw new Error('no content: is content/ in place?');
 
 	t0 = performance.now();
 	const ledgerIndexes = takeIndexes(sqlite, 'points_ledger');
@@ -377,7 +409,8 @@ export async function generateBoardDb(path: string, o: BoardDataOptions): Promis
 	timings.period_indexes_ms = since(t0);
 	o.log(`points_period indexes re-created in ${timings.period_indexes_ms} ms`);
 
-	const count = (table: string) => (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+	const count = (table: string) =>
+		(sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 	const ledgerRows = count('points_ledger');
 	const periodRows = count('points_period');
 	const problems = sqlite.pragma('foreign_key_check') as unknown[];
@@ -385,8 +418,19 @@ export async function generateBoardDb(path: string, o: BoardDataOptions): Promis
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.close();
 
-	const user = (u: number): KnownUser => ({ id: u + 1, username: usernames.get(u)!, officeId: officeOfUser[u]! });
-	return { admin: user(known.admin), cadre: user(known.cadre), rootAdmin: user(known.rootAdmin), ledgerRows, periodRows, timings };
+	const user = (u: number): KnownUser => ({
+		id: u + 1,
+		username: usernames.get(u)!,
+		officeId: officeOfUser[u]!
+	});
+	return {
+		admin: user(known.admin),
+		cadre: user(known.cadre),
+		rootAdmin: user(known.rootAdmin),
+		ledgerRows,
+		periodRows,
+		timings
+	};
 }
 
 /** The known users of a database made earlier by generateBoardDb (BENCH_BOARD_DB reuse). */
@@ -394,7 +438,9 @@ export function findKnownUsers(path: string): Pick<BoardData, 'admin' | 'cadre' 
 	const db = createDb(path);
 	try {
 		const find = (username: string): KnownUser => {
-			const row = db.$client.prepare('SELECT id, username, office_id AS officeId FROM users WHERE username = ?').get(username) as KnownUser | undefined;
+			const row = db.$client
+				.prepare('SELECT id, username, office_id AS officeId FROM users WHERE username = ?')
+				.get(username) as KnownUser | undefined;
 			if (!row) throw new Error(`${path} has no user ${username}: not a board benchmark database`);
 			return row;
 		};

@@ -14,15 +14,21 @@ export interface GetReply {
  */
 export function get(t: Target, path: string, cookie: string, bodyOn200 = true): Promise<GetReply> {
 	return new Promise((resolve, reject) => {
-		const req = request({ host: '127.0.0.1', port: t.port, path, method: 'GET', agent: t.agent, headers: { cookie } }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (c: Buffer) => chunks.push(c));
-			res.on('end', () => {
-				const status = res.statusCode ?? 0;
-				resolve({ status, body: status === 200 && !bodyOn200 ? '' : Buffer.concat(chunks).toString('utf8') });
-			});
-			res.on('error', reject);
-		});
+		const req = request(
+			{ host: '127.0.0.1', port: t.port, path, method: 'GET', agent: t.agent, headers: { cookie } },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => {
+					const status = res.statusCode ?? 0;
+					resolve({
+						status,
+						body: status === 200 && !bodyOn200 ? '' : Buffer.concat(chunks).toString('utf8')
+					});
+				});
+				res.on('error', reject);
+			}
+		);
 		req.on('error', reject);
 		req.end();
 	});

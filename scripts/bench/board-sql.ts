@@ -3,7 +3,7 @@
 // connection of the benchmark's database, so page time / SQL time shows what the app
 // adds on top of its queries.
 import { validateSessionToken } from '../../src/lib/server/auth/session';
-import { unreadCount } from '../../src/lib/server/courses/notifications';
+import { unreadCount } from '../../src/lib/server/notifications';
 import type { Db } from '../../src/lib/server/db';
 import { canManageOffice, childOffices, getOffice, type Actor } from '../../src/lib/server/org/offices';
 import { dailyActive, headline, memberTable } from '../../src/lib/server/participation/dashboard';
@@ -52,7 +52,10 @@ export function dashboardSteps(db: Db, viewer: BenchViewer, kind: PeriodKind): S
 		...shell(db, viewer),
 		['dashboardScope', () => dashboardScope(db, viewer, params)],
 		['headline', () => (figures = headline(db, scope.officeIds, scope.kind))],
-		['memberTable', () => memberTable(db, scope.officeIds, { ...scope, pageSize: 20, members: figures.members })],
+		[
+			'memberTable',
+			() => memberTable(db, scope.officeIds, { ...scope, pageSize: 20, members: figures.members })
+		],
 		['children', () => childOffices(db, scope.office.id)],
 		['canManageOffice', () => scope.office.parentId && canManageOffice(db, viewer, scope.office.parentId)],
 		['dailyActive', () => dailyActive(db, scope.officeIds, 90)],
@@ -69,7 +72,10 @@ export interface SqlTiming {
 }
 
 /** Runs the steps over and over (a few warm-up rounds first) for at least `seconds` and `minIterations`. */
-export function timeSteps(steps: Steps, o: { seconds: number; minIterations: number; maxIterations: number }): SqlTiming {
+export function timeSteps(
+	steps: Steps,
+	o: { seconds: number; minIterations: number; maxIterations: number }
+): SqlTiming {
 	for (let i = 0; i < 3; i++) for (const [, run] of steps) run();
 	const totals: number[] = [];
 	const perStep = steps.map(() => [] as number[]);

@@ -51,7 +51,8 @@ function treeSeconds(root: number): number {
 			// exited meanwhile
 		}
 	}
-	const inTree = (pid: number): boolean => pid === root || (parentOf.has(pid) && pid > 1 && inTree(parentOf.get(pid)!));
+	const inTree = (pid: number): boolean =>
+		pid === root || (parentOf.has(pid) && pid > 1 && inTree(parentOf.get(pid)!));
 	return [...parentOf.keys()].filter(inTree).reduce((sum, pid) => sum + processSeconds(pid), 0);
 }
 
@@ -69,7 +70,11 @@ export function cpuSnapshot(serverPid: number | undefined): CpuSnapshot | undefi
 	}
 }
 
-export function cpuLoad(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, seconds: number): CpuLoad | undefined {
+export function cpuLoad(
+	before: CpuSnapshot | undefined,
+	after: CpuSnapshot | undefined,
+	seconds: number
+): CpuLoad | undefined {
 	if (!before || !after || seconds <= 0) return undefined;
 	const server = (after.server - before.server) / seconds;
 	const generator = (after.generator - before.generator) / seconds;

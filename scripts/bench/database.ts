@@ -29,7 +29,10 @@ export async function createBenchDb(path: string): Promise<Db> {
 export async function insertCadres(db: Db, count: number): Promise<ExtraCadre[]> {
 	const hash = await hashPassword(BENCH_PASSWORD);
 	const sqlite = db.$client;
-	const offices = sqlite.prepare('SELECT id, code FROM offices ORDER BY id').all() as { id: number; code: string }[];
+	const offices = sqlite.prepare('SELECT id, code FROM offices ORDER BY id').all() as {
+		id: number;
+		code: string;
+	}[];
 	const insert = sqlite.prepare(
 		"INSERT INTO users (username, name, role, office_id, title, password_hash) VALUES (?, ?, 'cadre', ?, '科员', ?)"
 	);
@@ -46,7 +49,9 @@ export async function insertCadres(db: Db, count: number): Promise<ExtraCadre[]>
 }
 
 export function liveModuleSlugs(db: Db): string[] {
-	const rows = db.$client.prepare('SELECT slug FROM modules WHERE archived_at IS NULL ORDER BY sort_order, id').all() as { slug: string }[];
+	const rows = db.$client
+		.prepare('SELECT slug FROM modules WHERE archived_at IS NULL ORDER BY sort_order, id')
+		.all() as { slug: string }[];
 	return rows.map((r) => r.slug);
 }
 

@@ -20,7 +20,12 @@ export function target(port: number, maxSockets: number): Target {
 	return { port, origin: `http://localhost:${port}`, agent: new Agent({ keepAlive: true, maxSockets }) };
 }
 
-export function post(t: Target, path: string, body: string, headers: Record<string, string> = {}): Promise<Reply> {
+export function post(
+	t: Target,
+	path: string,
+	body: string,
+	headers: Record<string, string> = {}
+): Promise<Reply> {
 	return new Promise((resolve, reject) => {
 		const req = request(
 			{
@@ -39,7 +44,13 @@ export function post(t: Target, path: string, body: string, headers: Record<stri
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+				res.on('end', () =>
+					resolve({
+						status: res.statusCode ?? 0,
+						headers: res.headers,
+						body: Buffer.concat(chunks).toString('utf8')
+					})
+				);
 				res.on('error', reject);
 			}
 		);

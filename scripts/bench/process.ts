@@ -16,7 +16,9 @@ export function freePort(): Promise<number> {
 		server.once('error', reject);
 		server.listen(0, '127.0.0.1', () => {
 			const address = server.address();
-			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+			server.close(() =>
+				typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))
+			);
 		});
 	});
 }
@@ -52,7 +54,8 @@ export function spawnServer(args: string[], env: Record<string, string>): ChildP
 export async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 30_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode} before becoming healthy`);
+		if (server.exitCode !== null)
+			throw new Error(`server exited with ${server.exitCode} before becoming healthy`);
 		try {
 			if ((await fetch(`${url}/healthz`)).status === 200) return;
 		} catch {

@@ -34,8 +34,18 @@ export function dayLabel(day: string): string {
 	return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : day;
 }
 
-const dateFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, year: 'numeric', month: 'long', day: 'numeric' });
-const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const dateFormat = new Intl.DateTimeFormat('zh-CN', {
+	timeZone: TIME_ZONE,
+	year: 'numeric',
+	month: 'long',
+	day: 'numeric'
+});
+const timeFormat = new Intl.DateTimeFormat('en-GB', {
+	timeZone: TIME_ZONE,
+	hour: '2-digit',
+	minute: '2-digit',
+	hourCycle: 'h23'
+});
 
 /** An instant as its Shanghai date: '2026年11月22日'. */
 export function dateLabel(at: Date): string {
@@ -53,7 +63,10 @@ export function hoursLabel(hours: number): string {
 }
 
 /** The deadline line of a task: 还剩 N 天 / 今天截止 / 已逾期 N 天. */
-export function dueText(status: 'not-started' | 'in-progress' | 'done' | 'overdue', daysLeft: number): string {
+export function dueText(
+	status: 'not-started' | 'in-progress' | 'done' | 'overdue',
+	daysLeft: number
+): string {
 	if (status === 'done') return '已完成';
 	if (status === 'overdue' || daysLeft < 0) return `已逾期 ${Math.max(1, -daysLeft)} 天`;
 	if (daysLeft === 0) return '今天截止';

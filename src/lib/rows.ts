@@ -14,7 +14,7 @@ export class Rows<T extends Row<T>> {
 	/** `[fields, ...rows]` as JSON; the fields are the first record's. */
 	toJSON(): string {
 		const fields = Object.keys(this.list[0] ?? {}) as (keyof T)[];
-		return JSON.stringify([fields, ...this.list.map((r) => fields.map((f) => r[f]))]);
+		return JSON.stringify([fields, ...this.list.map((record) => fields.map((field) => record[field]))]);
 	}
 
 	static fromJSON<T extends Row<T>>(json: string): Rows<T> {

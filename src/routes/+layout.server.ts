@@ -1,6 +1,6 @@
 import { getDb } from '$lib/server/db';
 import { dueCount } from '$lib/server/quiz/wrongbook';
-import { unreadCount } from '$lib/server/courses/notifications';
+import { unreadCount } from '$lib/server/notifications';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals }) => {

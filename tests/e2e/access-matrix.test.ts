@@ -167,7 +167,9 @@ const TARGETS: Record<string, Target[]> = {
 		}
 	],
 	'/office/members/import/template.[format]': [{ params: { format: "SELECT 'xlsx'" }, visible: ADMINS }],
-	'/office/sessions/[id]': [
+	// The old address of 集中学习: its admins are sent to the new one.
+	'/office/sessions/[...rest]': [{ params: { '...rest': "SELECT 'new'" }, visible: ADMINS, shown: [308] }],
+	'/office/study-sessions/[id]': [
 		{ params: { id: sessionOf('lishi') }, visible: ADMINS },
 		{
 			params: { id: sessionOf('xiaoyi') },
@@ -175,7 +177,7 @@ const TARGETS: Record<string, Target[]> = {
 			secret: `SELECT title FROM study_sessions WHERE id = (${sessionOf('xiaoyi')})`
 		}
 	],
-	'/office/sessions/[id]/screen': [
+	'/office/study-sessions/[id]/screen': [
 		{ params: { id: sessionOf('lishi') }, visible: ADMINS },
 		{
 			params: { id: sessionOf('xiaoyi') },
@@ -326,7 +328,7 @@ describe('routes found on disk', () => {
 				'/',
 				'/login',
 				'/admin/users/[id]',
-				'/office/sessions/[id]',
+				'/office/study-sessions/[id]',
 				'/reflections/[id]',
 				'/live/[id]/events'
 			])
@@ -461,13 +463,13 @@ describe('form actions refused to whoever may not use them, with nothing written
 		const cases: [Who, string, [string, string][]][] = [
 			[
 				'officeAdmin',
-				`/office/sessions/${xiaoyiSession}?/attendance`,
+				`/office/study-sessions/${xiaoyiSession}?/attendance`,
 				[
 					['userId', xiaoyiMember],
 					['present', 'true']
 				]
 			],
-			['officeAdmin', `/office/sessions/${xiaoyiSession}?/minutes`, [['minutes', '越权写入的纪要']]],
+			['officeAdmin', `/office/study-sessions/${xiaoyiSession}?/minutes`, [['minutes', '越权写入的纪要']]],
 			['officeAdmin', '/office/members?/deactivate', [['userId', xiaoyiMember]]],
 			['officeAdmin', '/office/members?/reset', [['userId', xiaoyiMember]]],
 			[

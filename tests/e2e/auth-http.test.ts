@@ -20,7 +20,9 @@ describe('login over HTTP (the contract other checks rely on)', () => {
 		const unknown = await post('/login', { username: 'no.such.user', password: 'nope' });
 		for (const res of [wrong, unknown]) {
 			expect(res.status).toBe(400);
-			expect(res.headers.getSetCookie().some((c) => c.startsWith('session=') && !c.includes('Max-Age=0'))).toBe(false);
+			expect(
+				res.headers.getSetCookie().some((c) => c.startsWith('session=') && !c.includes('Max-Age=0'))
+			).toBe(false);
 			expect(await res.text()).toContain('登录名或密码不正确');
 		}
 	});

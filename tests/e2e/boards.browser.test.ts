@@ -28,7 +28,11 @@ describe('leaderboards and participation', () => {
 		// The same rank as counting, in the database, the colleagues (active cadres and admins still
 		// in the office) with more points earned there.
 		const db = appDatabase();
-		const mine = db.prepare(`SELECT coalesce(sum(points), 0) AS p FROM points_ledger WHERE user_id = (SELECT id FROM users WHERE username = 'lishi.cadre')`).get() as { p: number };
+		const mine = db
+			.prepare(
+				`SELECT coalesce(sum(points), 0) AS p FROM points_ledger WHERE user_id = (SELECT id FROM users WHERE username = 'lishi.cadre')`
+			)
+			.get() as { p: number };
 		const above = db
 			.prepare(
 				`SELECT count(*) AS n FROM (SELECT l.user_id, sum(l.points) AS p FROM points_ledger l JOIN users u ON u.id = l.user_id
@@ -54,25 +58,58 @@ describe('leaderboards and participation', () => {
 		await page.waitForFunction(() => location.search.includes('status=overdue'));
 		// Sorted by name, Z→A (the first click on a header sorts descending).
 		await page.locator('table.members thead').getByRole('link', { name: '姓名' }).click();
-		await page.waitForFunction(() => location.search.includes('sort=name') && location.search.includes('dir=desc'));
-		const names = (await page.locator('table.members tbody tr td:first-child a').allTextContents()).map((t) => t.trim());
+		await page.waitForFunction(
+			() => location.search.includes('sort=name') && location.search.includes('dir=desc')
+		);
+		const names = (await page.locator('table.members tbody tr td:first-child a').allTextContents()).map((t) =>
+			t.trim()
+		);
 		expect(names.length).toBeGreaterThan(0);
-		const overdue = (await page.locator('table.members tbody tr td[data-label="任务"] span > span').allTextContents()).map(Number);
+		const overdue = (
+			await page.locator('table.members tbody tr td[data-label="任务"] span > span').allTextContents()
+		).map(Number);
 		expect(overdue).toHaveLength(names.length);
 		for (const n of overdue) expect(n).toBeGreaterThan(0);
 		await snapshot(page, 'dashboard-desktop');
-		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出 Excel' }).click()]);
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.getByRole('link', { name: '导出 Excel' }).click()
+		]);
 		// The file says whose figures, for which period, filtered and sorted how, exported when (Shanghai).
 		const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
-		expect(download.suggestedFilename()).toBe(`离石区人大常委会-成员参学情况-本月${today.slice(0, 7)}-导出于${today}.xlsx`);
+		expect(download.suggestedFilename()).toBe(
+			`离石区人大常委会-成员参学情况-本月${today.slice(0, 7)}-导出于${today}.xlsx`
+		);
 		const wb = new ExcelJS.Workbook();
 		await wb.xlsx.load(readFileSync((await download.path())!) as unknown as ExcelJS.Buffer);
 		const sheet = wb.worksheets[0]!;
 		const preamble = [1, 2, 3, 4, 5].map((n) => String(sheet.getRow(n).getCell(1).value));
-		expect(preamble.slice(0, 4)).toEqual(['离石区人大常委会 成员参学情况', `统计周期：本月（${today.slice(0, 7)}）`, '筛选：有逾期任务', '排序：姓名（拼音） Z→A']);
-		expect(preamble[4]).toMatch(new RegExp(`^导出时间：${Number(today.slice(0, 4))}年${Number(today.slice(5, 7))}月${Number(today.slice(8))}日 \\d\\d:\\d\\d（北京时间）$`));
+		expect(preamble.slice(0, 4)).toEqual([
+			'离石区人大常委会 成员参学情况',
+			`统计周期：本月（${today.slice(0, 7)}）`,
+			'筛选：有逾期任务',
+			'排序：姓名（拼音） Z→A'
+		]);
+		expect(preamble[4]).toMatch(
+			new RegExp(
+				`^导出时间：${Number(today.slice(0, 4))}年${Number(today.slice(5, 7))}月${Number(today.slice(8))}日 \\d\\d:\\d\\d（北京时间）$`
+			)
+		);
 		const HEADER_ROW = 7;
-		expect(sheet.getRow(HEADER_ROW).values).toEqual([undefined, '姓名', '登录名', '单位', '本期积分', '最近学习', '已学课程', '通过测验', '完成任务', '逾期任务', '本年学时', '状态']);
+		expect(sheet.getRow(HEADER_ROW).values).toEqual([
+			undefined,
+			'姓名',
+			'登录名',
+			'单位',
+			'本期积分',
+			'最近学习',
+			'已学课程',
+			'通过测验',
+			'完成任务',
+			'逾期任务',
+			'本年学时',
+			'状态'
+		]);
 		const exported: string[] = [];
 		sheet.eachRow((row, n) => {
 			if (n > HEADER_ROW) {
@@ -97,8 +134,12 @@ describe('leaderboards and participation', () => {
 		await page.getByLabel('排序').selectOption('name');
 		await page.getByLabel('顺序').selectOption('asc');
 		await page.getByRole('button', { name: '筛选' }).click();
-		await page.waitForFunction(() => location.search.includes('sort=name') && location.search.includes('dir=asc'));
-		const names = (await page.locator('table.members tbody tr td:first-child a').allTextContents()).map((t) => t.trim());
+		await page.waitForFunction(
+			() => location.search.includes('sort=name') && location.search.includes('dir=asc')
+		);
+		const names = (await page.locator('table.members tbody tr td:first-child a').allTextContents()).map((t) =>
+			t.trim()
+		);
 		expect(names.length).toBeGreaterThan(1);
 		// Pinyin order: by the stored key, and surnames as ICU's pinyin collation orders them.
 		expect(names).toEqual([...names].sort(byPinyin));
@@ -127,7 +168,10 @@ describe('leaderboards and participation', () => {
 		// The comparison exports too, with Chinese headers.
 		const cookie = await loginCookie('lvliang.admin');
 		const csv = await (await get('/office/compare/export.csv?metric=perCapita', cookie)).text();
-		const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+		const lines = csv
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.split('\r\n');
 		expect(lines[0]).toBe('吕梁市人大常委会 单位对比（按人均积分）');
 		expect(lines[1]).toMatch(/^统计周期：本月（\d{4}-\d{2}）$/);
 		expect(lines[2]).toMatch(/^导出时间：/);
@@ -141,7 +185,11 @@ describe('leaderboards and participation', () => {
 		const xiaoyi = (db.prepare(`SELECT id FROM offices WHERE code = 'xiaoyi'`).get() as { id: number }).id;
 		const lvliang = (db.prepare(`SELECT id FROM offices WHERE code = 'lvliang'`).get() as { id: number }).id;
 		db.close();
-		for (const path of [`/office/dashboard?office=${xiaoyi}`, `/office/dashboard/export.csv?office=${xiaoyi}`, `/office/dashboard?office=${lvliang}`]) {
+		for (const path of [
+			`/office/dashboard?office=${xiaoyi}`,
+			`/office/dashboard/export.csv?office=${xiaoyi}`,
+			`/office/dashboard?office=${lvliang}`
+		]) {
 			expect((await get(path, cookie)).status, path).toBe(404);
 		}
 		const parent = await loginCookie('lvliang.admin');

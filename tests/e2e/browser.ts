@@ -29,7 +29,12 @@ export async function snapshot(page: Page, name: string): Promise<void> {
 	await page.screenshot({ path: `test-results/${name}.png`, fullPage: false });
 }
 
-export async function loginThroughForm(page: Page, baseURL: string, username: string, password: string): Promise<void> {
+export async function loginThroughForm(
+	page: Page,
+	baseURL: string,
+	username: string,
+	password: string
+): Promise<void> {
 	// networkidle: the page is hydrated, so the click goes through use:enhance every time.
 	await page.goto(`${baseURL}/login`, { waitUntil: 'networkidle' });
 	await page.getByLabel('登录名').fill(username);

@@ -33,13 +33,24 @@ function backdate(username: string, lessonSlug: string) {
 }
 
 async function answerRight(page: Page, attemptId: number, position: number) {
-	const { snapshot: raw } = sql<{ snapshot: string }>('SELECT snapshot FROM attempt_items WHERE attempt_id = ? AND position = ?', attemptId, position);
+	const { snapshot: raw } = sql<{ snapshot: string }>(
+		'SELECT snapshot FROM attempt_items WHERE attempt_id = ? AND position = ?',
+		attemptId,
+		position
+	);
 	const s = JSON.parse(raw) as { type: string; answer: unknown };
 	const form = page.locator('form.question');
 	if (s.type === 'truefalse') await form.getByLabel(s.answer ? '正确' : '错误', { exact: true }).check();
-	else if (s.type === 'single') await form.locator('input[name=choice]').nth(s.answer as number).check();
-	else if (s.type === 'multiple') for (const i of s.answer as number[]) await form.locator('input[name=choice]').nth(i).check();
-	else for (const [i, accepted] of (s.answer as string[][]).entries()) await form.locator('input[name=blank]').nth(i).fill(accepted[0]!);
+	else if (s.type === 'single')
+		await form
+			.locator('input[name=choice]')
+			.nth(s.answer as number)
+			.check();
+	else if (s.type === 'multiple')
+		for (const i of s.answer as number[]) await form.locator('input[name=choice]').nth(i).check();
+	else
+		for (const [i, accepted] of (s.answer as string[][]).entries())
+			await form.locator('input[name=blank]').nth(i).fill(accepted[0]!);
 }
 
 describe('a party school runs a course', () => {
@@ -55,7 +66,10 @@ describe('a party school runs a course', () => {
 		await page.getByLabel(/^学时/).fill('4');
 		await page.getByLabel('开课日期').fill('2026-11-01');
 		await page.getByLabel('截止日期').fill('2027-01-31');
-		await page.getByLabel(/人民满意的教育|立德树人|教育/).first().check();
+		await page
+			.getByLabel(/人民满意的教育|立德树人|教育/)
+			.first()
+			.check();
 		await page.getByRole('button', { name: '创建专题班' }).click();
 		await page.getByText('专题班已创建').waitFor();
 		await page.getByLabel('离石区人大常委会').check();
@@ -76,9 +90,18 @@ describe('a party school runs a course', () => {
 		await snapshot(page, 'tasks-phone');
 
 		// Study every lesson of the module.
-		const module = sql<{ slug: string }>(`SELECT m.slug FROM modules m JOIN course_modules cm ON cm.module_id = m.id JOIN courses c ON c.id = cm.course_id WHERE c.title = ?`, COURSE).slug;
+		const module = sql<{ slug: string }>(
+			`SELECT m.slug FROM modules m JOIN course_modules cm ON cm.module_id = m.id JOIN courses c ON c.id = cm.course_id WHERE c.title = ?`,
+			COURSE
+		).slug;
 		const db = appDatabase();
-		const lessonSlugs = (db.prepare(`SELECT l.slug FROM lessons l JOIN modules m ON m.id = l.module_id WHERE m.slug = ? AND l.archived_at IS NULL ORDER BY l.sort_order`).all(module) as { slug: string }[]).map((l) => l.slug);
+		const lessonSlugs = (
+			db
+				.prepare(
+					`SELECT l.slug FROM lessons l JOIN modules m ON m.id = l.module_id WHERE m.slug = ? AND l.archived_at IS NULL ORDER BY l.sort_order`
+				)
+				.all(module) as { slug: string }[]
+		).map((l) => l.slug);
 		db.close();
 		for (const slug of lessonSlugs) {
 			await page.goto(`${baseURL()}/learn/${module}/${slug}`, { waitUntil: 'networkidle' });
@@ -92,7 +115,10 @@ describe('a party school runs a course', () => {
 		await page.getByRole('button', { name: /开始测验|再测一次|继续答题/ }).click();
 		await page.waitForFunction(() => /\/quiz\/attempt\/\d+/.test(location.pathname));
 		const attemptId = Number(/\/quiz\/attempt\/(\d+)/.exec(page.url())![1]);
-		const total = sql<{ n: number }>('SELECT count(*) AS n FROM attempt_items WHERE attempt_id = ?', attemptId).n;
+		const total = sql<{ n: number }>(
+			'SELECT count(*) AS n FROM attempt_items WHERE attempt_id = ?',
+			attemptId
+		).n;
 		for (let p = 1; p <= total; p++) {
 			await page.getByText(`第 ${p} / ${total} 题`).waitFor();
 			await answerRight(page, attemptId, p);
@@ -107,14 +133,22 @@ describe('a party school runs a course', () => {
 		await done.getByRole('link', { name: /证书/ }).click();
 		await page.waitForFunction(() => location.pathname.startsWith('/certificates/'));
 		await page.locator('.qr svg').waitFor();
-		const serial = sql<{ serial: string }>(`SELECT serial FROM certificates WHERE course_title = ? AND user_id = (SELECT id FROM users WHERE username = 'lishi.cadre')`, COURSE).serial;
+		const serial = sql<{ serial: string }>(
+			`SELECT serial FROM certificates WHERE course_title = ? AND user_id = (SELECT id FROM users WHERE username = 'lishi.cadre')`,
+			COURSE
+		).serial;
 		expect(await page.textContent('body')).toContain(serial);
 		await snapshot(page, 'certificate-phone');
 
 		// The QR code on the page encodes the public verification link…
 		const verifyUrl = `${baseURL()}/verify/${serial}`;
 		const svg = await page.locator('.qr svg').evaluate((el) => el.outerHTML);
-		const expected = await QRCode.toString(verifyUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1, color: { dark: '#1f2329', light: '#ffffff' } });
+		const expected = await QRCode.toString(verifyUrl, {
+			type: 'svg',
+			errorCorrectionLevel: 'M',
+			margin: 1,
+			color: { dark: '#1f2329', light: '#ffffff' }
+		});
 		const pathsOf = (s: string) => [...s.matchAll(/ d="([^"]+)"/g)].map((m) => m[1]);
 		expect(pathsOf(svg)).toEqual(pathsOf(expected));
 		await context.close();
@@ -151,7 +185,10 @@ describe('a party school runs a course', () => {
 		await page.getByLabel('截止日期').fill('2027-01-31');
 		await page.getByRole('button', { name: '创建专题班' }).click();
 		await page.getByText('专题班已创建').waitFor();
-		expect((await page.locator('main ol li').allTextContents()).map((t) => t.trim())).toEqual([titles[2], titles[0]]);
+		expect((await page.locator('main ol li').allTextContents()).map((t) => t.trim())).toEqual([
+			titles[2],
+			titles[0]
+		]);
 		expect(await page.getByLabel(`序号：${titles[2]}`).inputValue()).toBe('1');
 		await context.close();
 	});

@@ -17,7 +17,11 @@ interface RawResponse {
 }
 
 /** A login POST with a Host header of our choosing (fetch may not set Host). */
-function postLogin(host: string, headers: Record<string, string>, address = '127.0.0.1'): Promise<RawResponse> {
+function postLogin(
+	host: string,
+	headers: Record<string, string>,
+	address = '127.0.0.1'
+): Promise<RawResponse> {
 	const body = new URLSearchParams({ username: 'lishi.cadre', password: 'Demo#2026' }).toString();
 	return new Promise((resolve, reject) => {
 		const req = httpRequest(
@@ -26,14 +30,24 @@ function postLogin(host: string, headers: Record<string, string>, address = '127
 				port: port(),
 				method: 'POST',
 				path: '/login',
-				headers: { host, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', ...headers }
+				headers: {
+					host,
+					'content-type': 'application/x-www-form-urlencoded',
+					accept: 'text/html',
+					...headers
+				}
 			},
 			(res) => {
 				let text = '';
 				res.setEncoding('utf8');
 				res.on('data', (chunk) => (text += chunk));
 				res.on('end', () =>
-					resolve({ status: res.statusCode ?? 0, location: res.headers.location, cookies: res.headers['set-cookie'] ?? [], body: text })
+					resolve({
+						status: res.statusCode ?? 0,
+						location: res.headers.location,
+						cookies: res.headers['set-cookie'] ?? [],
+						body: text
+					})
 				);
 			}
 		);
@@ -75,7 +89,11 @@ describe('plain HTTP by IP or LAN name, without ORIGIN', () => {
 
 	it('does not let the client claim HTTPS by header', async () => {
 		const host = `127.0.0.1:${port()}`;
-		const res = await postLogin(host, { origin: `http://${host}`, 'x-forwarded-proto': 'https', 'x-xuexi-scheme': 'https' });
+		const res = await postLogin(host, {
+			origin: `http://${host}`,
+			'x-forwarded-proto': 'https',
+			'x-xuexi-scheme': 'https'
+		});
 		expect(res.status).toBe(303);
 		expect(sessionCookieOf(res)).not.toMatch(/;\s*Secure/i);
 	});

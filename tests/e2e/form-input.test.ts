@@ -56,7 +56,7 @@ describe('dates that do not exist', () => {
 		const cookie = await loginCookie('lishi.admin');
 		const title = '二月三十日的集中学习';
 		const res = await post(
-			'/office/sessions/new',
+			'/office/study-sessions/new',
 			{ title, day: '2026-02-30', start: '09:00', end: '12:00', place: '会议室', leader: '主任', hours: '3' },
 			cookie
 		);

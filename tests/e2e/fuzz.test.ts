@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
+import { parse as decodeActionData } from 'devalue';
 import {
 	CHINESE,
 	discoverRoutes,
@@ -77,7 +78,7 @@ const PARAMS: Record<string, Record<string, string>> = {
 	'/office/members/import/[id]': {
 		id: `SELECT id FROM member_imports WHERE created_by = ${user('lishi.admin')} ORDER BY created_at DESC LIMIT 1`
 	},
-	'/office/sessions/[id]': { id: `SELECT min(id) FROM study_sessions WHERE office_id = ${LISHI}` },
+	'/office/study-sessions/[id]': { id: `SELECT min(id) FROM study_sessions WHERE office_id = ${LISHI}` },
 	'/quiz/attempt/[id]': {
 		id: `SELECT max(id) FROM attempts WHERE user_id = ${user(CADRE)} AND submitted_at IS NULL`
 	},
@@ -110,7 +111,7 @@ const ACTION_PARAMS: Record<string, Record<string, string>> = {
  */
 const VALID_CASES: Record<string, { cases: string[]; why: string }> = {
 	// 纪要 is free text that may be emptied: these cases leave it empty once trimmed (or absent).
-	'/office/sessions/[id]?/minutes': {
+	'/office/study-sessions/[id]?/minutes': {
 		cases: [
 			'missing fields',
 			'empty fields',
@@ -262,6 +263,25 @@ function outcome(reply: Reply): number {
 		: reply.status;
 }
 
+/**
+ * Every refusal has one shape, `{ values, errors }` (src/lib/server/forms.ts), its `errors` a Chinese
+ * message per field or `_form` for the whole form: what the page shows beside the field or above it.
+ */
+function failureShapeProblem(reply: Reply): string | null {
+	if (!reply.contentType.includes('application/json')) return null;
+	const body = JSON.parse(reply.text) as { type?: string; data?: string };
+	if (body.type !== 'failure') return null;
+	const data = decodeActionData(body.data ?? 'null') as Record<string, unknown> | null;
+	const messages = Object.values((data?.errors ?? {}) as Record<string, unknown>);
+	const shaped =
+		Object.keys(data ?? {})
+			.sort()
+			.join(',') === 'errors,values' &&
+		messages.length > 0 &&
+		messages.every((m) => typeof m === 'string' && CHINESE.test(m));
+	return shaped ? null : `refused without { values, errors }: ${JSON.stringify(data).slice(0, 200)}`;
+}
+
 function post(path: string, actor: Actor, body: Body, enhanced = false): Promise<Reply> {
 	return send(path, {
 		method: 'POST',
@@ -408,7 +428,7 @@ describe('form actions found on disk', () => {
 	});
 });
 
-describe('garbage posted to every form action: no 5xx, a Chinese refusal, nothing written', () => {
+describe('garbage posted to every form action: no 5xx, a Chinese refusal as { values, errors }, nothing written', () => {
 	for (const { route, action } of ACTIONS) {
 		it(label(route, action), async () => {
 			const path = paths.get(label(route, action));
@@ -424,6 +444,8 @@ describe('garbage posted to every form action: no 5xx, a Chinese refusal, nothin
 				if (reply.status >= 500 || status >= 500) problems.push(`${what}: ${reply.text.slice(0, 200)}`);
 				else if (status >= 400 && (!CHINESE.test(reply.text) || reply.text.includes('服务器出了点问题')))
 					problems.push(`${what}: no Chinese message: ${reply.text.slice(0, 200)}`);
+				const shape = failureShapeProblem(reply);
+				if (shape) problems.push(`${what}: ${shape}`);
 				if (reply.status === 303 && /\/login/.test(reply.location ?? ''))
 					problems.push(`${what}: sent to login (the actor's session is gone)`);
 				const changed = watch.changes();
@@ -477,7 +499,7 @@ describe("SvelteKit's own refusals are Chinese too", () => {
 			'/learn/%E0%A4%A',
 			'/%E0%A4%A',
 			'/admin/users/%E0%A4%A',
-			'/office/sessions/%E0',
+			'/office/study-sessions/%E0',
 			'/login/%E0%A4%A'
 		]) {
 			for (const actor of ['anonymous', 'cadre'] as const) {

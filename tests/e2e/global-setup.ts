@@ -20,7 +20,9 @@ function freePort(): Promise<number> {
 		const server = createServer();
 		server.listen(0, '127.0.0.1', () => {
 			const address = server.address();
-			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+			server.close(() =>
+				typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))
+			);
 		});
 	});
 }
@@ -44,9 +46,12 @@ const WORKERS = 2;
 /** Starts the built app on a fresh, seeded database for the end-to-end tests. */
 export default async function setup(project: TestProject) {
 	if (!existsSync(CHROMIUM_PATH)) {
-		throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run \`apt-get install chromium\` (Debian) and try again`);
+		throw new Error(
+			`Chromium not found at ${CHROMIUM_PATH}: run \`apt-get install chromium\` (Debian) and try again`
+		);
 	}
-	if (!existsSync('build/index.js')) throw new Error('build/ is missing: run `npm run build` first (npm test does)');
+	if (!existsSync('build/index.js'))
+		throw new Error('build/ is missing: run `npm run build` first (npm test does)');
 	const dir = mkdtempSync(join(tmpdir(), 'xuexi-e2e-'));
 	const databasePath = join(dir, 'app.db');
 	const db = createDb(databasePath);
@@ -58,7 +63,13 @@ export default async function setup(project: TestProject) {
 	const baseURL = `http://localhost:${port}`;
 	// Two processes whatever the machine, as in production on our 2-core servers (scripts/serve.js).
 	const server = spawn(process.execPath, ['scripts/serve.js'], {
-		env: { ...process.env, PORT: String(port), DATABASE_URL: databasePath, LOG_LEVEL: 'warn', WORKERS: String(WORKERS) },
+		env: {
+			...process.env,
+			PORT: String(port),
+			DATABASE_URL: databasePath,
+			LOG_LEVEL: 'warn',
+			WORKERS: String(WORKERS)
+		},
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	// The primary opens the port (and says so) once every worker is ready.

@@ -43,7 +43,10 @@ describe('a cadre studies on a phone', () => {
 		await page.getByRole('navigation', { name: '主导航' }).last().getByRole('link', { name: '学习' }).click();
 		await page.getByRole('heading', { name: '学习', level: 1 }).waitFor();
 		await snapshot(page, 'learn-phone');
-		const progressText = await page.locator('.continue').getByText(/已学 \d+ \/ \d+ 节/).textContent();
+		const progressText = await page
+			.locator('.continue')
+			.getByText(/已学 \d+ \/ \d+ 节/)
+			.textContent();
 		const doneBefore = Number(/已学 (\d+)/.exec(progressText ?? '')?.[1]);
 
 		await page.locator('.continue').getByRole('link', { name: '继续学习' }).click();
@@ -54,7 +57,9 @@ describe('a cadre studies on a phone', () => {
 		await snapshot(page, 'lesson-phone');
 
 		// The reading time is a requirement, and the page says so before and after a try.
-		expect(await page.locator('.hint').textContent()).toMatch(/本节需要阅读满 \d+ 秒：还需阅读 \d+ 秒才能完成本节/);
+		expect(await page.locator('.hint').textContent()).toMatch(
+			/本节需要阅读满 \d+ 秒：还需阅读 \d+ 秒才能完成本节/
+		);
 		// Too early: a message with the seconds left, nothing counted.
 		await page.getByRole('button', { name: '完成本节' }).click();
 		await page.getByText(/还不能完成：本节需要阅读满 \d+ 秒，还需阅读 \d+ 秒/).waitFor();
@@ -71,11 +76,17 @@ describe('a cadre studies on a phone', () => {
 		if (await nextLink.count()) {
 			await nextLink.click();
 			await page.waitForFunction((slug) => !location.pathname.endsWith(`/${slug}`), lessonSlug);
-			await page.getByRole('button', { name: '完成本节' }).or(page.getByText('您已学完本节')).first().waitFor();
+			await page
+				.getByRole('button', { name: '完成本节' })
+				.or(page.getByText('您已学完本节'))
+				.first()
+				.waitFor();
 			if (await page.getByRole('button', { name: '完成本节' }).count()) {
 				const nextSlug = new URL(page.url()).pathname.split('/').pop()!;
 				const db = appDatabase();
-				const { min } = db.prepare('SELECT min_read_seconds AS min FROM lessons WHERE slug = ?').get(nextSlug) as { min: number };
+				const { min } = db
+					.prepare('SELECT min_read_seconds AS min FROM lessons WHERE slug = ?')
+					.get(nextSlug) as { min: number };
 				db.close();
 				const left = Number(/还需阅读 (\d+) 秒/.exec((await page.locator('.hint').textContent()) ?? '')?.[1]);
 				expect(left).toBeGreaterThan(min - 10);
@@ -84,7 +95,10 @@ describe('a cadre studies on a phone', () => {
 		}
 
 		await page.goto(`${baseURL()}/learn`);
-		const after = await page.locator('.continue').getByText(/已学 \d+ \/ \d+ 节/).textContent();
+		const after = await page
+			.locator('.continue')
+			.getByText(/已学 \d+ \/ \d+ 节/)
+			.textContent();
 		expect(Number(/已学 (\d+)/.exec(after ?? '')?.[1])).toBe(doneBefore + 1);
 		await page.goto(`${baseURL()}/`);
 		expect(Number(await page.getByTestId('today-points').textContent())).toBe(pointsBefore + 1);
@@ -109,7 +123,10 @@ describe('a cadre studies on a phone', () => {
 		expect(await page.locator('mark', { hasText: '廉' }).count()).toBeGreaterThan(0);
 		await page.goto(`${baseURL()}/learn`);
 		expect(await page.locator('.modules > li').count()).toBe(7);
-		await page.getByRole('navigation', { name: '按主题筛选' }).getByRole('link', { name: '全面依法治国' }).click();
+		await page
+			.getByRole('navigation', { name: '按主题筛选' })
+			.getByRole('link', { name: '全面依法治国' })
+			.click();
 		await page.waitForFunction(() => location.search.includes('theme=rule-of-law'));
 		expect(await page.locator('.modules > li').count()).toBe(1);
 		await snapshot(page, 'learn-desktop');
@@ -131,7 +148,9 @@ describe('the reading time is stated as a requirement', () => {
 			.get() as { username: string };
 		db.close();
 		const cookie = await loginCookie(username);
-		const html = await (await fetch(`${baseURL()}/learn/healthy-china/hc-health-priority`, { headers: { cookie } })).text();
+		const html = await (
+			await fetch(`${baseURL()}/learn/healthy-china/hc-health-priority`, { headers: { cookie } })
+		).text();
 		expect(html).toMatch(/本节需要阅读满 \d+ 秒：还需阅读 \d+ 秒才能完成本节/);
 		expect(html).not.toContain('建议再读');
 	});
@@ -153,7 +172,9 @@ describe('points never double count over HTTP', () => {
 		expect((await fetch(baseURL() + lessonPath, { headers: { cookie } })).status).toBe(200);
 		backdateOpening(username, 'hc-health-priority', 600);
 		expect(ledgerRows(username, 'hc-health-priority')).toBe(0);
-		const responses = await Promise.all(Array.from({ length: 10 }, () => post(`${lessonPath}?/complete`, {}, cookie)));
+		const responses = await Promise.all(
+			Array.from({ length: 10 }, () => post(`${lessonPath}?/complete`, {}, cookie))
+		);
 		expect(responses.every((r) => r.status === 200)).toBe(true);
 		expect(ledgerRows(username, 'hc-health-priority')).toBe(1);
 	});

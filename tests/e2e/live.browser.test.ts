@@ -12,9 +12,15 @@ afterAll(async () => {
 });
 
 /** Reads the first event of a live quiz's event stream (what a reconnecting phone receives). */
-async function firstEvent(liveId: number, cookie: string): Promise<{ phase: string; index: number; question: { stem: string } | null }> {
+async function firstEvent(
+	liveId: number,
+	cookie: string
+): Promise<{ phase: string; index: number; question: { stem: string } | null }> {
 	const controller = new AbortController();
-	const res = await fetch(`${baseURL()}/live/${liveId}/events`, { headers: { cookie }, signal: controller.signal });
+	const res = await fetch(`${baseURL()}/live/${liveId}/events`, {
+		headers: { cookie },
+		signal: controller.signal
+	});
 	expect(res.headers.get('content-type')).toContain('text/event-stream');
 	const reader = res.body!.getReader();
 	let text = '';
@@ -28,7 +34,8 @@ async function answerFirstOption(page: Page) {
 	await form.waitFor();
 	const tf = form.getByLabel('正确', { exact: true });
 	if (await tf.count()) await tf.check();
-	else if (await form.locator('input[name=choice]').count()) await form.locator('input[name=choice]').first().check();
+	else if (await form.locator('input[name=choice]').count())
+		await form.locator('input[name=choice]').first().check();
 	else await form.locator('input[name=blank]').first().fill('不知道');
 	await form.getByRole('button', { name: '提交答案' }).click();
 }
@@ -83,7 +90,12 @@ describe('live quiz in the meeting room', () => {
 		await host.getByText('已加入 2 人').waitFor();
 		// Someone from another office cannot join.
 		const outsider = await loginCookie('xiaoyi.004');
-		const refused = await fetch(`${baseURL()}/live`, { method: 'POST', redirect: 'manual', headers: { cookie: outsider, origin: baseURL(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ pin }) });
+		const refused = await fetch(`${baseURL()}/live`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { cookie: outsider, origin: baseURL(), 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ pin })
+		});
 		expect(await refused.text()).toContain('只面向本单位成员');
 
 		await host.getByRole('button', { name: '开始第 1 题' }).click();
@@ -111,7 +123,9 @@ describe('live quiz in the meeting room', () => {
 			if (q < 3) await host.getByRole('button', { name: '下一题' }).click();
 		}
 		const db0 = appDatabase();
-		const answers = db0.prepare('SELECT count(*) AS n FROM live_answers WHERE live_id = ?').get(liveId) as { n: number };
+		const answers = db0.prepare('SELECT count(*) AS n FROM live_answers WHERE live_id = ?').get(liveId) as {
+			n: number;
+		};
 		db0.close();
 		expect(answers.n).toBe(6);
 
@@ -120,10 +134,16 @@ describe('live quiz in the meeting room', () => {
 		expect(await host.locator('.rank li').count()).toBe(2);
 		await phones[1]!.getByText('答题结束').waitFor();
 		const db = appDatabase();
-		const ranks = db.prepare('SELECT count(*) AS n FROM live_players WHERE live_id = ? AND rank IS NOT NULL').get(liveId) as { n: number };
+		const ranks = db
+			.prepare('SELECT count(*) AS n FROM live_players WHERE live_id = ? AND rank IS NOT NULL')
+			.get(liveId) as { n: number };
 		db.close();
 		expect(ranks.n).toBe(2);
-		const csv = await (await fetch(`${baseURL()}/office/live/${liveId}/results.csv`, { headers: { cookie: await loginCookie('lishi.admin') } })).text();
+		const csv = await (
+			await fetch(`${baseURL()}/office/live/${liveId}/results.csv`, {
+				headers: { cookie: await loginCookie('lishi.admin') }
+			})
+		).text();
 		expect(csv).toContain('名次,姓名,登录名,答对题数,得分');
 		await hostCtx.close();
 	});
@@ -132,7 +152,9 @@ describe('live quiz in the meeting room', () => {
 		const db = appDatabase();
 		// Single-choice questions with the longest options, so a wide bar would cover most text.
 		const picked = db
-			.prepare(`SELECT id FROM questions WHERE type = 'single' AND archived_at IS NULL ORDER BY length(options) DESC LIMIT 2`)
+			.prepare(
+				`SELECT id FROM questions WHERE type = 'single' AND archived_at IS NULL ORDER BY length(options) DESC LIMIT 2`
+			)
 			.all() as { id: number }[];
 		db.close();
 		const admin = await loginCookie('lishi.admin');
@@ -140,12 +162,18 @@ describe('live quiz in the meeting room', () => {
 			method: 'POST',
 			redirect: 'manual',
 			headers: { cookie: admin, origin: baseURL(), 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams([['seconds', '60'], ['count', '2'], ...picked.map((q) => ['questionIds', String(q.id)])])
+			body: new URLSearchParams([
+				['seconds', '60'],
+				['count', '2'],
+				...picked.map((q) => ['questionIds', String(q.id)])
+			])
 		});
 		const liveId = Number(/\/office\/live\/(\d+)$/.exec(created.headers.get('location') ?? '')?.[1]);
 		expect(liveId).toBeGreaterThan(0);
 		const liveDb = appDatabase();
-		const { pin, questions } = liveDb.prepare('SELECT pin, questions FROM live_quizzes WHERE id = ?').get(liveId) as { pin: string; questions: string };
+		const { pin, questions } = liveDb
+			.prepare('SELECT pin, questions FROM live_quizzes WHERE id = ?')
+			.get(liveId) as { pin: string; questions: string };
 		liveDb.close();
 		// The options as the live quiz shows them (shuffled when it was created).
 		const options = (JSON.parse(questions) as { options: string[] }[])[0]!.options;
@@ -153,7 +181,10 @@ describe('live quiz in the meeting room', () => {
 		for (const cookie of players) expect((await post('/live', { pin }, cookie)).status).toBe(303);
 		expect((await post(`/office/live/${liveId}?/next`, {}, admin)).status).toBeLessThan(400);
 		// One vote each for A and B: both bars run the full width of their option.
-		for (const [i, cookie] of players.entries()) expect((await post(`/live/${liveId}?/answer`, { choice: String(i === 0 ? 0 : 1) }, cookie)).status).toBeLessThan(400);
+		for (const [i, cookie] of players.entries())
+			expect(
+				(await post(`/live/${liveId}?/answer`, { choice: String(i === 0 ? 0 : 1) }, cookie)).status
+			).toBeLessThan(400);
 		expect((await post(`/office/live/${liveId}?/reveal`, {}, admin)).status).toBeLessThan(400);
 
 		const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });

@@ -4,7 +4,13 @@ import { discoverRoutes } from './site-map';
 
 /** Every route with a parameter in its path, found on disk so a new one is covered the day it is added. */
 function dynamicRoutes(): string[] {
-	return [...new Set(discoverRoutes().filter((r) => r.params.length > 0).map((r) => r.id))].sort();
+	return [
+		...new Set(
+			discoverRoutes()
+				.filter((r) => r.params.length > 0)
+				.map((r) => r.id)
+		)
+	].sort();
 }
 
 // Undecodable escapes, a lone %, markup, a NUL, numbers no id can be, and a very long segment.
@@ -53,6 +59,26 @@ describe('a malformed address never breaks the server', () => {
 			}
 		}
 		expect(failures).toEqual([]);
+	});
+});
+
+describe('an id or format no route takes is 页面不存在', () => {
+	it('a path id that is no positive integer, or an export format other than xlsx and csv, matches no route: a Chinese 404', async () => {
+		const admin = await loginCookie('lishi.admin');
+		const cadre = await loginCookie('lishi.cadre');
+		for (const [path, cookie] of [
+			['/office/members/abc/edit', admin],
+			['/office/live/0', admin],
+			['/office/dashboard/export.pdf', admin],
+			['/office/members/import/template.xls', admin],
+			['/quiz/attempt/1e3', cadre],
+			['/notifications/-1', cadre],
+			['/reflections/12345678901234567', cadre]
+		] as const) {
+			const res = await get(path, cookie);
+			expect(res.status, path).toBe(404);
+			expect(await res.text(), path).toContain('页面不存在');
+		}
 	});
 });
 
@@ -108,7 +134,7 @@ describe('certificate verification refuses what cannot be a serial', () => {
 		}
 		const unknown = await get('/verify/LL2026-AAAA-BBBB-CCCC');
 		expect(unknown.status).toBe(404);
-		expect(await unknown.text()).toContain('未找到编号为 LL2026-AAAA-BBBB-CCCC 的证书');
+		expect(await unknown.text()).toContain('没有找到编号为 LL2026-AAAA-BBBB-CCCC 的证书');
 		// Typed lowercase with spaces it still finds a real certificate.
 		const db = appDatabase();
 		const { serial } = db.prepare('SELECT serial FROM certificates LIMIT 1').get() as { serial: string };

@@ -95,7 +95,11 @@ describe('an office admin on a phone', () => {
 		await page.getByLabel(/成员表格/).setInputFiles({
 			name: 'bad.xlsx',
 			mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-			buffer: await sheet([header, ['', 'e2e.noname', '离石区人大常委会', '', ''], ['孙某', 'e2e.far', '孝义市人大常委会', '', '']])
+			buffer: await sheet([
+				header,
+				['', 'e2e.noname', '离石区人大常委会', '', ''],
+				['孙某', 'e2e.far', '孝义市人大常委会', '', '']
+			])
 		});
 		await page.getByRole('button', { name: '上传并预览' }).click();
 		await page.getByRole('heading', { name: '导入预览' }).waitFor();
@@ -110,19 +114,27 @@ describe('an office admin on a phone', () => {
 		await page.getByLabel(/成员表格/).setInputFiles({
 			name: 'good.csv',
 			mimeType: 'text/csv',
-			buffer: Buffer.from('姓名,登录名,单位,职务,手机号\n侯明远,e2e.hmy,离石区人大常委会,科员,13900000000\n段佳慧,e2e.djh,离石区人大常委会,,\n')
+			buffer: Buffer.from(
+				'姓名,登录名,单位,职务,手机号\n侯明远,e2e.hmy,离石区人大常委会,科员,13900000000\n段佳慧,e2e.djh,离石区人大常委会,,\n'
+			)
 		});
 		await page.getByRole('button', { name: '上传并预览' }).click();
 		await page.getByRole('button', { name: '确认导入 2 名成员' }).click();
 		await page.getByText('已导入 2 名成员').waitFor();
 		expect(await page.locator('code.pw').count()).toBe(2);
 		await page.goto(`${baseURL()}/office/members?q=e2e.`);
-		expect(await page.getByRole('list', { name: '成员列表' }).getByText('侯明远', { exact: true }).count()).toBe(1);
+		expect(
+			await page.getByRole('list', { name: '成员列表' }).getByText('侯明远', { exact: true }).count()
+		).toBe(1);
 		await snapshot(page, 'members-desktop');
 
 		// A file that is not a spreadsheet is refused on the upload page itself.
 		await page.goto(`${baseURL()}/office/members/import`);
-		await page.getByLabel(/成员表格/).setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]) });
+		await page.getByLabel(/成员表格/).setInputFiles({
+			name: 'photo.png',
+			mimeType: 'image/png',
+			buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0])
+		});
 		await page.getByRole('button', { name: '上传并预览' }).click();
 		await page.getByText('文件不是表格').waitFor();
 		expect(new URL(page.url()).pathname).toBe('/office/members/import');

@@ -77,7 +77,7 @@ describe('notifications clear one by one', () => {
 		const [id] = notices('lishi.007', [{ title: '新的学习任务：《无脚本》', href: '/tasks' }]);
 		const stranger = await get(`/notifications/${id}`, await loginCookie('lishi.006'));
 		expect(stranger.status).toBe(404);
-		expect(await stranger.text()).toContain('没有这条通知');
+		expect(await stranger.text()).toContain('没有找到这条通知，或您无权查看');
 		expect(readAt(id!)).toBeNull();
 		const owner = await get(`/notifications/${id}`, await loginCookie('lishi.007'));
 		expect(owner.status).toBe(303);

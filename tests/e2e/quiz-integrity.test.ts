@@ -10,9 +10,14 @@ async function startQuiz(cookie: string, slug: string): Promise<number> {
 	return id;
 }
 
-function snapshots(attemptId: number): { position: number; snapshot: { type: string; answer: unknown; explanation: string; options: string[] } }[] {
+function snapshots(attemptId: number): {
+	position: number;
+	snapshot: { type: string; answer: unknown; explanation: string; options: string[] };
+}[] {
 	const db = appDatabase();
-	const rows = db.prepare('SELECT position, snapshot FROM attempt_items WHERE attempt_id = ? ORDER BY position').all(attemptId) as { position: number; snapshot: string }[];
+	const rows = db
+		.prepare('SELECT position, snapshot FROM attempt_items WHERE attempt_id = ? ORDER BY position')
+		.all(attemptId) as { position: number; snapshot: string }[];
 	db.close();
 	return rows.map((r) => ({ position: r.position, snapshot: JSON.parse(r.snapshot) }));
 }
@@ -36,7 +41,10 @@ describe('answers stay on the server until the attempt is submitted', () => {
 		const id = await startQuiz(cookie, 'rule-of-law');
 		const items = snapshots(id);
 		const paths = [
-			...items.flatMap((i) => [`/quiz/attempt/${id}?q=${i.position}`, `/quiz/attempt/${id}/__data.json?q=${i.position}`]),
+			...items.flatMap((i) => [
+				`/quiz/attempt/${id}?q=${i.position}`,
+				`/quiz/attempt/${id}/__data.json?q=${i.position}`
+			]),
 			`/quiz/attempt/${id}?confirm`,
 			`/quiz/attempt/${id}/__data.json?confirm`,
 			`/quiz/attempt/${id}/result`,
@@ -49,7 +57,11 @@ describe('answers stay on the server until the attempt is submitted', () => {
 			'/'
 		];
 		// Save an answer midway too: the action's reply must not leak either.
-		const saved = await post(`/quiz/attempt/${id}?/answer`, { position: '1', choice: '0', tf: 'true', blank: 'x', go: 'next' }, cookie);
+		const saved = await post(
+			`/quiz/attempt/${id}?/answer`,
+			{ position: '1', choice: '0', tf: 'true', blank: 'x', go: 'next' },
+			cookie
+		);
 		expect([303, 400]).toContain(saved.status);
 		const bodies: [string, string][] = [['answer action', await saved.text()]];
 		for (const path of paths) {
@@ -82,10 +94,16 @@ describe('answers stay on the server until the attempt is submitted', () => {
 		expect(data).toContain('"status":404');
 		expect(data).not.toContain('stem');
 		expect((await get(`/quiz/attempt/${id}/result`, intruder)).status).toBe(404);
-		expect((await post(`/quiz/attempt/${id}?/answer`, { position: '1', choice: '0', go: 'next' }, intruder)).status).toBe(404);
+		expect(
+			(await post(`/quiz/attempt/${id}?/answer`, { position: '1', choice: '0', go: 'next' }, intruder)).status
+		).toBe(404);
 		expect((await post(`/quiz/attempt/${id}?/submit`, {}, intruder)).status).toBe(404);
 		const db = appDatabase();
-		const row = db.prepare('SELECT submitted_at, (SELECT count(*) FROM attempt_items WHERE attempt_id = ? AND response IS NOT NULL) AS answered FROM attempts WHERE id = ?').get(id, id) as { submitted_at: number | null; answered: number };
+		const row = db
+			.prepare(
+				'SELECT submitted_at, (SELECT count(*) FROM attempt_items WHERE attempt_id = ? AND response IS NOT NULL) AS answered FROM attempts WHERE id = ?'
+			)
+			.get(id, id) as { submitted_at: number | null; answered: number };
 		db.close();
 		expect(row).toEqual({ submitted_at: null, answered: 0 });
 	});
@@ -108,8 +126,10 @@ describe('answers stay on the server until the attempt is submitted', () => {
 			if (snapshot.type === 'single') fields.choice = String(snapshot.answer);
 			if (snapshot.type === 'truefalse') fields.tf = String(snapshot.answer);
 			const body = new URLSearchParams(fields);
-			if (snapshot.type === 'multiple') for (const c of snapshot.answer as number[]) body.append('choice', String(c));
-			if (snapshot.type === 'fill') for (const accepted of snapshot.answer as string[][]) body.append('blank', accepted[0]!);
+			if (snapshot.type === 'multiple')
+				for (const c of snapshot.answer as number[]) body.append('choice', String(c));
+			if (snapshot.type === 'fill')
+				for (const accepted of snapshot.answer as string[][]) body.append('blank', accepted[0]!);
 			const res = await fetch(`${baseURL()}/quiz/attempt/${id}?/answer`, {
 				method: 'POST',
 				redirect: 'manual',
@@ -118,7 +138,9 @@ describe('answers stay on the server until the attempt is submitted', () => {
 			});
 			expect(res.status).toBe(303);
 		}
-		const results = await Promise.all(Array.from({ length: 5 }, () => post(`/quiz/attempt/${id}?/submit`, {}, cookie)));
+		const results = await Promise.all(
+			Array.from({ length: 5 }, () => post(`/quiz/attempt/${id}?/submit`, {}, cookie))
+		);
 		expect(results.every((r) => r.status === 303)).toBe(true);
 		expect(quizAwards(username, 'healthy-china')).toEqual([
 			{ rule: 'quiz_first_pass', points: 5 },

@@ -15,7 +15,9 @@ type Snap = { type: 'single' | 'multiple' | 'truefalse' | 'fill'; answer: unknow
 
 function snapshotAt(attemptId: number, position: number): Snap {
 	const db = appDatabase();
-	const row = db.prepare('SELECT snapshot FROM attempt_items WHERE attempt_id = ? AND position = ?').get(attemptId, position) as { snapshot: string };
+	const row = db
+		.prepare('SELECT snapshot FROM attempt_items WHERE attempt_id = ? AND position = ?')
+		.get(attemptId, position) as { snapshot: string };
 	db.close();
 	return JSON.parse(row.snapshot) as Snap;
 }
@@ -34,7 +36,11 @@ async function answer(page: Page, attemptId: number, position: number, right: bo
 		for (const i of indices) await form.locator('input[name=choice]').nth(i).check();
 	} else {
 		const blanks = s.answer as string[][];
-		for (let i = 0; i < blanks.length; i++) await form.locator('input[name=blank]').nth(i).fill(right ? blanks[i]![0]! : '不知道');
+		for (let i = 0; i < blanks.length; i++)
+			await form
+				.locator('input[name=blank]')
+				.nth(i)
+				.fill(right ? blanks[i]![0]! : '不知道');
 	}
 }
 
@@ -77,7 +83,9 @@ describe('a cadre takes a module quiz on a phone', () => {
 		await snapshot(page, 'quiz-confirm-phone');
 		await page.getByRole('button', { name: '确认交卷' }).click();
 		await page.getByRole('heading', { name: '逐题回顾' }).waitFor();
-		expect(await page.locator('.big').textContent()).toContain(String(Math.round(((total - 1) / total) * 100)));
+		expect(await page.locator('.big').textContent()).toContain(
+			String(Math.round(((total - 1) / total) * 100))
+		);
 		expect(await page.getByText('正确答案：').count()).toBe(total);
 		expect(await page.getByText('解析：').count()).toBe(total);
 		expect(await page.locator('a', { hasText: '回到课程《' }).count()).toBe(total);
@@ -117,7 +125,9 @@ describe('a cadre takes a module quiz on a phone', () => {
 		await page.getByRole('heading', { name: '交卷前检查' }).waitFor();
 		expect(await page.getByText('您标记了第 2 题，').count()).toBe(1);
 		const db = appDatabase();
-		const flagged = db.prepare('SELECT position FROM attempt_items WHERE attempt_id = ? AND flagged = 1').all(attemptId);
+		const flagged = db
+			.prepare('SELECT position FROM attempt_items WHERE attempt_id = ? AND flagged = 1')
+			.all(attemptId);
 		db.close();
 		expect(flagged).toEqual([{ position: 2 }]);
 		// Back on question 2 the tick is still there; question 3 has none.
@@ -150,7 +160,65 @@ describe('a cadre takes a module quiz on a phone', () => {
 		await page.getByRole('heading', { name: '逐题回顾' }).waitFor();
 		expect(await page.getByText('答题时间已到，系统已按您保存的答案自动交卷').count()).toBe(1);
 		await page.goto(`${baseURL()}/quiz/history`, { waitUntil: 'networkidle' });
-		expect(await page.locator(`a[href="/quiz/attempt/${attemptId}/result"]`).textContent()).toContain('时间到自动交卷');
+		expect(await page.locator(`a[href="/quiz/attempt/${attemptId}/result"]`).textContent()).toContain(
+			'时间到自动交卷'
+		);
+		await context.close();
+	});
+
+	it('an answer that could not be saved says so and is retried until it is saved', async () => {
+		const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+		const page = await context.newPage();
+		await loginThroughForm(page, baseURL(), 'liulin.005', 'Demo#2026');
+		await page.goto(`${baseURL()}/quiz`, { waitUntil: 'networkidle' });
+		// This cadre's history lists earlier attempts of the same quiz: the quiz's own link.
+		await page.locator('a[href^="/quiz/module/"]', { hasText: '坚持全面依法治国' }).click();
+		await page.getByRole('button', { name: /开始测验|再测一次|继续答题/ }).click();
+		await page.waitForFunction(() => /\/quiz\/attempt\/\d+/.test(location.pathname));
+		const attemptId = Number(/\/quiz\/attempt\/(\d+)/.exec(page.url())![1]);
+		// A question answered with one click (a blank is saved when it loses focus).
+		const db = appDatabase();
+		const total = db
+			.prepare('SELECT count(*) FROM attempt_items WHERE attempt_id = ?')
+			.pluck()
+			.get(attemptId) as number;
+		db.close();
+		let position = 1;
+		while (position < total && !['single', 'truefalse'].includes(snapshotAt(attemptId, position).type))
+			position++;
+		await page.goto(`${baseURL()}/quiz/attempt/${attemptId}?q=${position}`, { waitUntil: 'networkidle' });
+		const savedResponse = () => {
+			const db = appDatabase();
+			const response = db
+				.prepare('SELECT response FROM attempt_items WHERE attempt_id = ? AND position = ?')
+				.pluck()
+				.get(attemptId, position);
+			db.close();
+			return response;
+		};
+
+		// The first save finds no network, the second a server that is down; then saves go through.
+		let saves = 0;
+		await page.route(
+			(url) => url.pathname === `/quiz/attempt/${attemptId}` && url.search === '?/answer',
+			async (route) => {
+				saves++;
+				if (saves === 1) await route.abort('internetdisconnected');
+				else if (saves === 2)
+					await route.fulfill({ status: 503, contentType: 'text/plain', body: 'unavailable' });
+				else await route.continue();
+			}
+		);
+		await answer(page, attemptId, position, true);
+		await page.locator('form.question').getByText('未保存，正在重试').waitFor();
+		expect(savedResponse()).toBeNull();
+		await page.locator('form.question').getByText('已保存', { exact: true }).waitFor({ timeout: 15_000 });
+		expect(saves).toBe(3);
+		expect(await page.getByText('未保存，正在重试').count()).toBe(0);
+		expect(savedResponse()).not.toBeNull();
+		// What the page said is what the server kept.
+		await page.reload({ waitUntil: 'networkidle' });
+		expect(await page.getByRole('button', { name: new RegExp(`^第 ${position} 题，已答`) }).count()).toBe(1);
 		await context.close();
 	});
 
@@ -160,7 +228,10 @@ describe('a cadre takes a module quiz on a phone', () => {
 		await loginThroughForm(page, baseURL(), 'liulin.002', 'Demo#2026');
 		await page.goto(`${baseURL()}/quiz/review`, { waitUntil: 'networkidle' });
 		expect(await page.getByText('正确答案：').count()).toBe(0);
-		await page.locator('form input[name=choice], form input[name=tf], form input[name=blank]').first().click();
+		await page
+			.locator('form input[name=choice], form input[name=tf], form input[name=blank]')
+			.first()
+			.click();
 		const blank = page.locator('form input[name=blank]');
 		if (await blank.count()) await blank.first().fill('不知道');
 		await page.getByRole('button', { name: '提交答案' }).click();

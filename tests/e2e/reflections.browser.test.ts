@@ -12,7 +12,8 @@ afterAll(async () => {
 });
 
 const TITLE = '学习报告的几点体会（测试）';
-const PARAGRAPH = '报告指出全过程人民民主是社会主义民主政治的本质属性。结合代表联络站的工作，我体会到要把群众的意见建议收集好、转办好、反馈好，让群众的呼声有回音。';
+const PARAGRAPH =
+	'报告指出全过程人民民主是社会主义民主政治的本质属性。结合代表联络站的工作，我体会到要把群众的意见建议收集好、转办好、反馈好，让群众的呼声有回音。';
 
 describe('reflections (心得体会)', () => {
 	it('a cadre saves a draft, is told when the text is too short, submits; the admin marks it excellent; a colleague reads it', async () => {

@@ -80,7 +80,7 @@ describe('security headers', () => {
 			headers: { cookie: admin, accept: 'text/html' }
 		});
 		expect(bare.status).toBe(404);
-		expect(await bare.text()).toContain('没有这场现场答题');
+		expect(await bare.text()).toContain('没有找到这场现场答题，或您无权查看');
 		closed(bare);
 	});
 });
@@ -195,7 +195,7 @@ describe('the pages run under their policy', () => {
 		await page.emulateMedia({ media: 'screen' });
 
 		// A session that is on now, so its screen shows the rotating code and its QR code.
-		await open(page, '/office/sessions/new');
+		await open(page, '/office/study-sessions/new');
 		const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 		await page.getByLabel('学习主题').fill('集中学习：安全策略检查（测试）');
 		await page.getByLabel('日期').fill(today);

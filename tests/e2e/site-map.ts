@@ -23,7 +23,7 @@ export interface ActionInfo {
 }
 
 export interface RouteInfo {
-	/** The route as SvelteKit names it without groups, e.g. `/office/sessions/[id]`. */
+	/** The route as SvelteKit names it without groups and matchers, e.g. `/office/study-sessions/[id]`. */
 	id: string;
 	kind: 'page' | 'endpoint';
 	params: string[];
@@ -32,10 +32,15 @@ export interface RouteInfo {
 	fields: string[];
 }
 
+/**
+ * The route of a directory, groups left out and param matchers too (`[id=id]` is `[id]`): the
+ * tests name a route by its params, and a matcher only narrows which values reach it.
+ */
 function routeId(dir: string): string {
 	const segments = relative(ROUTES_DIR, dir)
 		.split('/')
-		.filter((s) => s && !/^\(.*\)$/.test(s));
+		.filter((s) => s && !/^\(.*\)$/.test(s))
+		.map((s) => s.replace(/\[([^\]=]+)=[^\]]+\]/g, '[$1]'));
 	return '/' + segments.join('/');
 }
 
@@ -148,7 +153,7 @@ export function discoverRoutes(): RouteInfo[] {
 	return routes.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** Fills a route's params, e.g. `/office/sessions/[id]` with { id: '3' }. */
+/** Fills a route's params, e.g. `/office/study-sessions/[id]` with { id: '3' }. */
 export function fill(route: string, values: Record<string, string>): string {
 	return route.replace(/\[([^\]]+)\]/g, (_, p: string) => {
 		const v = values[p];

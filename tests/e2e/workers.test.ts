@@ -37,8 +37,16 @@ describe('several app processes', () => {
 	it('a player joining through one process updates the host screens held by every process', async () => {
 		const host = await loginCookie('lishi.admin');
 		const db = appDatabase();
-		const moduleId = (db.prepare('SELECT id FROM modules WHERE archived_at IS NULL ORDER BY id LIMIT 1').get() as { id: number }).id;
-		const created = await post('/office/live', { moduleId: String(moduleId), count: '2', seconds: '30' }, host);
+		const moduleId = (
+			db.prepare('SELECT id FROM modules WHERE archived_at IS NULL ORDER BY id LIMIT 1').get() as {
+				id: number;
+			}
+		).id;
+		const created = await post(
+			'/office/live',
+			{ moduleId: String(moduleId), count: '2', seconds: '30' },
+			host
+		);
 		expect(created.status).toBe(303);
 		const liveId = Number(/\/office\/live\/(\d+)$/.exec(created.headers.get('location') ?? '')![1]);
 		const { pin } = db.prepare('SELECT pin FROM live_quizzes WHERE id = ?').get(liveId) as { pin: string };
@@ -52,7 +60,9 @@ describe('several app processes', () => {
 		const joined = await post('/live', { pin }, await loginCookie('lishi.cadre'));
 		expect(joined.status).toBe(303);
 		const reached = Promise.all(streams.map((s) => s.until(() => s.events.some((e) => e.players === 1))));
-		const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('a stream never saw the new player')), 5_000));
+		const timeout = new Promise((_, reject) =>
+			setTimeout(() => reject(new Error('a stream never saw the new player')), 5_000)
+		);
 		await Promise.race([reached, timeout]);
 		expect(streams.map((s) => s.events.at(-1)!.players)).toEqual([1, 1, 1, 1, 1, 1]);
 		await Promise.all(streams.map((s) => s.close()));

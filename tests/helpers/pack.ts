@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A small valid content pack on disk; tests edit its files to break it. */
-export function writePack(): { dir: string; write: (path: string, text: string) => void; remove: (path: string) => void } {
+export function writePack(): {
+	dir: string;
+	write: (path: string, text: string) => void;
+	remove: (path: string) => void;
+} {
 	const dir = mkdtempSync(join(tmpdir(), 'pack-'));
 	const write = (path: string, text: string) => {
 		mkdirSync(join(dir, path, '..'), { recursive: true });

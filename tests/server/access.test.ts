@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAccess, safeRedirectTarget } from '../../src/lib/server/access';
-import { ROLES, type Role } from '../../src/lib/server/db/schema';
+import { decideAccess, ROLES, safeRedirectTarget, type Role } from '../../src/lib/server/access';
 
 const as = (role: Role, mustChangePassword = false) => ({ role, mustChangePassword });
 
@@ -22,7 +21,9 @@ describe('decideAccess', () => {
 		for (const role of ROLES) {
 			for (const area of ['/admin', '/office', '/school']) {
 				const decision = decideAccess(`${area}/anything`, as(role));
-				expect(decision.kind, `${role} on ${area}`).toBe(expected[role].includes(area) ? 'allow' : 'forbidden');
+				expect(decision.kind, `${role} on ${area}`).toBe(
+					expected[role].includes(area) ? 'allow' : 'forbidden'
+				);
 			}
 			expect(decideAccess('/learn', as(role)).kind).toBe('allow');
 		}

@@ -33,7 +33,7 @@ import { saveQuizSettings } from '../../src/lib/server/quiz/settings';
 import { saveCourse } from '../../src/lib/server/courses/courses';
 import { assignCourse, withdrawAssignment } from '../../src/lib/server/courses/enrol';
 import { remindBehind } from '../../src/lib/server/courses/dashboard';
-import { saveMinutes, scheduleSession, setAttendance } from '../../src/lib/server/meetings/sessions';
+import { saveMinutes, scheduleStudySession, setAttendance } from '../../src/lib/server/study-sessions';
 import { comment, markExcellent, saveReflection } from '../../src/lib/server/reflections';
 import { advance, createLive } from '../../src/lib/server/live';
 import { createSession } from '../../src/lib/server/auth/session';
@@ -343,7 +343,7 @@ describe('every administrative action writes who, when, from where and what', ()
 		};
 		let id = 0;
 		const scheduled = await written(() => {
-			const r = scheduleSession(db, lishiAdmin, input);
+			const r = scheduleStudySession(db, lishiAdmin, input);
 			if (r.ok) id = r.id;
 		});
 		expectOne(scheduled, lishiAdmin, { action: 'session.create', officeId: tree.lishi.id });
@@ -727,7 +727,7 @@ describe('retention', () => {
 describe('routes', () => {
 	// Every admin action hands the domain the request's actor (with the client's address), never bare locals.user.
 	const AUDITED =
-		/\b(saveOffice|saveSchool|saveAccount|createMember|updateMember|setMemberActive|resetMemberPassword|confirmImport|saveCourse|assignCourse|withdrawAssignment|remindBehind|saveQuizSettings|scheduleSession|setAttendance|saveMinutes|markExcellent|comment|createLive|advance|setYearlyRequirement|setAuditRetention)\((getDb\(\)|db), locals\.user/;
+		/\b(saveOffice|saveSchool|saveAccount|createMember|updateMember|setMemberActive|resetMemberPassword|confirmImport|saveCourse|assignCourse|withdrawAssignment|remindBehind|saveQuizSettings|scheduleStudySession|setAttendance|saveMinutes|markExcellent|comment|createLive|advance|setYearlyRequirement|setAuditRetention)\((getDb\(\)|db), locals\.user/;
 
 	function files(dir: string): string[] {
 		return readdirSync(dir).flatMap((name) => {

@@ -1,10 +1,24 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testDb, addUser, PASSWORD, seedTree } from '../helpers/db';
-import { login, MAX_FAILURES, MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW_MS } from '../../src/lib/server/auth/login';
-import { validateSessionToken, invalidateSession, SESSION_LIFETIME_MS, createSession } from '../../src/lib/server/auth/session';
+import {
+	login,
+	MAX_FAILURES,
+	MAX_FAILURES_PER_ADDRESS,
+	THROTTLE_WINDOW_MS
+} from '../../src/lib/server/auth/login';
+import {
+	validateSessionToken,
+	invalidateSession,
+	SESSION_LIFETIME_MS,
+	createSession
+} from '../../src/lib/server/auth/session';
 import { changePassword } from '../../src/lib/server/auth/account';
-import { passwordProblem, generateTemporaryPassword, verifyPassword } from '../../src/lib/server/auth/password';
+import {
+	passwordProblem,
+	generateTemporaryPassword,
+	verifyPassword
+} from '../../src/lib/server/auth/password';
 import { sessions, users } from '../../src/lib/server/db/schema';
 import type { Db } from '../../src/lib/server/db';
 
@@ -58,16 +72,23 @@ describe('login', () => {
 		}
 		const during = await login(db, 'wang.wu', PASSWORD, { now: new Date(t0.getTime() + 60_000) });
 		expect(during).toEqual({ ok: false, reason: 'throttled', retryAfterMs: THROTTLE_WINDOW_MS - 60_000 });
-		const stillLocked = await login(db, 'wang.wu', PASSWORD, { now: new Date(t0.getTime() + THROTTLE_WINDOW_MS - 1000) });
+		const stillLocked = await login(db, 'wang.wu', PASSWORD, {
+			now: new Date(t0.getTime() + THROTTLE_WINDOW_MS - 1000)
+		});
 		expect(stillLocked).toMatchObject({ ok: false, reason: 'throttled' });
-		const after = await login(db, 'wang.wu', PASSWORD, { now: new Date(t0.getTime() + THROTTLE_WINDOW_MS + 5000) });
+		const after = await login(db, 'wang.wu', PASSWORD, {
+			now: new Date(t0.getTime() + THROTTLE_WINDOW_MS + 5000)
+		});
 		expect(after.ok).toBe(true);
 	});
 
 	it('throttles an unknown username exactly like a real one, so the lock reveals nothing', async () => {
 		const t0 = new Date('2026-11-24T08:00:00Z');
 		for (let i = 0; i < MAX_FAILURES; i++) await login(db, 'ghost', 'x1234567', { now: t0 });
-		expect(await login(db, 'ghost', 'x1234567', { now: t0 })).toMatchObject({ ok: false, reason: 'throttled' });
+		expect(await login(db, 'ghost', 'x1234567', { now: t0 })).toMatchObject({
+			ok: false,
+			reason: 'throttled'
+		});
 	});
 
 	it('does not let failures for one username lock another', async () => {
@@ -87,7 +108,8 @@ describe('login', () => {
 
 describe('login throttling under concurrency and password spraying', () => {
 	const verifications = () => vi.mocked(verifyPassword).mock.calls.length;
-	const throttled = (results: { ok: boolean; reason?: string }[]) => results.filter((r) => r.reason === 'throttled').length;
+	const throttled = (results: { ok: boolean; reason?: string }[]) =>
+		results.filter((r) => r.reason === 'throttled').length;
 	beforeEach(() => vi.mocked(verifyPassword).mockClear());
 
 	it('nine wrong passwords and the right one sent at once: the right one is refused too', async () => {
@@ -107,7 +129,9 @@ describe('login throttling under concurrency and password spraying', () => {
 
 	it('one address trying a password on many usernames is stopped after 30 failures; other desks are not', async () => {
 		const desk = { address: '10.1.2.3' };
-		const sprayed = await Promise.all(Array.from({ length: 40 }, (_, i) => login(db, `cadre.${i}`, 'Spring2026', desk)));
+		const sprayed = await Promise.all(
+			Array.from({ length: 40 }, (_, i) => login(db, `cadre.${i}`, 'Spring2026', desk))
+		);
 		expect(verifications()).toBe(MAX_FAILURES_PER_ADDRESS);
 		expect(throttled(sprayed)).toBe(40 - MAX_FAILURES_PER_ADDRESS);
 		expect(await login(db, 'wang.wu', PASSWORD, desk)).toMatchObject({ ok: false, reason: 'throttled' });
@@ -116,7 +140,11 @@ describe('login throttling under concurrency and password spraying', () => {
 
 	it('signing in with a known account does not reset the address’s failures', async () => {
 		const desk = { address: '10.1.2.3' };
-		await Promise.all(Array.from({ length: MAX_FAILURES_PER_ADDRESS - 1 }, (_, i) => login(db, `cadre.${i}`, 'Spring2026', desk)));
+		await Promise.all(
+			Array.from({ length: MAX_FAILURES_PER_ADDRESS - 1 }, (_, i) =>
+				login(db, `cadre.${i}`, 'Spring2026', desk)
+			)
+		);
 		expect((await login(db, 'wang.wu', PASSWORD, desk)).ok).toBe(true);
 		expect(await login(db, 'cadre.x', 'Spring2026', desk)).toEqual({ ok: false, reason: 'invalid' });
 		expect(await login(db, 'cadre.y', 'Spring2026', desk)).toMatchObject({ ok: false, reason: 'throttled' });
@@ -169,7 +197,11 @@ describe('change password', () => {
 		if (!here.ok || !phone.ok) throw new Error('login failed');
 		expect(here.mustChangePassword).toBe(true);
 		const user = validateSessionToken(db, here.token).user!;
-		const result = await changePassword(db, user.id, here.session.id, { current: PASSWORD, next: 'NewPass2026', confirm: 'NewPass2026' });
+		const result = await changePassword(db, user.id, here.session.id, {
+			current: PASSWORD,
+			next: 'NewPass2026',
+			confirm: 'NewPass2026'
+		});
 		expect(result).toEqual({ ok: true });
 		expect(validateSessionToken(db, here.token).user?.mustChangePassword).toBe(false);
 		expect(validateSessionToken(db, phone.token).user).toBeNull();
@@ -185,9 +217,17 @@ describe('change password', () => {
 		const cases = [
 			[{ current: 'wrong-1234', next: 'NewPass2026', confirm: 'NewPass2026' }, 'current', '当前密码不正确'],
 			[{ current: PASSWORD, next: 'short1', confirm: 'short1' }, 'next', '密码至少 8 位'],
-			[{ current: PASSWORD, next: 'onlyletters', confirm: 'onlyletters' }, 'next', '密码须同时包含字母和数字'],
+			[
+				{ current: PASSWORD, next: 'onlyletters', confirm: 'onlyletters' },
+				'next',
+				'密码须同时包含字母和数字'
+			],
 			[{ current: PASSWORD, next: PASSWORD, confirm: PASSWORD }, 'next', '新密码不能与当前密码相同'],
-			[{ current: PASSWORD, next: 'NewPass2026', confirm: 'NewPass2027' }, 'confirm', '两次输入的新密码不一致']
+			[
+				{ current: PASSWORD, next: 'NewPass2026', confirm: 'NewPass2027' },
+				'confirm',
+				'两次输入的新密码不一致'
+			]
 		] as const;
 		for (const [input, fieldName, message] of cases) {
 			const result = await changePassword(db, user.id, r.session.id, input);
@@ -206,7 +246,9 @@ describe('change password: wrong current passwords', () => {
 		const before = db.select().from(users).where(eq(users.id, user.id)).get()!.passwordHash;
 		const t0 = new Date('2026-11-24T08:00:00Z');
 		const guess = { current: 'guess-1234', next: 'NewPass2026', confirm: 'NewPass2026' };
-		const results = await Promise.all(Array.from({ length: 8 }, () => changePassword(db, user.id, r.session.id, guess, t0)));
+		const results = await Promise.all(
+			Array.from({ length: 8 }, () => changePassword(db, user.id, r.session.id, guess, t0))
+		);
 		expect(results.map((x) => (x.ok ? 'changed' : x.errors.current))).toEqual([
 			...Array<string>(5).fill('当前密码不正确'),
 			...Array<string>(3).fill('尝试次数过多，请 15 分钟后再试')
@@ -215,7 +257,13 @@ describe('change password: wrong current passwords', () => {
 		const during = await changePassword(db, user.id, r.session.id, right, new Date(t0.getTime() + 60_000));
 		expect(during).toEqual({ ok: false, errors: { current: '尝试次数过多，请 14 分钟后再试' } });
 		expect(db.select().from(users).where(eq(users.id, user.id)).get()!.passwordHash).toBe(before);
-		const after = await changePassword(db, user.id, r.session.id, right, new Date(t0.getTime() + 15 * 60_000 + 1000));
+		const after = await changePassword(
+			db,
+			user.id,
+			r.session.id,
+			right,
+			new Date(t0.getTime() + 15 * 60_000 + 1000)
+		);
 		expect(after).toEqual({ ok: true });
 	});
 });

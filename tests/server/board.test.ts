@@ -21,7 +21,9 @@ beforeEach(() => {
 });
 
 function give(userId: number, officeId: number, points: number, at: Date, rule: RuleKey = 'quiz_first_pass') {
-	return db.transaction((tx) => award(tx, { userId, officeId, rule, key: `t:${seq++}`, reason: '测试', at, points }));
+	return db.transaction((tx) =>
+		award(tx, { userId, officeId, rule, key: `t:${seq++}`, reason: '测试', at, points })
+	);
 }
 
 describe('office leaderboard', () => {
@@ -29,18 +31,40 @@ describe('office leaderboard', () => {
 		const now = new Date('2026-11-25T04:00:00Z');
 		const names = ['甲', '乙', '丙', '丁', '戊'];
 		const people: Awaited<ReturnType<typeof addUser>>[] = [];
-		for (const [i, n] of names.entries()) people.push(await addUser(db, { username: `u${i}`, name: n, officeId: tree.lishi.id }));
+		for (const [i, n] of names.entries())
+			people.push(await addUser(db, { username: `u${i}`, name: n, officeId: tree.lishi.id }));
 		[10, 7, 7, 5, 1].forEach((p, i) => give(people[i]!.id, tree.lishi.id, p, now));
 		const board = officeBoard(db, tree.lishi.id, 'week', 1, 50, now);
-		expect(board.rows.map((r) => [r.name, r.points, r.rank])).toEqual([['甲', 10, 1], ['乙', 7, 2], ['丙', 7, 2], ['丁', 5, 4], ['戊', 1, 5]]);
-		expect(myStanding(db, people[3]!.id, tree.lishi.id, 'week', now)).toEqual({ points: 5, rank: 4, toNext: 2 });
-		expect(myStanding(db, people[0]!.id, tree.lishi.id, 'week', now)).toEqual({ points: 10, rank: 1, toNext: null });
+		expect(board.rows.map((r) => [r.name, r.points, r.rank])).toEqual([
+			['甲', 10, 1],
+			['乙', 7, 2],
+			['丙', 7, 2],
+			['丁', 5, 4],
+			['戊', 1, 5]
+		]);
+		expect(myStanding(db, people[3]!.id, tree.lishi.id, 'week', now)).toEqual({
+			points: 5,
+			rank: 4,
+			toNext: 2
+		});
+		expect(myStanding(db, people[0]!.id, tree.lishi.id, 'week', now)).toEqual({
+			points: 10,
+			rank: 1,
+			toNext: null
+		});
 		// Outside the page: a small page size still gives the right rank for later pages.
 		const second = officeBoard(db, tree.lishi.id, 'week', 2, 2, now);
-		expect(second.rows.map((r) => [r.name, r.rank])).toEqual([['丙', 2], ['丁', 4]]);
+		expect(second.rows.map((r) => [r.name, r.rank])).toEqual([
+			['丙', 2],
+			['丁', 4]
+		]);
 		// Someone with no points this period is ranked after everyone who scored.
 		const newcomer = await addUser(db, { username: 'new', officeId: tree.lishi.id });
-		expect(myStanding(db, newcomer.id, tree.lishi.id, 'week', now)).toEqual({ points: 0, rank: 6, toNext: 1 });
+		expect(myStanding(db, newcomer.id, tree.lishi.id, 'week', now)).toEqual({
+			points: 0,
+			rank: 6,
+			toNext: 1
+		});
 		// The rank page counts board and standing in one pass: the same answers.
 		const page = boardWithStanding(db, tree.lishi.id, people[2]!.id, 'week', 2, 2, now);
 		expect(page.board).toEqual(second);
@@ -58,7 +82,10 @@ describe('office leaderboard', () => {
 		db.update(users).set({ active: false }).where(eq(users.id, b.id)).run();
 		expect(officeBoard(db, tree.lishi.id, 'all', 1, 50, now).rows.map((r) => r.userId)).toEqual([a.id]);
 		expect(myStanding(db, a.id, tree.lishi.id, 'all', now).rank).toBe(1);
-		expect(boardWithStanding(db, tree.lishi.id, a.id, 'all', 1, 50, now)).toMatchObject({ board: { total: 1 }, me: { rank: 1, toNext: null } });
+		expect(boardWithStanding(db, tree.lishi.id, a.id, 'all', 1, 50, now)).toMatchObject({
+			board: { total: 1 },
+			me: { rank: 1, toNext: null }
+		});
 	});
 
 	it('a member who moves leaves the old board (their points stay with it) and is back when they return', async () => {
@@ -68,14 +95,24 @@ describe('office leaderboard', () => {
 		give(a.id, tree.lishi.id, 3, now);
 		give(b.id, tree.lishi.id, 9, now);
 		db.update(users).set({ officeId: tree.xiaoyi.id }).where(eq(users.id, b.id)).run();
-		expect(officeBoard(db, tree.lishi.id, 'week', 1, 50, now)).toMatchObject({ rows: [{ userId: a.id, rank: 1 }], total: 1 });
+		expect(officeBoard(db, tree.lishi.id, 'week', 1, 50, now)).toMatchObject({
+			rows: [{ userId: a.id, rank: 1 }],
+			total: 1
+		});
 		expect(myStanding(db, a.id, tree.lishi.id, 'week', now)).toEqual({ points: 3, rank: 1, toNext: null });
 		// In the new office they start from nothing: points earned in 离石 are not carried over.
 		expect(officeBoard(db, tree.xiaoyi.id, 'week', 1, 50, now).rows).toEqual([]);
 		give(b.id, tree.xiaoyi.id, 2, now);
-		expect(officeBoard(db, tree.xiaoyi.id, 'week', 1, 50, now).rows.map((r) => [r.userId, r.points])).toEqual([[b.id, 2]]);
+		expect(officeBoard(db, tree.xiaoyi.id, 'week', 1, 50, now).rows.map((r) => [r.userId, r.points])).toEqual(
+			[[b.id, 2]]
+		);
 		db.update(users).set({ officeId: tree.lishi.id }).where(eq(users.id, b.id)).run();
-		expect(officeBoard(db, tree.lishi.id, 'week', 1, 50, now).rows.map((r) => [r.userId, r.points, r.rank])).toEqual([[b.id, 9, 1], [a.id, 3, 2]]);
+		expect(
+			officeBoard(db, tree.lishi.id, 'week', 1, 50, now).rows.map((r) => [r.userId, r.points, r.rank])
+		).toEqual([
+			[b.id, 9, 1],
+			[a.id, 3, 2]
+		]);
 		expect(officeBoard(db, tree.xiaoyi.id, 'week', 1, 50, now).rows).toEqual([]);
 		// Someone who becomes a party-school admin is no longer a member of the office.
 		db.update(users).set({ role: 'school_admin' }).where(eq(users.id, b.id)).run();
@@ -91,7 +128,9 @@ describe('office leaderboard', () => {
 		give(u.id, tree.lishi.id, 3, monday);
 		expect(currentPeriod('week', monday)).toBe('w:2026-11-30');
 		expect(myStanding(db, u.id, tree.lishi.id, 'week', monday).points).toBe(3);
-		expect(myStanding(db, u.id, tree.lishi.id, 'week', new Date(Date.UTC(2026, 10, 29, 15, 50))).points).toBe(2);
+		expect(myStanding(db, u.id, tree.lishi.id, 'week', new Date(Date.UTC(2026, 10, 29, 15, 50))).points).toBe(
+			2
+		);
 		expect(myStanding(db, u.id, tree.lishi.id, 'month', monday).points).toBe(5);
 		// Tuesday 1 December, 00:10 in Shanghai (16:10 UTC on 30 November): a new month, same week.
 		const december = new Date(Date.UTC(2026, 10, 30, 16, 10));
@@ -114,7 +153,13 @@ describe('aggregates', () => {
 	it('after a random workload the maintained aggregates equal a recomputation from the ledger', async () => {
 		const random = rng(7);
 		const people: Awaited<ReturnType<typeof addUser>>[] = [];
-		for (let i = 0; i < 12; i++) people.push(await addUser(db, { username: `p${i}`, officeId: [tree.city.id, tree.lishi.id, tree.xiaoyi.id][i % 3]! }));
+		for (let i = 0; i < 12; i++)
+			people.push(
+				await addUser(db, {
+					username: `p${i}`,
+					officeId: [tree.city.id, tree.lishi.id, tree.xiaoyi.id][i % 3]!
+				})
+			);
 		const rules = Object.keys(POINT_RULES) as RuleKey[];
 		const start = Date.UTC(2025, 11, 20);
 		for (let i = 0; i < 1500; i++) {
@@ -125,18 +170,44 @@ describe('aggregates', () => {
 			const rule = rules[Math.floor(random() * rules.length)]!;
 			// Some repeats of an earlier key: they must not count twice.
 			const key = random() < 0.1 ? `t:${Math.floor(random() * seq + 1) - 1}` : `t:${seq++}`;
-			db.transaction((tx) => award(tx, { userId: p.id, officeId: office, rule, key, reason: '随机', at, points: 1 + Math.floor(random() * 5) }));
+			db.transaction((tx) =>
+				award(tx, {
+					userId: p.id,
+					officeId: office,
+					rule,
+					key,
+					reason: '随机',
+					at,
+					points: 1 + Math.floor(random() * 5)
+				})
+			);
 			// Now and then someone is deactivated or back, moves, or changes role: whose rows count changes.
 			const change = random();
 			const q = people[Math.floor(random() * people.length)]!;
-			if (change < 0.02) db.update(users).set({ active: random() < 0.5 }).where(eq(users.id, q.id)).run();
-			else if (change < 0.04) db.update(users).set({ officeId: [tree.city.id, tree.lishi.id, tree.xiaoyi.id][Math.floor(random() * 3)]! }).where(eq(users.id, q.id)).run();
-			else if (change < 0.05) db.update(users).set({ role: random() < 0.5 ? 'office_admin' : 'school_admin' }).where(eq(users.id, q.id)).run();
+			if (change < 0.02)
+				db.update(users)
+					.set({ active: random() < 0.5 })
+					.where(eq(users.id, q.id))
+					.run();
+			else if (change < 0.04)
+				db.update(users)
+					.set({ officeId: [tree.city.id, tree.lishi.id, tree.xiaoyi.id][Math.floor(random() * 3)]! })
+					.where(eq(users.id, q.id))
+					.run();
+			else if (change < 0.05)
+				db.update(users)
+					.set({ role: random() < 0.5 ? 'office_admin' : 'school_admin' })
+					.where(eq(users.id, q.id))
+					.run();
 		}
-		const maintained = db.all(sql`SELECT user_id, office_id, period, points, member FROM points_period ORDER BY 1, 2, 3`);
+		const maintained = db.all(
+			sql`SELECT user_id, office_id, period, points, member FROM points_period ORDER BY 1, 2, 3`
+		);
 		const maintainedDaily = db.all(sql`SELECT office_id, day, learners FROM office_daily ORDER BY 1, 2`);
 		db.transaction((tx) => rebuildPeriods(tx));
-		const rebuilt = db.all<{ member: number }>(sql`SELECT user_id, office_id, period, points, member FROM points_period ORDER BY 1, 2, 3`);
+		const rebuilt = db.all<{ member: number }>(
+			sql`SELECT user_id, office_id, period, points, member FROM points_period ORDER BY 1, 2, 3`
+		);
 		expect(rebuilt.length).toBeGreaterThan(100);
 		// Both kinds of rows occur, so the comparison covers the flag's upkeep.
 		expect(new Set(rebuilt.map((r) => r.member))).toEqual(new Set([0, 1]));
@@ -163,16 +234,26 @@ describe('office comparison', () => {
 		const now = new Date('2026-11-25T04:00:00Z');
 		// 离石区: 10 members, 2 study (20 points). 孝义市: 2 members, both study (10 points).
 		const lishi: Awaited<ReturnType<typeof addUser>>[] = [];
-		for (let i = 0; i < 10; i++) lishi.push(await addUser(db, { username: `l${i}`, officeId: tree.lishi.id }));
-		const xiaoyi = [await addUser(db, { username: 'x0', officeId: tree.xiaoyi.id }), await addUser(db, { username: 'x1', officeId: tree.xiaoyi.id })];
+		for (let i = 0; i < 10; i++)
+			lishi.push(await addUser(db, { username: `l${i}`, officeId: tree.lishi.id }));
+		const xiaoyi = [
+			await addUser(db, { username: 'x0', officeId: tree.xiaoyi.id }),
+			await addUser(db, { username: 'x1', officeId: tree.xiaoyi.id })
+		];
 		give(lishi[0]!.id, tree.lishi.id, 12, now);
 		give(lishi[1]!.id, tree.lishi.id, 8, now);
 		give(xiaoyi[0]!.id, tree.xiaoyi.id, 6, now);
 		give(xiaoyi[1]!.id, tree.xiaoyi.id, 4, now);
 		const byParticipation = compareOffices(db, [tree.lishi.id, tree.xiaoyi.id], 'week', 'participation', now);
-		expect(byParticipation.map((f) => [f.name, f.participation, f.rank])).toEqual([['孝义市人大常委会', 100, 1], ['离石区人大常委会', 20, 2]]);
+		expect(byParticipation.map((f) => [f.name, f.participation, f.rank])).toEqual([
+			['孝义市人大常委会', 100, 1],
+			['离石区人大常委会', 20, 2]
+		]);
 		const perCapita = compareOffices(db, [tree.lishi.id, tree.xiaoyi.id], 'week', 'perCapita', now);
-		expect(perCapita.map((f) => [f.name, f.perCapita])).toEqual([['孝义市人大常委会', 5], ['离石区人大常委会', 2]]);
+		expect(perCapita.map((f) => [f.name, f.perCapita])).toEqual([
+			['孝义市人大常委会', 5],
+			['离石区人大常委会', 2]
+		]);
 		// No course due yet: the on-time rate is unknown, not zero.
 		expect(compareOffices(db, [tree.lishi.id], 'week', 'onTime', now)[0]!.onTime).toBeNull();
 	});
@@ -185,19 +266,53 @@ describe('exports', () => {
 		const { memberSheet, xlsxStream, csvStream } = await import('../../src/lib/server/participation/export');
 		const now = new Date('2026-11-25T04:00:00Z');
 		for (let i = 0; i < 30; i++) {
-			const u = await addUser(db, { username: `m${i}`, name: `成员${String(i).padStart(2, '0')}`, officeId: i % 2 ? tree.lishi.id : tree.xiaoyi.id });
+			const u = await addUser(db, {
+				username: `m${i}`,
+				name: `成员${String(i).padStart(2, '0')}`,
+				officeId: i % 2 ? tree.lishi.id : tree.xiaoyi.id
+			});
 			if (i % 3) give(u.id, u.officeId!, i, now);
 		}
 		const offices = [tree.city.id, tree.lishi.id, tree.xiaoyi.id];
-		const table = memberTable(db, offices, { kind: 'month', sort: 'name', desc: false, pageSize: Infinity }, now).rows;
-		const bytes = new Uint8Array(await new Response(xlsxStream(memberSheet(db, offices, { kind: 'month', sort: 'name', desc: false }, now))).arrayBuffer());
+		const table = memberTable(
+			db,
+			offices,
+			{ kind: 'month', sort: 'name', desc: false, pageSize: Infinity },
+			now
+		).rows;
+		const bytes = new Uint8Array(
+			await new Response(
+				xlsxStream(memberSheet(db, offices, { kind: 'month', sort: 'name', desc: false }, now))
+			).arrayBuffer()
+		);
 		const wb = new ExcelJS.Workbook();
 		await wb.xlsx.load(bytes as unknown as ArrayBuffer);
 		const rows: unknown[][] = [];
 		wb.worksheets[0]!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-		expect(rows[0]).toEqual(['姓名', '登录名', '单位', '本期积分', '最近学习', '已学课程', '通过测验', '完成任务', '逾期任务', '本年学时', '状态']);
-		expect(rows.slice(1).map((r) => [r[0], r[1], r[3]])).toEqual(table.map((m) => [m.name, m.username, m.points]));
-		const csv = (await new Response(csvStream(memberSheet(db, offices, { kind: 'month', sort: 'name', desc: false }, now))).text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+		expect(rows[0]).toEqual([
+			'姓名',
+			'登录名',
+			'单位',
+			'本期积分',
+			'最近学习',
+			'已学课程',
+			'通过测验',
+			'完成任务',
+			'逾期任务',
+			'本年学时',
+			'状态'
+		]);
+		expect(rows.slice(1).map((r) => [r[0], r[1], r[3]])).toEqual(
+			table.map((m) => [m.name, m.username, m.points])
+		);
+		const csv = (
+			await new Response(
+				csvStream(memberSheet(db, offices, { kind: 'month', sort: 'name', desc: false }, now))
+			).text()
+		)
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.split('\r\n');
 		expect(csv).toHaveLength(table.length + 1);
 		expect(csv[1]!.split(',').slice(0, 2)).toEqual([table[0]!.name, table[0]!.username]);
 	});
@@ -210,11 +325,19 @@ describe('exports', () => {
 		const cityAdmin = { id: 0, role: 'office_admin' as const, officeId: tree.city.id };
 		const lishiAdmin = { id: 0, role: 'office_admin' as const, officeId: tree.lishi.id };
 		const city = dashboardScope(db, cityAdmin, new URLSearchParams())!;
-		expect(memberTable(db, city.officeIds, { kind: 'month' }).rows.map((r) => r.username).sort()).toEqual(['kid.lishi', 'kid.xiaoyi']);
+		expect(
+			memberTable(db, city.officeIds, { kind: 'month' })
+				.rows.map((r) => r.username)
+				.sort()
+		).toEqual(['kid.lishi', 'kid.xiaoyi']);
 		const lishi = dashboardScope(db, lishiAdmin, new URLSearchParams())!;
 		expect(memberTable(db, lishi.officeIds, { kind: 'month' }).rows.map((r) => r.userId)).toEqual([a.id]);
-		expect(dashboardScope(db, lishiAdmin, new URLSearchParams({ office: String(tree.xiaoyi.id) }))).toBeNull();
-		expect(dashboardScope(db, cityAdmin, new URLSearchParams({ office: String(tree.xiaoyi.id) }))?.office.id).toBe(tree.xiaoyi.id);
+		expect(
+			dashboardScope(db, lishiAdmin, new URLSearchParams({ office: String(tree.xiaoyi.id) }))
+		).toBeNull();
+		expect(
+			dashboardScope(db, cityAdmin, new URLSearchParams({ office: String(tree.xiaoyi.id) }))?.office.id
+		).toBe(tree.xiaoyi.id);
 	});
 });
 
@@ -256,29 +379,50 @@ describe('member table', () => {
 				.sort((a, b) => b.points - a.points || a.userId - b.userId);
 		for (const officeIds of [[tree.lishi.id], [tree.city.id, tree.lishi.id, tree.xiaoyi.id]]) {
 			const want = expected(officeIds);
-			expect(want.some((r) => r.points === 0) && want.some((r) => r.points > 0), JSON.stringify(want)).toBe(true);
+			expect(want.some((r) => r.points === 0) && want.some((r) => r.points > 0), JSON.stringify(want)).toBe(
+				true
+			);
 			const pages = (status: 'all' | 'studying') =>
-				[1, 2, 3, 4, 5, 6].flatMap((page) => memberTable(db, officeIds, { kind: 'month', status, page, pageSize: 3 }, now).rows);
+				[1, 2, 3, 4, 5, 6].flatMap(
+					(page) => memberTable(db, officeIds, { kind: 'month', status, page, pageSize: 3 }, now).rows
+				);
 			expect(pages('all').map((r) => ({ userId: r.userId, points: r.points }))).toEqual(want);
 			expect(memberTable(db, officeIds, { kind: 'month', pageSize: 3 }, now).total).toBe(want.length);
 			const scored = want.filter((r) => r.points > 0);
 			expect(pages('studying').map((r) => ({ userId: r.userId, points: r.points }))).toEqual(scored);
-			expect(memberTable(db, officeIds, { kind: 'month', status: 'studying', pageSize: 3 }, now).total).toBe(scored.length);
+			expect(memberTable(db, officeIds, { kind: 'month', status: 'studying', pageSize: 3 }, now).total).toBe(
+				scored.length
+			);
 			// Every other sort computes the same points per member.
-			const byName = memberTable(db, officeIds, { kind: 'month', sort: 'name', pageSize: Infinity }, now).rows;
-			expect(byName.map((r) => ({ userId: r.userId, points: r.points })).sort((a, b) => b.points - a.points || a.userId - b.userId)).toEqual(want);
+			const byName = memberTable(
+				db,
+				officeIds,
+				{ kind: 'month', sort: 'name', pageSize: Infinity },
+				now
+			).rows;
+			expect(
+				byName
+					.map((r) => ({ userId: r.userId, points: r.points }))
+					.sort((a, b) => b.points - a.points || a.userId - b.userId)
+			).toEqual(want);
 		}
 		expect(expected([tree.lishi.id]).find((r) => r.userId === mover.id)?.points).toBe(2);
 	});
 
 	it('sorts by every figure, filters by name and status, and pages consistently with the whole list', async () => {
-		const { memberTable, MEMBER_SORTS, MEMBER_STATUSES } = await import('../../src/lib/server/participation/dashboard');
+		const { memberTable, MEMBER_SORTS, MEMBER_STATUSES } =
+			await import('../../src/lib/server/participation/dashboard');
 		const now = new Date('2026-11-25T04:00:00Z');
 		const random = rng(7);
 		for (let i = 0; i < 12; i++) {
-			const u = await addUser(db, { username: `t${i}`, name: `成员${'甲乙丙丁'[i % 4]}${i}`, officeId: i % 2 ? tree.lishi.id : tree.xiaoyi.id });
+			const u = await addUser(db, {
+				username: `t${i}`,
+				name: `成员${'甲乙丙丁'[i % 4]}${i}`,
+				officeId: i % 2 ? tree.lishi.id : tree.xiaoyi.id
+			});
 			// Points on different days: different totals and different last-active days.
-			for (let d = 0; d < i % 4; d++) give(u.id, u.officeId!, 1 + Math.floor(random() * 5), new Date(now.getTime() - d * 86_400_000));
+			for (let d = 0; d < i % 4; d++)
+				give(u.id, u.officeId!, 1 + Math.floor(random() * 5), new Date(now.getTime() - d * 86_400_000));
 			if (i === 5) db.update(users).set({ active: false }).where(eq(users.id, u.id)).run();
 		}
 		const ids = [tree.city.id, tree.lishi.id, tree.xiaoyi.id];
@@ -286,15 +430,27 @@ describe('member table', () => {
 		expect(all.total).toBe(11); // the deactivated member only under 已停用
 		expect(all.rows.map((r) => r.points)).toEqual([...all.rows.map((r) => r.points)].sort((a, b) => b - a));
 		expect(all.rows.find((r) => r.username === 't3')).toMatchObject({ lastActive: '2026-11-25' });
-		expect(memberTable(db, ids, { kind: 'all', status: 'inactive' }, now).rows.map((r) => r.username)).toEqual(['t5']);
-		expect(memberTable(db, ids, { kind: 'all', status: 'idle', pageSize: Infinity }, now).rows.every((r) => r.points === 0)).toBe(true);
-		expect(memberTable(db, ids, { kind: 'all', q: '丙', pageSize: Infinity }, now).rows.map((r) => r.username).sort()).toEqual(['t10', 't2', 't6']);
+		expect(
+			memberTable(db, ids, { kind: 'all', status: 'inactive' }, now).rows.map((r) => r.username)
+		).toEqual(['t5']);
+		expect(
+			memberTable(db, ids, { kind: 'all', status: 'idle', pageSize: Infinity }, now).rows.every(
+				(r) => r.points === 0
+			)
+		).toBe(true);
+		expect(
+			memberTable(db, ids, { kind: 'all', q: '丙', pageSize: Infinity }, now)
+				.rows.map((r) => r.username)
+				.sort()
+		).toEqual(['t10', 't2', 't6']);
 		for (const sort of MEMBER_SORTS) {
 			for (const status of MEMBER_STATUSES) {
 				for (const desc of [true, false]) {
 					const opts = { kind: 'all' as const, sort, status, desc };
 					const whole = memberTable(db, ids, { ...opts, pageSize: Infinity }, now);
-					const pages = [1, 2, 3, 4].flatMap((page) => memberTable(db, ids, { ...opts, page, pageSize: 3 }, now).rows);
+					const pages = [1, 2, 3, 4].flatMap(
+						(page) => memberTable(db, ids, { ...opts, page, pageSize: 3 }, now).rows
+					);
 					expect(pages, `${sort} ${status} ${desc}`).toEqual(whole.rows);
 					expect(memberTable(db, ids, { ...opts, pageSize: 3 }, now).total).toBe(whole.total);
 				}

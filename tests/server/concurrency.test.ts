@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, migrateDb, type Db } from '../../src/lib/server/db';
 import { offices } from '../../src/lib/server/db/schema';
-import { prepared, writeTransaction } from '../../src/lib/server/db/statements';
+import { writeTransaction } from '../../src/lib/server/db/statements';
 
 let dir: string;
 let path: string;
@@ -28,9 +28,15 @@ afterEach(() => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-const officeNames = (d: Db) => d.select({ name: offices.name }).from(offices).all().map((o) => o.name);
+const officeNames = (d: Db) =>
+	d
+		.select({ name: offices.name })
+		.from(offices)
+		.all()
+		.map((o) => o.name);
 const busyTimeout = (d: Db) => d.$client.pragma('busy_timeout', { simple: true });
-const addOffice = (d: Db, name: string, code: string) => prepared(d, 'INSERT INTO offices (name, code) VALUES (?, ?)').run(name, code);
+const addOffice = (d: Db, name: string, code: string) =>
+	d.$client.prepare('INSERT INTO offices (name, code) VALUES (?, ?)').run(name, code);
 
 /** Another process that takes the write lock, inserts an office, holds the lock for `holdMs`, then commits. */
 function holdWriteLock(holdMs: number): { locked: Promise<void>; done: Promise<number> } {
@@ -65,7 +71,9 @@ describe('writeTransaction', () => {
 
 	it('gives up with SQLITE_BUSY after the wait, having written nothing', () => {
 		other.$client.exec('BEGIN IMMEDIATE');
-		expect(() => writeTransaction(db, () => addOffice(db, '等不到锁', 'never'), 100)).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
+		expect(() => writeTransaction(db, () => addOffice(db, '等不到锁', 'never'), 100)).toThrow(
+			expect.objectContaining({ code: 'SQLITE_BUSY' })
+		);
 		other.$client.exec('ROLLBACK');
 		expect(officeNames(db)).toEqual([]);
 		expect(busyTimeout(db)).toBe(5000);
@@ -95,7 +103,9 @@ describe('Drizzle transactions', () => {
 		other.$client.pragma('busy_timeout = 0');
 		db.transaction((tx) => {
 			tx.select().from(offices).all(); // only a read so far
-			expect(() => other.$client.exec('BEGIN IMMEDIATE')).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
+			expect(() => other.$client.exec('BEGIN IMMEDIATE')).toThrow(
+				expect.objectContaining({ code: 'SQLITE_BUSY' })
+			);
 		});
 		other.$client.exec('BEGIN IMMEDIATE');
 		other.$client.exec('ROLLBACK');

@@ -5,7 +5,14 @@ import { testDb, addUser, seedTree } from '../helpers/db';
 import { writePack, lesson, MODULE, QUESTIONS } from '../helpers/pack';
 import { syncContent } from '../../src/lib/server/content/sync';
 import { ContentError, readPack } from '../../src/lib/server/content/pack';
-import { lessonProgress, lessons, modules, pointsLedger, questions, themes } from '../../src/lib/server/db/schema';
+import {
+	lessonProgress,
+	lessons,
+	modules,
+	pointsLedger,
+	questions,
+	themes
+} from '../../src/lib/server/db/schema';
 import { completeLesson } from '../../src/lib/server/learning/progress';
 import { moduleCards } from '../../src/lib/server/learning/catalog';
 import type { Db } from '../../src/lib/server/db';
@@ -38,7 +45,14 @@ function expectRejected(fileEnd: string, message: string | RegExp) {
 	}
 	expect(error).toBeInstanceOf(ContentError);
 	const problems = (error as ContentError).problems;
-	expect(problems.some((p) => p.file.endsWith(fileEnd) && (typeof message === 'string' ? p.message.includes(message) : message.test(p.message))), JSON.stringify(problems)).toBe(true);
+	expect(
+		problems.some(
+			(p) =>
+				p.file.endsWith(fileEnd) &&
+				(typeof message === 'string' ? p.message.includes(message) : message.test(p.message))
+		),
+		JSON.stringify(problems)
+	).toBe(true);
 	expect(snapshot()).toEqual(before);
 }
 
@@ -51,10 +65,15 @@ describe('the real content pack', () => {
 			expect(m.lessons.length, m.meta.slug).toBeGreaterThanOrEqual(3);
 			expect(m.lessons.length, m.meta.slug).toBeLessThanOrEqual(6);
 			expect(m.questions.length, m.meta.slug).toBeGreaterThanOrEqual(20);
-			expect(new Set(m.questions.map((q) => q.type)), m.meta.slug).toEqual(new Set(['single', 'multiple', 'truefalse', 'fill']));
+			expect(new Set(m.questions.map((q) => q.type)), m.meta.slug).toEqual(
+				new Set(['single', 'multiple', 'truefalse', 'fill'])
+			);
 			for (const l of m.lessons) {
 				expect(l.body, l.file).toContain('[!提法]');
-				expect(m.questions.some((q) => q.lesson === l.meta.slug), `${l.file} is tested`).toBe(true);
+				expect(
+					m.questions.some((q) => q.lesson === l.meta.slug),
+					`${l.file} is tested`
+				).toBe(true);
 			}
 		}
 	});
@@ -71,14 +90,25 @@ describe('the real content pack', () => {
 
 describe('sync of a good pack', () => {
 	it('renders the official wording as a quotation with its source, and strips unsafe HTML', () => {
-		pack.write('demo/02-two.md', lesson('lesson-two', '第二课', 2, '正文<script>alert(1)</script><img src=x onerror=alert(1)>'));
+		pack.write(
+			'demo/02-two.md',
+			lesson('lesson-two', '第二课', 2, '正文<script>alert(1)</script><img src=x onerror=alert(1)>')
+		);
 		syncContent(db, pack.dir);
 		const one = db.select().from(lessons).where(eq(lessons.slug, 'lesson-one')).get()!;
-		expect(one.bodyHtml).toContain('<figure class="tifa"><blockquote>全过程人民民主是社会主义民主政治的本质属性');
+		expect(one.bodyHtml).toContain(
+			'<figure class="tifa"><blockquote>全过程人民民主是社会主义民主政治的本质属性'
+		);
 		expect(one.bodyHtml).toContain('<figcaption>报告原文 · 第六部分 · 导语第1段</figcaption>');
 		const two = db.select().from(lessons).where(eq(lessons.slug, 'lesson-two')).get()!;
 		expect(two.bodyHtml).not.toMatch(/<script|onerror|<img/);
-		expect(db.select().from(questions).all().map((q) => [q.key, q.answer])).toEqual([
+		expect(
+			db
+				.select()
+				.from(questions)
+				.all()
+				.map((q) => [q.key, q.answer])
+		).toEqual([
 			['demo/q1', '0'],
 			['demo/q2', '[["管用"]]']
 		]);
@@ -91,7 +121,12 @@ describe('sync of a good pack', () => {
 		const l = db.select().from(lessons).where(eq(lessons.slug, 'lesson-one')).get()!;
 		const t0 = new Date('2026-11-20T02:00:00Z');
 		completeLesson(db, { id: user.id, officeId: office.id }, l.id, t0);
-		completeLesson(db, { id: user.id, officeId: office.id }, l.id, new Date(t0.getTime() + l.minReadSeconds * 1000));
+		completeLesson(
+			db,
+			{ id: user.id, officeId: office.id },
+			l.id,
+			new Date(t0.getTime() + l.minReadSeconds * 1000)
+		);
 
 		pack.write('demo/01-one.md', lesson('lesson-one', '第一课（修订）', 1, '第一课正文，已修订。'));
 		expect(syncContent(db, pack.dir)).toMatchObject({ updated: 1, created: 0, archived: 0 });
@@ -152,7 +187,9 @@ describe('an invalid pack stops the sync, names the file and the problem, and ch
 	it('a multiple-choice question with a single answer, and a fill-in whose blanks do not match', () => {
 		pack.write(
 			'demo/questions.yaml',
-			QUESTIONS.replace('type: single', 'type: multiple').replace('answer: A', 'answer: [A]').replace('    - [管用]', '    - [管用]\n    - [多余]')
+			QUESTIONS.replace('type: single', 'type: multiple')
+				.replace('answer: A', 'answer: [A]')
+				.replace('    - [管用]', '    - [管用]\n    - [多余]')
 		);
 		expectRejected('demo/questions.yaml', /至少要有两个不同的正确答案|答案/);
 		expectRejected('demo/questions.yaml', '题干有 1 个空，但给出了 2 组答案');

@@ -6,9 +6,9 @@ import {
 	checkinCode,
 	CODE_WINDOW_MS,
 	MAX_WRONG_CODES,
-	scheduleSession,
+	scheduleStudySession,
 	WRONG_CODE_WINDOW_MS
-} from '../../src/lib/server/meetings/sessions';
+} from '../../src/lib/server/study-sessions';
 import { hoursInYear } from '../../src/lib/server/courses/hours';
 import { syncContent } from '../../src/lib/server/content/sync';
 import {
@@ -70,7 +70,7 @@ describe('check-in code guesses', () => {
 			leader: '主任',
 			hours: '2'
 		};
-		const r = scheduleSession(db, admin, input);
+		const r = scheduleStudySession(db, admin, input);
 		if (!r.ok) throw new Error(JSON.stringify(r.errors));
 		return db.select().from(studySessions).where(eq(studySessions.id, r.id)).get()!;
 	}

@@ -51,7 +51,11 @@ describe('bulk import', () => {
 		expect(userCount()).toBe(6);
 		const first = await login(db, 'tian.cm', result.created[0]!.temporaryPassword);
 		expect(first.ok && first.mustChangePassword).toBe(true);
-		const phone = db.select().from(users).all().find((u) => u.username === 'tian.cm')!.phone;
+		const phone = db
+			.select()
+			.from(users)
+			.all()
+			.find((u) => u.username === 'tian.cm')!.phone;
 		expect(phone).toBe('13800000001');
 		// The staged file is gone: confirming twice imports nothing more.
 		expect(await confirmImport(db, cityAdmin, preview.id)).toEqual({ ok: false, reason: 'missing' });
@@ -92,7 +96,13 @@ describe('bulk import', () => {
 		] as const) {
 			const preview = await stageImport(db, lishiAdmin, 'members.csv', bytes);
 			expect(preview.errorCount, label).toBe(0);
-			expect(preview.rows[0]!.values, label).toEqual({ 姓名: '韩晓东', 登录名: 'han.xd', 单位: '离石区人大常委会', 职务: '科员', 手机号: '' });
+			expect(preview.rows[0]!.values, label).toEqual({
+				姓名: '韩晓东',
+				登录名: 'han.xd',
+				单位: '离石区人大常委会',
+				职务: '科员',
+				手机号: ''
+			});
 		}
 	});
 
@@ -101,10 +111,17 @@ describe('bulk import', () => {
 		await expect(stageImport(db, lishiAdmin, 'photo.png', png)).rejects.toThrow(SpreadsheetError);
 		await expect(stageImport(db, lishiAdmin, 'photo.csv', png)).rejects.toThrow('文件不是表格');
 		const fakeZip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6]);
-		await expect(stageImport(db, lishiAdmin, 'broken.xlsx', fakeZip)).rejects.toThrow('无法读取该 Excel 文件');
+		await expect(stageImport(db, lishiAdmin, 'broken.xlsx', fakeZip)).rejects.toThrow(
+			'无法读取该 Excel 文件'
+		);
 		await expect(stageImport(db, lishiAdmin, 'empty.csv', new Uint8Array())).rejects.toThrow('文件是空的');
-		const noHeaders = await xlsx([['name', 'login'], ['a', 'b']]);
-		await expect(stageImport(db, lishiAdmin, 'x.xlsx', noHeaders)).rejects.toThrow('表头不完整，缺少：姓名、登录名、单位、职务、手机号');
+		const noHeaders = await xlsx([
+			['name', 'login'],
+			['a', 'b']
+		]);
+		await expect(stageImport(db, lishiAdmin, 'x.xlsx', noHeaders)).rejects.toThrow(
+			'表头不完整，缺少：姓名、登录名、单位、职务、手机号'
+		);
 		const onlyHeader = await xlsx([HEADER]);
 		await expect(stageImport(db, lishiAdmin, 'x.xlsx', onlyHeader)).rejects.toThrow('表格中没有成员数据');
 		expect(userCount()).toBe(3);
@@ -114,7 +131,13 @@ describe('bulk import', () => {
 		const template = new Uint8Array(await templateXlsx('离石区人大常委会'));
 		const preview = await stageImport(db, lishiAdmin, '模板.xlsx', template);
 		expect(preview.rows).toHaveLength(1);
-		expect(preview.rows[0]!.values).toEqual({ 姓名: '张三', 登录名: 'zhangsan', 单位: '离石区人大常委会', 职务: '科员', 手机号: '13800000000' });
+		expect(preview.rows[0]!.values).toEqual({
+			姓名: '张三',
+			登录名: 'zhangsan',
+			单位: '离石区人大常委会',
+			职务: '科员',
+			手机号: '13800000000'
+		});
 		expect(preview.errorCount).toBe(0);
 	});
 
@@ -127,12 +150,22 @@ describe('bulk import', () => {
 	});
 
 	it('re-checks at confirmation: a login name taken meanwhile blocks the whole file', async () => {
-		const file = await xlsx([HEADER, ['田春梅', 'tian.cm', '离石区人大常委会', '', ''], ['秦立新', 'qin.lx', '离石区人大常委会', '', '']]);
+		const file = await xlsx([
+			HEADER,
+			['田春梅', 'tian.cm', '离石区人大常委会', '', ''],
+			['秦立新', 'qin.lx', '离石区人大常委会', '', '']
+		]);
 		const preview = await stageImport(db, lishiAdmin, 'a.xlsx', file);
 		await addUser(db, { username: 'qin.lx' });
 		const result = await confirmImport(db, lishiAdmin, preview.id);
 		expect(result.ok).toBe(false);
-		expect(db.select().from(users).all().map((u) => u.username)).not.toContain('tian.cm');
+		expect(
+			db
+				.select()
+				.from(users)
+				.all()
+				.map((u) => u.username)
+		).not.toContain('tian.cm');
 	});
 });
 
@@ -185,7 +218,11 @@ describe('hostile or oversized uploads are refused while being read, before anyt
 	it('a string within the size bound but longer than any member field is refused, naming the cell', async () => {
 		const strings = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>${'x'.repeat(1_000_000)}</t></si></sst>`;
 		const rows = `${inlineRow(1, HEADER)}<row r="2"><c r="A2" t="s"><v>0</v></c></row>`;
-		await expectRefused('long.xlsx', zip(xlsxParts({ rows, sharedStrings: strings })), '第 2 行 A 列的内容超过 200 个字');
+		await expectRefused(
+			'long.xlsx',
+			zip(xlsxParts({ rows, sharedStrings: strings })),
+			'第 2 行 A 列的内容超过 200 个字'
+		);
 		const inline = `${inlineRow(1, HEADER)}${inlineRow(2, ['某甲', 'x'.repeat(201)])}`;
 		await expectRefused('long.xlsx', zip(xlsxParts({ rows: inline })), '第 2 行 B 列的内容超过 200 个字');
 	});
@@ -194,10 +231,16 @@ describe('hostile or oversized uploads are refused while being read, before anyt
 		const bomb = Buffer.alloc(64 * 1024 * 1024, '<row/>');
 		await expectRefused('bomb.xlsx', zip(xlsxParts({ xml: bomb })), '解压后超过 20 MB');
 		// The directory claims a few bytes; unzipping stops as soon as the part grows past them.
-		const liar = zip(xlsxParts({ xml: bomb }).map((p) => (p.name.endsWith('sheet1.xml') ? { ...p, declaredSize: 1000 } : p)));
+		const liar = zip(
+			xlsxParts({ xml: bomb }).map((p) => (p.name.endsWith('sheet1.xml') ? { ...p, declaredSize: 1000 } : p))
+		);
 		await expectRefused('liar.xlsx', liar, '无法读取该 Excel 文件');
 		const parts = Array.from({ length: 600 }, (_, i) => ({ name: `xl/media/${i}.xml`, data: '' }));
-		await expectRefused('parts.xlsx', zip([...xlsxParts({ rows: inlineRow(1, HEADER) }), ...parts]), '包含的部件过多');
+		await expectRefused(
+			'parts.xlsx',
+			zip([...xlsxParts({ rows: inlineRow(1, HEADER) }), ...parts]),
+			'包含的部件过多'
+		);
 	});
 
 	it('more members than one import takes, or endless blank rows, stop the reading', async () => {
@@ -207,10 +250,16 @@ describe('hostile or oversized uploads are refused while being read, before anyt
 		await expectRefused('many.csv', new TextEncoder().encode(csv), '一次最多导入 2000 人');
 		const blank = HEADER.join(',') + '\r\n' + ',,,,\r\n'.repeat(1_000_000);
 		await expectRefused('blank.csv', new TextEncoder().encode(blank), '空行');
-		const blankRows = inlineRow(1, HEADER) + Array.from({ length: 20_000 }, (_, i) => `<row r="${i + 2}" s="1"/>`).join('');
+		const blankRows =
+			inlineRow(1, HEADER) + Array.from({ length: 20_000 }, (_, i) => `<row r="${i + 2}" s="1"/>`).join('');
 		await expectRefused('blank.xlsx', zip(xlsxParts({ rows: blankRows })), '空行');
 		// Exactly the limit goes through.
-		const preview = await stageImport(db, cityAdmin, 'ok.csv', new TextEncoder().encode(csv.split('\r\n').slice(0, 2001).join('\r\n')));
+		const preview = await stageImport(
+			db,
+			cityAdmin,
+			'ok.csv',
+			new TextEncoder().encode(csv.split('\r\n').slice(0, 2001).join('\r\n'))
+		);
 		expect(preview.rows).toHaveLength(2000);
 	});
 

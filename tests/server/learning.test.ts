@@ -56,7 +56,12 @@ describe('reading time', () => {
 		expect(db.select().from(pointsLedger).all()).toHaveLength(0);
 		// Re-opening the page does not restart the clock.
 		openLesson(db, user.id, lesson.id, new Date(opened.getTime() + 20_000));
-		const onTime = completeLesson(db, user, lesson.id, new Date(opened.getTime() + lesson.minReadSeconds * 1000));
+		const onTime = completeLesson(
+			db,
+			user,
+			lesson.id,
+			new Date(opened.getTime() + lesson.minReadSeconds * 1000)
+		);
 		expect(onTime).toEqual({ ok: true, alreadyDone: false, awarded: 1, capped: false });
 	});
 
@@ -77,7 +82,11 @@ describe('lesson points', () => {
 		const at = new Date('2026-11-24T02:00:00Z');
 		expect(study(lesson.id, at)).toMatchObject({ ok: true, awarded: 1 });
 		for (let i = 1; i <= 3; i++) {
-			expect(completeLesson(db, user, lesson.id, new Date(at.getTime() + i * 1000))).toMatchObject({ ok: true, alreadyDone: true, awarded: 0 });
+			expect(completeLesson(db, user, lesson.id, new Date(at.getTime() + i * 1000))).toMatchObject({
+				ok: true,
+				alreadyDone: true,
+				awarded: 0
+			});
 		}
 		expect(db.select().from(pointsLedger).all()).toHaveLength(1);
 	});
@@ -97,7 +106,11 @@ describe('lesson points', () => {
 			const t0 = new Date('2026-11-24T02:00:00Z');
 			openLesson(a, u.id, lessonId, t0);
 			const later = new Date(t0.getTime() + minRead * 1000);
-			const results = await Promise.all([a, b, a, b].map(async (conn) => completeLesson(conn, { id: u.id, officeId: office.id }, lessonId, later)));
+			const results = await Promise.all(
+				[a, b, a, b].map(async (conn) =>
+					completeLesson(conn, { id: u.id, officeId: office.id }, lessonId, later)
+				)
+			);
 			expect(results.filter((r) => r.ok && !r.alreadyDone)).toHaveLength(1);
 			expect(b.select().from(pointsLedger).all()).toHaveLength(1);
 			a.$client.close();
@@ -122,7 +135,12 @@ describe('lesson points', () => {
 		expect(totalPoints(db, user.id)).toBe(7);
 		// Every point is a ledger row with its rule, reason and day.
 		const rows = db.select().from(pointsLedger).all();
-		expect(rows.every((r) => r.rule === 'lesson_complete' && r.reason.startsWith('完成课程《') && r.officeId === user.officeId)).toBe(true);
+		expect(
+			rows.every(
+				(r) =>
+					r.rule === 'lesson_complete' && r.reason.startsWith('完成课程《') && r.officeId === user.officeId
+			)
+		).toBe(true);
 	});
 });
 

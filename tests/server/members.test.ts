@@ -1,7 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testDb, addUser, seedTree, PASSWORD, SYSADMIN } from '../helpers/db';
-import { createMember, defaultOfficeId, listMembers, memberForEdit, resetMemberPassword, setMemberActive, updateMember } from '../../src/lib/server/users/members';
+import {
+	createMember,
+	defaultOfficeId,
+	listMembers,
+	memberForEdit,
+	resetMemberPassword,
+	setMemberActive,
+	updateMember
+} from '../../src/lib/server/users/members';
 import { saveAccount } from '../../src/lib/server/users/accounts';
 import { login } from '../../src/lib/server/auth/login';
 import { validateSessionToken } from '../../src/lib/server/auth/session';
@@ -39,7 +47,11 @@ describe('office scope', () => {
 	it('an office admin cannot deactivate, reset or add members of a sibling office', async () => {
 		expect(setMemberActive(db, lishiAdmin, xiaoyiCadre.id, false).ok).toBe(false);
 		expect((await resetMemberPassword(db, lishiAdmin, xiaoyiCadre.id)).ok).toBe(false);
-		const created = await createMember(db, lishiAdmin, { name: '新人', username: 'new.one', officeId: String(tree.xiaoyi.id) });
+		const created = await createMember(db, lishiAdmin, {
+			name: '新人',
+			username: 'new.one',
+			officeId: String(tree.xiaoyi.id)
+		});
 		expect(created).toEqual({ ok: false, errors: { officeId: '只能把成员加入您管理的单位' } });
 		const x = db.select().from(users).where(eq(users.id, xiaoyiCadre.id)).get()!;
 		expect(x.active).toBe(true);
@@ -83,7 +95,11 @@ describe('member lifecycle', () => {
 			officeId: '请选择所在单位',
 			phone: '手机号应为 11 位数字，以 1 开头'
 		});
-		const dup = await createMember(db, lishiAdmin, { name: '重名', username: 'lishi.c1', officeId: String(tree.lishi.id) });
+		const dup = await createMember(db, lishiAdmin, {
+			name: '重名',
+			username: 'lishi.c1',
+			officeId: String(tree.lishi.id)
+		});
 		expect(dup).toEqual({ ok: false, errors: { username: '该登录名已被使用' } });
 		expect(db.select().from(users).all().length).toBe(before);
 	});
@@ -103,7 +119,9 @@ describe('member lifecycle', () => {
 		expect(validateSessionToken(db, r.token).user).toBeNull();
 		expect((await login(db, 'lishi.c1', PASSWORD)).ok).toBe(false);
 		expect(listMembers(db, lishiAdmin, {}).rows.map((m) => m.username)).not.toContain('lishi.c1');
-		expect(listMembers(db, lishiAdmin, { status: 'inactive' }).rows.map((m) => m.username)).toEqual(['lishi.c1']);
+		expect(listMembers(db, lishiAdmin, { status: 'inactive' }).rows.map((m) => m.username)).toEqual([
+			'lishi.c1'
+		]);
 		setMemberActive(db, lishiAdmin, lishiCadre.id, true);
 		expect((await login(db, 'lishi.c1', PASSWORD)).ok).toBe(true);
 	});
@@ -139,20 +157,41 @@ describe('editing a member', () => {
 	const row = (id: number) => db.select().from(users).where(eq(users.id, id)).get()!;
 
 	it('an office admin corrects name, 职务 and phone of a member of their office', () => {
-		expect(memberForEdit(db, lishiAdmin, lishiCadre.id)).toMatchObject({ name: '离石干部', officeId: tree.lishi.id });
-		const r = updateMember(db, lishiAdmin, lishiCadre.id, { name: '离石干部改', officeId: String(tree.lishi.id), title: '副主任', phone: '13912345678' });
+		expect(memberForEdit(db, lishiAdmin, lishiCadre.id)).toMatchObject({
+			name: '离石干部',
+			officeId: tree.lishi.id
+		});
+		const r = updateMember(db, lishiAdmin, lishiCadre.id, {
+			name: '离石干部改',
+			officeId: String(tree.lishi.id),
+			title: '副主任',
+			phone: '13912345678'
+		});
 		expect(r).toEqual({ ok: true });
-		expect(row(lishiCadre.id)).toMatchObject({ name: '离石干部改', title: '副主任', phone: '13912345678', officeId: tree.lishi.id, username: 'lishi.c1' });
+		expect(row(lishiCadre.id)).toMatchObject({
+			name: '离石干部改',
+			title: '副主任',
+			phone: '13912345678',
+			officeId: tree.lishi.id,
+			username: 'lishi.c1'
+		});
 	});
 
 	it('the city admin moves a member between offices they manage; nobody moves outside their scope', () => {
-		expect(updateMember(db, cityAdmin, lishiCadre.id, { name: '离石干部', officeId: String(tree.xiaoyi.id) })).toEqual({ ok: true });
+		expect(
+			updateMember(db, cityAdmin, lishiCadre.id, { name: '离石干部', officeId: String(tree.xiaoyi.id) })
+		).toEqual({ ok: true });
 		expect(row(lishiCadre.id).officeId).toBe(tree.xiaoyi.id);
 		// Now in 孝义: the 离石 admin no longer sees them, and cannot move a member of theirs to 孝义.
 		expect(memberForEdit(db, lishiAdmin, lishiCadre.id)).toBeUndefined();
-		const other = updateMember(db, lishiAdmin, lishiAdmin.id, { name: '管理员', officeId: String(tree.xiaoyi.id) });
+		const other = updateMember(db, lishiAdmin, lishiAdmin.id, {
+			name: '管理员',
+			officeId: String(tree.xiaoyi.id)
+		});
 		expect(other).toEqual({ ok: false, errors: { officeId: '只能调到您管理的单位' } });
-		expect(updateMember(db, cityAdmin, cityAdmin.id, { name: '管理员', officeId: String(tree.lishi.id) })).toEqual({
+		expect(
+			updateMember(db, cityAdmin, cityAdmin.id, { name: '管理员', officeId: String(tree.lishi.id) })
+		).toEqual({
 			ok: false,
 			errors: { officeId: '不能调整自己的所在单位，请联系上级单位的管理员' }
 		});
@@ -161,22 +200,43 @@ describe('editing a member', () => {
 
 	it('a member outside the admin’s offices (or a sysadmin) is refused as not found, and nothing changes', async () => {
 		const before = row(xiaoyiCadre.id);
-		expect(updateMember(db, lishiAdmin, xiaoyiCadre.id, { name: '改名', officeId: String(tree.lishi.id) })).toEqual({ ok: false, missing: true });
-		expect(updateMember(db, lishiAdmin, 99_999, { name: '改名', officeId: String(tree.lishi.id) })).toEqual({ ok: false, missing: true });
+		expect(
+			updateMember(db, lishiAdmin, xiaoyiCadre.id, { name: '改名', officeId: String(tree.lishi.id) })
+		).toEqual({ ok: false, missing: true });
+		expect(updateMember(db, lishiAdmin, 99_999, { name: '改名', officeId: String(tree.lishi.id) })).toEqual({
+			ok: false,
+			missing: true
+		});
 		expect(row(xiaoyiCadre.id)).toEqual(before);
 		const sys = await addUser(db, { username: 'root.admin', role: 'sysadmin', officeId: tree.lishi.id });
-		expect(updateMember(db, lishiAdmin, sys.id, { name: '改名', officeId: String(tree.lishi.id) })).toEqual({ ok: false, missing: true });
+		expect(updateMember(db, lishiAdmin, sys.id, { name: '改名', officeId: String(tree.lishi.id) })).toEqual({
+			ok: false,
+			missing: true
+		});
 		expect(row(sys.id).name).toBe(sys.name);
 	});
 
 	it('refuses bad input with a message naming each field, and writes nothing', () => {
 		const before = row(lishiCadre.id);
-		const r = updateMember(db, cityAdmin, lishiCadre.id, { name: ' ', officeId: 'abc', title: '长'.repeat(31), phone: '12345' });
+		const r = updateMember(db, cityAdmin, lishiCadre.id, {
+			name: ' ',
+			officeId: 'abc',
+			title: '长'.repeat(31),
+			phone: '12345'
+		});
 		expect(r).toEqual({
 			ok: false,
-			errors: { name: '请填写姓名', officeId: '请选择所在单位', title: '职务不能超过 30 个字', phone: '手机号应为 11 位数字，以 1 开头' }
+			errors: {
+				name: '请填写姓名',
+				officeId: '请选择所在单位',
+				title: '职务不能超过 30 个字',
+				phone: '手机号应为 11 位数字，以 1 开头'
+			}
 		});
-		expect(updateMember(db, cityAdmin, lishiCadre.id, { name: '甲', officeId: '99999' })).toEqual({ ok: false, errors: { officeId: '只能调到您管理的单位' } });
+		expect(updateMember(db, cityAdmin, lishiCadre.id, { name: '甲', officeId: '99999' })).toEqual({
+			ok: false,
+			errors: { officeId: '只能调到您管理的单位' }
+		});
 		expect(row(lishiCadre.id)).toEqual(before);
 	});
 });
@@ -188,9 +248,19 @@ describe('sysadmin accounts', () => {
 		const school = await saveAccount(db, SYSADMIN, { name: '乙', username: 'yi.bing', role: 'school_admin' });
 		expect(school).toEqual({ ok: false, errors: { schoolId: '党校管理员须选择所属党校' } });
 		// An office id that is not a number is refused, not stored as no office.
-		const bad = await saveAccount(db, SYSADMIN, { name: '丁', username: 'ding.wu', role: 'cadre', officeId: 'abc' });
+		const bad = await saveAccount(db, SYSADMIN, {
+			name: '丁',
+			username: 'ding.wu',
+			role: 'cadre',
+			officeId: 'abc'
+		});
 		expect(bad).toEqual({ ok: false, errors: { officeId: '请选择所属单位' } });
-		const ok = await saveAccount(db, SYSADMIN, { name: '丙', username: 'bing.ding', role: 'office_admin', officeId: String(tree.xiaoyi.id) });
+		const ok = await saveAccount(db, SYSADMIN, {
+			name: '丙',
+			username: 'bing.ding',
+			role: 'office_admin',
+			officeId: String(tree.xiaoyi.id)
+		});
 		expect(ok.ok && ok.temporaryPassword).toBeTruthy();
 	});
 });

@@ -8,8 +8,8 @@ import {
 	openNotification,
 	quoted,
 	unreadCount
-} from '../../src/lib/server/courses/notifications';
-import { scheduleSession } from '../../src/lib/server/meetings/sessions';
+} from '../../src/lib/server/notifications';
+import { scheduleStudySession } from '../../src/lib/server/study-sessions';
 import type { Db } from '../../src/lib/server/db';
 
 let db: Db;
@@ -81,7 +81,7 @@ describe('notice titles say their label once', () => {
 			hours: '3'
 		};
 		for (const title of ['集中学习：全面推进乡村振兴', '党组理论学习中心组集中学习', '学习宪法']) {
-			const r = scheduleSession(db, admin, { ...base, title } as never);
+			const r = scheduleStudySession(db, admin, { ...base, title } as never);
 			expect(r.ok).toBe(true);
 		}
 		const titles = listNotifications(db, me.id)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readResponse, type PublicQuestion } from '../../src/lib/server/quiz/questions';
+import { MAX_BLANK_LENGTH, readResponse, type PublicQuestion } from '../../src/lib/server/quiz/questions';
 
 const single: PublicQuestion = { type: 'single', stem: '单选', options: ['甲', '乙', '丙'], blanks: 0 };
 const multiple: PublicQuestion = { type: 'multiple', stem: '多选', options: ['甲', '乙', '丙'], blanks: 0 };
@@ -31,5 +31,20 @@ describe('an answer is read only as the form sends it', () => {
 		}
 		// An empty entry among the ticked boxes is not option A either.
 		expect(readResponse(multiple, form(['choice', '1'], ['choice', '']))).toEqual({ error: '选项无效' });
+	});
+
+	it('refuses an over-long blank instead of storing a cut answer', () => {
+		const fill: PublicQuestion = { type: 'fill', stem: '填空', options: [], blanks: 2 };
+		expect(readResponse(fill, form(['blank', '人民'], ['blank', '民主']))).toEqual({
+			response: ['人民', '民主']
+		});
+		expect(readResponse(fill, form(['blank', '人'.repeat(MAX_BLANK_LENGTH)], ['blank', '民主']))).toEqual({
+			response: ['人'.repeat(MAX_BLANK_LENGTH), '民主']
+		});
+		expect(readResponse(fill, form(['blank', '人'.repeat(MAX_BLANK_LENGTH + 1)], ['blank', '民主']))).toEqual(
+			{
+				error: `每空不能超过 ${MAX_BLANK_LENGTH} 个字`
+			}
+		);
 	});
 });

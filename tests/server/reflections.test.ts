@@ -2,9 +2,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testDb, addUser, seedTree } from '../helpers/db';
 import { syncContent } from '../../src/lib/server/content/sync';
-import { comment, getReflection, markExcellent, saveReflection, MIN_CHARS } from '../../src/lib/server/reflections';
+import {
+	comment,
+	getReflection,
+	markExcellent,
+	saveReflection,
+	MIN_CHARS
+} from '../../src/lib/server/reflections';
 import { modules, pointsLedger, reflections } from '../../src/lib/server/db/schema';
-import { scheduleSession } from '../../src/lib/server/meetings/sessions';
+import { scheduleStudySession } from '../../src/lib/server/study-sessions';
 import type { Db } from '../../src/lib/server/db';
 
 let db: Db;
@@ -13,14 +19,20 @@ type Who = { id: number; name: string; role: 'cadre' | 'office_admin' | 'sysadmi
 let author: Who, colleague: Who, lishiAdmin: Who, cityAdmin: Who, xiaoyiAdmin: Who;
 let moduleId: string;
 
-const para = '学习报告关于全过程人民民主的论述，结合代表联络站的工作，我体会到要把群众的意见建议收集好、转办好、反馈好。';
+const para =
+	'学习报告关于全过程人民民主的论述，结合代表联络站的工作，我体会到要把群众的意见建议收集好、转办好、反馈好。';
 const long = Array.from({ length: 8 }, () => para).join('\n\n');
 
 beforeEach(async () => {
 	db = testDb();
 	syncContent(db, 'content');
 	tree = seedTree(db);
-	const mk = async (username: string, role: Who['role'], officeId: number) => ({ id: (await addUser(db, { username, role, officeId, name: username })).id, name: username, role, officeId });
+	const mk = async (username: string, role: Who['role'], officeId: number) => ({
+		id: (await addUser(db, { username, role, officeId, name: username })).id,
+		name: username,
+		role,
+		officeId
+	});
 	author = await mk('author', 'cadre', tree.lishi.id);
 	colleague = await mk('colleague', 'cadre', tree.lishi.id);
 	lishiAdmin = await mk('lishi.admin', 'office_admin', tree.lishi.id);
@@ -36,18 +48,39 @@ describe('reflections', () => {
 		if (!draft.ok) return;
 		const short = saveReflection(db, author, { title: '学习体会', body: '太短了', moduleId }, true, draft.id);
 		expect(short).toEqual({ ok: false, errors: { body: expect.stringContaining(`至少 ${MIN_CHARS} 字`) } });
-		const huge = saveReflection(db, author, { title: '学习体会', body: '字'.repeat(5001), moduleId }, false, draft.id);
+		const huge = saveReflection(
+			db,
+			author,
+			{ title: '学习体会', body: '字'.repeat(5001), moduleId },
+			false,
+			draft.id
+		);
 		expect(huge).toMatchObject({ ok: false, errors: { body: expect.stringContaining('不能超过 5000 字') } });
-		expect(db.select().from(reflections).where(eq(reflections.id, draft.id)).get()).toMatchObject({ status: 'draft', body: '先写几句' });
-		expect(saveReflection(db, author, { title: '', body: long }, true)).toMatchObject({ ok: false, errors: { title: expect.any(String), topic: expect.any(String) } });
+		expect(db.select().from(reflections).where(eq(reflections.id, draft.id)).get()).toMatchObject({
+			status: 'draft',
+			body: '先写几句'
+		});
+		expect(saveReflection(db, author, { title: '', body: long }, true)).toMatchObject({
+			ok: false,
+			errors: { title: expect.any(String), topic: expect.any(String) }
+		});
 	});
 
 	it('a submitted reflection earns its points once and can no longer be edited', () => {
 		const r = saveReflection(db, author, { title: '学习体会', body: long, moduleId }, true);
 		expect(r).toMatchObject({ ok: true, awarded: 3 });
 		if (!r.ok) return;
-		expect(saveReflection(db, author, { title: '改一改', body: long, moduleId }, true, r.id)).toEqual({ ok: false, errors: { _form: '已提交的心得不能再修改' } });
-		expect(db.select().from(pointsLedger).all().map((p) => [p.rule, p.points])).toEqual([['reflection', 3]]);
+		expect(saveReflection(db, author, { title: '改一改', body: long, moduleId }, true, r.id)).toEqual({
+			ok: false,
+			errors: { _form: '已提交的心得不能再修改' }
+		});
+		expect(
+			db
+				.select()
+				.from(pointsLedger)
+				.all()
+				.map((p) => [p.rule, p.points])
+		).toEqual([['reflection', 3]]);
 	});
 
 	it('is private to its author and the admins of their office chain; excellent ones reach the whole office', () => {
@@ -73,15 +106,31 @@ describe('reflections', () => {
 
 	it('can be about a study session of the author’s own office only', () => {
 		const host = (admin: Who, title: string) =>
-			scheduleSession(db, { id: admin.id, name: admin.name, role: 'office_admin', officeId: admin.officeId }, { title, day: '2026-11-25', start: '09:00', end: '12:00', place: '会议室', leader: '主任', hours: '3' });
+			scheduleStudySession(
+				db,
+				{ id: admin.id, name: admin.name, role: 'office_admin', officeId: admin.officeId },
+				{
+					title,
+					day: '2026-11-25',
+					start: '09:00',
+					end: '12:00',
+					place: '会议室',
+					leader: '主任',
+					hours: '3'
+				}
+			);
 		const theirs = host(xiaoyiAdmin, '孝义的集中学习');
 		const ours = host(lishiAdmin, '离石的集中学习');
 		if (!theirs.ok || !ours.ok) throw new Error('not scheduled');
-		expect(saveReflection(db, author, { title: '学习体会', body: '先写几句', sessionId: String(theirs.id) }, false)).toEqual({
+		expect(
+			saveReflection(db, author, { title: '学习体会', body: '先写几句', sessionId: String(theirs.id) }, false)
+		).toEqual({
 			ok: false,
 			errors: { topic: '所选集中学习不存在，或您所在单位不在其参加范围内' }
 		});
 		expect(db.select().from(reflections).all()).toEqual([]);
-		expect(saveReflection(db, author, { title: '学习体会', body: '先写几句', sessionId: String(ours.id) }, false)).toMatchObject({ ok: true });
+		expect(
+			saveReflection(db, author, { title: '学习体会', body: '先写几句', sessionId: String(ours.id) }, false)
+		).toMatchObject({ ok: true });
 	});
 });

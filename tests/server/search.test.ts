@@ -14,7 +14,9 @@ describe('search', () => {
 	it('finds a three-character Chinese substring through the trigram index, with the match highlighted', () => {
 		const results = search(db, '票决制');
 		expect(results.length).toBeGreaterThan(0);
-		expect(results.some((r) => r.kind === 'lesson' && r.moduleSlug === 'whole-process-democracy' && r.lessonSlug)).toBe(true);
+		expect(
+			results.some((r) => r.kind === 'lesson' && r.moduleSlug === 'whole-process-democracy' && r.lessonSlug)
+		).toBe(true);
 		for (const r of results) expect(r.snippetHtml).toContain('<mark>票决制</mark>');
 	});
 
@@ -47,7 +49,27 @@ describe('search', () => {
 		expect(nul).toEqual(search(db, '票决制'));
 		expect(search(db, '\u0000abc')).toEqual([]);
 		expect(search(db, '票\u0000决制')).toEqual([]);
-		for (const q of ['"', '""', '"票决制', '票决制"', '"票"决"制"', 'a"b', '*', '票决*', '票 NEAR 决', 'NEAR(票 决)', '票 AND 决', 'AND', 'OR NOT', '^票决', 'title:票决', '(票决', '\u0002票决\u0003', '\uD800票决', '\u2028票决制']) {
+		for (const q of [
+			'"',
+			'""',
+			'"票决制',
+			'票决制"',
+			'"票"决"制"',
+			'a"b',
+			'*',
+			'票决*',
+			'票 NEAR 决',
+			'NEAR(票 决)',
+			'票 AND 决',
+			'AND',
+			'OR NOT',
+			'^票决',
+			'title:票决',
+			'(票决',
+			'\u0002票决\u0003',
+			'\uD800票决',
+			'\u2028票决制'
+		]) {
 			expect(() => search(db, q), JSON.stringify(q)).not.toThrow();
 		}
 		// Operators are not obeyed: "AND" finds only text that contains "AND".

@@ -33,7 +33,10 @@ describe('demo data', () => {
 		expect(root.map((o) => o.name)).toEqual([OFFICE_TREE.root.name]);
 		// Every county has cadres.
 		for (const o of db.select().from(offices).all()) {
-			expect(db.select({ n: count() }).from(users).where(eq(users.officeId, o.id)).get()!.n, o.name).toBeGreaterThan(10);
+			expect(
+				db.select({ n: count() }).from(users).where(eq(users.officeId, o.id)).get()!.n,
+				o.name
+			).toBeGreaterThan(10);
 		}
 	});
 
@@ -52,16 +55,39 @@ describe('demo data', () => {
 			expect(r.mustChangePassword).toBe(false);
 			const user = validateSessionToken(db, r.token).user!;
 			expect(user.role).toBe(role);
-			const office = user.officeId ? db.select().from(offices).where(eq(offices.id, user.officeId)).get()?.name : null;
+			const office = user.officeId
+				? db.select().from(offices).where(eq(offices.id, user.officeId)).get()?.name
+				: null;
 			expect(office ?? null).toBe(officeName);
 		}
 		const dangxiao = db.select().from(users).where(eq(users.username, 'dangxiao')).get()!;
-		expect(db.select().from(schools).where(eq(schools.id, dangxiao.schoolId!)).get()?.name).toBe('中共吕梁市委党校');
+		expect(db.select().from(schools).where(eq(schools.id, dangxiao.schoolId!)).get()?.name).toBe(
+			'中共吕梁市委党校'
+		);
 	});
 
 	it('uses no name of a real person from the source report', async () => {
-		const real = ['刘振国', '石磊', '闫艳红', '王东平', '韩宇', '任玉梅', '康艳红', '白小勤', '权艳红', '李保云', '张伟伟', '李翠英'];
-		const names = new Set(db.select({ name: users.name }).from(users).all().map((u) => u.name));
+		const real = [
+			'刘振国',
+			'石磊',
+			'闫艳红',
+			'王东平',
+			'韩宇',
+			'任玉梅',
+			'康艳红',
+			'白小勤',
+			'权艳红',
+			'李保云',
+			'张伟伟',
+			'李翠英'
+		];
+		const names = new Set(
+			db
+				.select({ name: users.name })
+				.from(users)
+				.all()
+				.map((u) => u.name)
+		);
 		expect(real.filter((n) => names.has(n))).toEqual([]);
 	});
 });

@@ -3,15 +3,25 @@ import { shanghaiDay, shanghaiHour, shanghaiMidnight } from '../../src/lib/serve
 import { addDays, daysFrom } from '../../src/lib/format';
 
 // The reference: what the time-zone database says about Asia/Shanghai.
-const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-const hour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' });
+const day = new Intl.DateTimeFormat('en-CA', {
+	timeZone: 'Asia/Shanghai',
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit'
+});
+const hour = new Intl.DateTimeFormat('en-GB', {
+	timeZone: 'Asia/Shanghai',
+	hour: '2-digit',
+	hourCycle: 'h23'
+});
 
 describe('Shanghai calendar', () => {
 	it('agrees with the time-zone database at every 37th minute from 2024 to 2028', () => {
 		const mismatches: string[] = [];
 		for (let t = Date.UTC(2024, 0, 1); t < Date.UTC(2028, 0, 1); t += 37 * 60_000) {
 			const at = new Date(t);
-			if (shanghaiDay(at) !== day.format(at) || shanghaiHour(at) !== Number(hour.format(at))) mismatches.push(at.toISOString());
+			if (shanghaiDay(at) !== day.format(at) || shanghaiHour(at) !== Number(hour.format(at)))
+				mismatches.push(at.toISOString());
 		}
 		expect(mismatches).toEqual([]);
 	});

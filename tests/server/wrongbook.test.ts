@@ -3,7 +3,14 @@ import { eq } from 'drizzle-orm';
 import { testDb, addUser, seedTree } from '../helpers/db';
 import { syncContent } from '../../src/lib/server/content/sync';
 import { questions } from '../../src/lib/server/db/schema';
-import { dueCount, getEntry, listBook, recordWrong, removeFromBook, HARD_AFTER_MISSES } from '../../src/lib/server/quiz/wrongbook';
+import {
+	dueCount,
+	getEntry,
+	listBook,
+	recordWrong,
+	removeFromBook,
+	HARD_AFTER_MISSES
+} from '../../src/lib/server/quiz/wrongbook';
 import { answerReview, nextReview } from '../../src/lib/server/quiz/review';
 import { hardPoints } from '../../src/lib/server/quiz/overview';
 import type { Db } from '../../src/lib/server/db';
@@ -60,7 +67,10 @@ describe('the wrong-answer book with FSRS', () => {
 		expect(answerReview(db, userId, q.id, right(), now)).toMatchObject({ ok: false });
 		recordWrong(db, userId, q.id, now);
 		answerReview(db, userId, q.id, right(), now);
-		expect(answerReview(db, userId, q.id, right(), new Date(now.getTime() + 1000))).toEqual({ ok: false, message: '这道题还没到复习时间' });
+		expect(answerReview(db, userId, q.id, right(), new Date(now.getTime() + 1000))).toEqual({
+			ok: false,
+			message: '这道题还没到复习时间'
+		});
 	});
 
 	it('retires a question once it is answered right with long enough stability', () => {

@@ -1,4 +1,9 @@
-import type { Role } from './db/schema';
+export const ROLES = ['cadre', 'office_admin', 'school_admin', 'sysadmin'] as const;
+export type Role = (typeof ROLES)[number];
+/** The roles that make a user a member of their office: they study, and count on its board and dashboard. */
+export const MEMBER_ROLES = ['cadre', 'office_admin'] as const satisfies readonly Role[];
+export const isMemberRole = (role: string): role is (typeof MEMBER_ROLES)[number] =>
+	(MEMBER_ROLES as readonly string[]).includes(role);
 
 /**
  * The one place that decides who may open which part of the app. Every request
@@ -31,14 +36,11 @@ function matches(pathname: string, prefix: string): boolean {
 }
 
 export function ruleFor(pathname: string): AreaRule['roles'] {
-	return AREA_RULES.find((r) => matches(pathname, r.prefix))?.roles ?? 'signed-in';
+	return AREA_RULES.find((rule) => matches(pathname, rule.prefix))?.roles ?? 'signed-in';
 }
 
 export type AccessDecision =
-	| { kind: 'allow' }
-	| { kind: 'login' }
-	| { kind: 'change-password' }
-	| { kind: 'forbidden' };
+	{ kind: 'allow' } | { kind: 'login' } | { kind: 'change-password' } | { kind: 'forbidden' };
 
 // Pages a user with a temporary password may still reach.
 const PASSWORD_CHANGE_PATHS = ['/account/password', '/logout'];
@@ -73,7 +75,13 @@ const MAX_TARGET_LENGTH = 2000;
  * the answer is the resolved, percent-encoded path, never the raw input. Anything else → '/'.
  */
 export function safeRedirectTarget(target: string | null | undefined): string {
-	if (!target || target.length > MAX_TARGET_LENGTH || UNSAFE_CHARACTER.test(target) || !target.startsWith('/')) return '/';
+	if (
+		!target ||
+		target.length > MAX_TARGET_LENGTH ||
+		UNSAFE_CHARACTER.test(target) ||
+		!target.startsWith('/')
+	)
+		return '/';
 	let url: URL;
 	try {
 		url = new URL(target, BASE);

@@ -1,5 +1,5 @@
 import { getDb } from '$lib/server/db';
-import { isMemberRole } from '$lib/server/db/schema';
+import { isMemberRole } from '$lib/server/access';
 import { getOffice } from '$lib/server/org/offices';
 import { getSchool } from '$lib/server/org/schools';
 import { continueTarget } from '$lib/server/learning/catalog';
@@ -7,7 +7,7 @@ import { studyStreak } from '$lib/server/learning/progress';
 import { sumPoints, totalPoints } from '$lib/server/points/ledger';
 import { greeting, shanghaiDay } from '$lib/server/time';
 import { taskCards, yearHours } from '$lib/server/courses/views';
-import { isCheckinOpen, sessionsForUser } from '$lib/server/meetings/sessions';
+import { isCheckinOpen, studySessionsForUser } from '$lib/server/study-sessions';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -19,10 +19,10 @@ export const load: PageServerLoad = ({ locals }) => {
 	const next = continueTarget(db, user.id);
 	// Courses are assigned to learners (cadres and office admins); others have no tasks or 学时.
 	const learner = isMemberRole(user.role);
-	const sessions = sessionsForUser(db, user.officeId, now, 3);
+	const studySessions = studySessionsForUser(db, user.officeId, now, 3);
 	return {
-		sessions,
-		checkinOpen: sessions.some((s) => isCheckinOpen(s, now)),
+		studySessions,
+		checkinOpen: studySessions.some((s) => isCheckinOpen(s, now)),
 		greeting: greeting(now),
 		orgName: office?.name ?? school?.name ?? null,
 		role: user.role,

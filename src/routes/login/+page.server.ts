@@ -1,5 +1,7 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { refuse } from '$lib/server/forms';
+import type { FormErrors } from '$lib/forms.svelte';
 import { login } from '$lib/server/auth/login';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { safeRedirectTarget } from '$lib/server/access';
@@ -16,15 +18,17 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const username = String(form.get('username') ?? '').trim();
 		const password = String(form.get('password') ?? '');
-		const errors: Record<string, string> = {};
+		const errors: FormErrors = {};
 		if (!username) errors.username = '请输入登录名';
 		if (!password) errors.password = '请输入密码';
-		if (Object.keys(errors).length) return fail(400, { username, errors });
+		// The password is never sent back.
+		if (Object.keys(errors).length) return refuse(400, errors, { username });
 
 		const result = await login(getDb(), username, password, { address: getClientAddress() });
 		if (!result.ok) {
-			if (result.reason === 'throttled') return fail(429, { username, message: tooManyAttempts(result.retryAfterMs) });
-			return fail(400, { username, message: '登录名或密码不正确' });
+			if (result.reason === 'throttled')
+				return refuse(429, tooManyAttempts(result.retryAfterMs), { username });
+			return refuse(400, '登录名或密码不正确', { username });
 		}
 		setSessionCookie(cookies, url, result.token, result.session.expiresAt);
 		if (result.mustChangePassword) redirect(303, '/account/password?required=1');

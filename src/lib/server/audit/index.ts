@@ -1,7 +1,8 @@
 import { and, count, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
 import { likeContains } from '../db/like';
-import { appSettings, auditLog, offices, schools, users, type Role } from '../db/schema';
+import { appSettings, auditLog, offices, schools, users } from '../db/schema';
+import type { Role } from '../access';
 import { descendantIds, flattenTree, getOffice, listOffices, officeTree } from '../org/offices';
 import { getSchool } from '../org/schools';
 import { shanghaiDay, shanghaiMidnight } from '../time';
@@ -322,22 +323,22 @@ function select(db: Queryable) {
 
 type Selected = Awaited<ReturnType<ReturnType<typeof select>['all']>>[number];
 
-function toRow(r: Selected): AuditRow {
-	const detail = r.detail ? (JSON.parse(r.detail) as { changes?: Change[] }) : {};
+function toRow(entry: Selected): AuditRow {
+	const detail = entry.detail ? (JSON.parse(entry.detail) as { changes?: Change[] }) : {};
 	return {
-		id: r.id,
-		when: shanghaiDateTime(r.at),
-		actorName: r.actorName,
-		actorUsername: r.actorUsername,
-		ip: r.ip,
-		action: r.action,
-		actionLabel: AUDIT_ACTIONS[r.action as AuditAction] ?? r.action,
-		officeName: r.officeName,
-		schoolName: r.schoolName,
-		target: r.targetType
-			? `${TARGET_LABELS[r.targetType as TargetType] ?? r.targetType} ${r.targetId ?? ''}`.trim()
+		id: entry.id,
+		when: shanghaiDateTime(entry.at),
+		actorName: entry.actorName,
+		actorUsername: entry.actorUsername,
+		ip: entry.ip,
+		action: entry.action,
+		actionLabel: AUDIT_ACTIONS[entry.action as AuditAction] ?? entry.action,
+		officeName: entry.officeName,
+		schoolName: entry.schoolName,
+		target: entry.targetType
+			? `${TARGET_LABELS[entry.targetType as TargetType] ?? entry.targetType} ${entry.targetId ?? ''}`.trim()
 			: '',
-		summary: r.summary,
+		summary: entry.summary,
 		changes: detail.changes ?? []
 	};
 }
@@ -417,19 +418,19 @@ export function auditSheet(db: Queryable, viewer: AuditViewer, filters: AuditFil
 	return {
 		name: '操作日志',
 		columns: [
-			{ header: '时间', width: 20, value: (r) => r.when },
-			{ header: '操作人', width: 12, value: (r) => r.actorName },
-			{ header: '登录名', width: 16, value: (r) => r.actorUsername ?? '' },
-			{ header: 'IP 地址', width: 16, value: (r) => r.ip ?? '' },
-			{ header: '操作', width: 14, value: (r) => r.actionLabel },
-			{ header: '单位', width: 22, value: (r) => r.officeName ?? '' },
-			{ header: '党校', width: 18, value: (r) => r.schoolName ?? '' },
-			{ header: '对象', width: 14, value: (r) => r.target },
-			{ header: '内容', width: 50, value: (r) => r.summary },
+			{ header: '时间', width: 20, value: (row) => row.when },
+			{ header: '操作人', width: 12, value: (row) => row.actorName },
+			{ header: '登录名', width: 16, value: (row) => row.actorUsername ?? '' },
+			{ header: 'IP 地址', width: 16, value: (row) => row.ip ?? '' },
+			{ header: '操作', width: 14, value: (row) => row.actionLabel },
+			{ header: '单位', width: 22, value: (row) => row.officeName ?? '' },
+			{ header: '党校', width: 18, value: (row) => row.schoolName ?? '' },
+			{ header: '对象', width: 14, value: (row) => row.target },
+			{ header: '内容', width: 50, value: (row) => row.summary },
 			{
 				header: '变更',
 				width: 50,
-				value: (r) => r.changes.map((c) => `${c.label}：${c.from} → ${c.to}`).join('；')
+				value: (row) => row.changes.map((c) => `${c.label}：${c.from} → ${c.to}`).join('；')
 			}
 		],
 		*pages() {

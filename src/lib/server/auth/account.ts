@@ -13,7 +13,12 @@ export const WRONG_CURRENT_WINDOW_MS = 15 * 60_000;
  * sits at an unlocked session must not be able to guess it (and take the account over).
  * Counted before the check, as at login, so concurrent guesses do not slip through.
  */
-async function checkCurrentPassword(db: Db, user: { id: number; passwordHash: string }, current: string, now: Date): Promise<string | null> {
+async function checkCurrentPassword(
+	db: Db,
+	user: { id: number; passwordHash: string },
+	current: string,
+	now: Date
+): Promise<string | null> {
 	const limit = { key: `password:${user.id}`, max: MAX_WRONG_CURRENT, windowMs: WRONG_CURRENT_WINDOW_MS };
 	const reservation = reserveAttempt(db, [limit], now);
 	if (!reservation.ok) return tooManyAttempts(reservation.retryAfterMs);
@@ -36,9 +41,11 @@ export async function changePassword(
 	now = new Date()
 ): Promise<ChangePasswordResult> {
 	const user = db.select().from(users).where(eq(users.id, userId)).get();
-	if (!user) return { ok: false, errors: { current: '账号不存在' } };
+	if (!user) return { ok: false, errors: { current: '没有找到这个账号' } };
 	const errors: Record<string, string> = {};
-	const wrongCurrent = input.current ? await checkCurrentPassword(db, user, input.current, now) : '请输入当前密码';
+	const wrongCurrent = input.current
+		? await checkCurrentPassword(db, user, input.current, now)
+		: '请输入当前密码';
 	if (wrongCurrent) errors.current = wrongCurrent;
 	const weak = passwordProblem(input.next);
 	if (weak) errors.next = weak;

@@ -45,7 +45,12 @@ export async function login(
 	const now = from.now ?? new Date();
 	const username = normaliseUsername(rawUsername);
 	const limits: Limit[] = [{ key: userKey(username), max: MAX_FAILURES, windowMs: THROTTLE_WINDOW_MS }];
-	if (from.address) limits.push({ key: addressKey(from.address), max: MAX_FAILURES_PER_ADDRESS, windowMs: THROTTLE_WINDOW_MS });
+	if (from.address)
+		limits.push({
+			key: addressKey(from.address),
+			max: MAX_FAILURES_PER_ADDRESS,
+			windowMs: THROTTLE_WINDOW_MS
+		});
 	const reservation = reserveAttempt(db, limits, now);
 	if (!reservation.ok) return { ok: false, reason: 'throttled', retryAfterMs: reservation.retryAfterMs };
 

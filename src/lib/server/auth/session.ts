@@ -3,8 +3,9 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
-import { prepared } from '../db/statements';
-import { sessions, type Role } from '../db/schema';
+import { sessions } from '../db/schema';
+import type { Role } from '../access';
+import { authStatements } from './statements';
 
 export const SESSION_COOKIE = 'session';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -38,23 +39,10 @@ function randomString(): string {
 
 /** A session and its user, as one lookup reads them. */
 type SessionRow = SessionUser & { secretHash: Buffer; createdAt: Date; expiresAt: Date; active: boolean };
-type StoredRow = Omit<SessionRow, 'createdAt' | 'expiresAt' | 'mustChangePassword' | 'active'> & {
-	createdAt: number;
-	expiresAt: number;
-	mustChangePassword: number;
-	active: number;
-};
 
-// Every request looks a session up: a statement prepared once per connection (db/statements.ts).
+// Every request looks a session up: a statement prepared once per connection (auth/statements.ts).
 function lookup(db: Db, id: string): SessionRow | undefined {
-	const r = prepared(
-		db,
-		`SELECT s.secret_hash AS secretHash, s.created_at AS createdAt, s.expires_at AS expiresAt,
-			u.id, u.username, u.name, u.role, u.office_id AS officeId, u.school_id AS schoolId,
-			u.must_change_password AS mustChangePassword, u.active
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`
-	).get(id) as StoredRow | undefined;
-	return r && { ...r, createdAt: new Date(r.createdAt), expiresAt: new Date(r.expiresAt), mustChangePassword: r.mustChangePassword === 1, active: r.active === 1 };
+	return authStatements(db).session.get({ id });
 }
 
 function hashSecret(secret: string): Uint8Array {
@@ -76,7 +64,8 @@ export function createSession(db: Db, userId: number, now = new Date()): { token
 	return { token: `${id}.${secret}`, session };
 }
 
-export type SessionValidation = { session: Session; user: SessionUser; renewed: boolean } | { session: null; user: null; renewed: false };
+export type SessionValidation =
+	{ session: Session; user: SessionUser; renewed: boolean } | { session: null; user: null; renewed: false };
 
 /**
  * Checks a cookie token. The id finds the row; the secret is compared by hash in

@@ -120,16 +120,26 @@ function issueText(error: z.ZodError): string {
 
 /** Splits `---` front matter from a Markdown file. */
 function frontMatter(text: string): { data: unknown; body: string } | null {
-	const m = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
-	if (!m) return null;
-	return { data: parseYaml(m[1]!), body: m[2]!.trim() };
+	const match = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
+	if (!match) return null;
+	return { data: parseYaml(match[1]!), body: match[2]!.trim() };
 }
 
-export function readPack(dir: string): ContentPack {
-	const problems: ContentProblem[] = [];
-	const rel = (path: string) => relative(dir, path) || path;
-	const report = (path: string, message: string) => problems.push({ file: rel(path), message });
+/** Collects the pack's problems, each with its file named relative to the pack. */
+interface Problems {
+	list: ContentProblem[];
+	rel: (path: string) => string;
+	report: (path: string, message: string) => void;
+	/** The file read by `read`, or undefined (and a problem) when it cannot be parsed. */
+	parseFile: <T>(path: string, read: () => T) => T | undefined;
+}
 
+function collectProblems(dir: string): Problems {
+	const list: ContentProblem[] = [];
+	const rel = (path: string) => relative(dir, path) || path;
+	const report = (path: string, message: string) => {
+		list.push({ file: rel(path), message });
+	};
 	function parseFile<T>(path: string, read: () => T): T | undefined {
 		try {
 			return read();
@@ -138,79 +148,106 @@ export function readPack(dir: string): ContentPack {
 			return undefined;
 		}
 	}
+	return { list, rel, report, parseFile };
+}
 
+export function readPack(dir: string): ContentPack {
 	if (!existsSync(dir)) throw new ContentError([{ file: dir, message: '内容目录不存在' }]);
-
-	const themesPath = join(dir, 'themes.yaml');
-	const themes: PackTheme[] = [];
-	const rawThemes = existsSync(themesPath) ? parseFile(themesPath, () => parseYaml(readFileSync(themesPath, 'utf8'))) : undefined;
-	if (!Array.isArray(rawThemes)) report(themesPath, '缺少主题列表（themes.yaml）');
-	else
-		for (const [i, t] of rawThemes.entries()) {
-			const r = themeSchema.safeParse(t);
-			if (!r.success) report(themesPath, `第 ${i + 1} 个主题：${issueText(r.error)}`);
-			else if (themes.some((x) => x.slug === r.data.slug)) report(themesPath, `主题 slug 重复：${r.data.slug}`);
-			else themes.push(r.data);
-		}
-
+	const problems = collectProblems(dir);
+	const themes = readThemes(join(dir, 'themes.yaml'), problems);
 	const modules: PackModule[] = [];
+	// Lesson slugs are unique across the whole pack, not just within a module.
 	const lessonFiles = new Map<string, string>();
 	const folders = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory()).sort();
 	for (const folder of folders) {
-		const base = join(dir, folder);
-		const modulePath = join(base, 'module.md');
-		if (!existsSync(modulePath)) {
-			report(base, '缺少 module.md');
-			continue;
-		}
-		const fm = parseFile(modulePath, () => frontMatter(readFileSync(modulePath, 'utf8')));
-		if (fm === null) report(modulePath, '缺少 front matter（文件须以 --- 开头的 YAML 块开始）');
-		if (!fm) continue;
-		const meta = moduleSchema.safeParse(fm.data);
-		if (!meta.success) {
-			report(modulePath, `front matter 有误：${issueText(meta.error)}`);
-			continue;
-		}
-		if (!themes.some((t) => t.slug === meta.data.theme)) report(modulePath, `未知主题：${meta.data.theme}`);
-		const dup = modules.find((m) => m.meta.slug === meta.data.slug);
-		if (dup) report(modulePath, `模块 slug 重复：${meta.data.slug}（另见 ${dup.file}）`);
-
-		const lessons: PackLesson[] = [];
-		for (const name of readdirSync(base).filter((n) => n.endsWith('.md') && n !== 'module.md').sort()) {
-			const path = join(base, name);
-			const lf = parseFile(path, () => frontMatter(readFileSync(path, 'utf8')));
-			if (lf === null) report(path, '缺少 front matter（文件须以 --- 开头的 YAML 块开始）');
-			if (!lf) continue;
-			const lm = lessonSchema.safeParse(lf.data);
-			if (!lm.success) {
-				report(path, `front matter 有误：${issueText(lm.error)}`);
-				continue;
-			}
-			if (!lf.body) report(path, '正文为空');
-			const seen = lessonFiles.get(lm.data.slug);
-			if (seen) report(path, `课程 slug 重复：${lm.data.slug}（另见 ${seen}）`);
-			lessonFiles.set(lm.data.slug, rel(path));
-			lessons.push({ file: rel(path), meta: lm.data, body: lf.body, hash: hashOf([lm.data, lf.body]) });
-		}
-		if (lessons.length === 0) report(base, '模块没有课程');
-		lessons.sort((a, b) => a.meta.order - b.meta.order);
-
-		const questions = readQuestions(join(base, 'questions.yaml'), new Set(lessons.map((l) => l.meta.slug)), report, parseFile);
-		const file = rel(modulePath);
-		modules.push({ file, meta: meta.data, intro: fm.body, hash: hashOf([meta.data, fm.body]), lessons, questions });
+		const packModule = readModule(join(dir, folder), { themes, modules, lessonFiles }, problems);
+		if (packModule) modules.push(packModule);
 	}
-	if (modules.length === 0 && problems.length === 0) problems.push({ file: rel(dir), message: '内容包中没有模块' });
-	if (problems.length) throw new ContentError(problems);
+	if (modules.length === 0 && problems.list.length === 0) problems.list.push({ file: problems.rel(dir), message: '内容包中没有模块' });
+	if (problems.list.length) throw new ContentError(problems.list);
 	modules.sort((a, b) => a.meta.order - b.meta.order);
 	return { themes, modules };
 }
 
-function readQuestions(
-	path: string,
-	lessonSlugs: Set<string>,
-	report: (path: string, message: string) => void,
-	parseFile: <T>(path: string, read: () => T) => T | undefined
-): PackQuestion[] {
+function readThemes(path: string, problems: Problems): PackTheme[] {
+	const themes: PackTheme[] = [];
+	const rawThemes = existsSync(path) ? problems.parseFile(path, () => parseYaml(readFileSync(path, 'utf8'))) : undefined;
+	if (!Array.isArray(rawThemes)) {
+		problems.report(path, '缺少主题列表（themes.yaml）');
+		return themes;
+	}
+	for (const [i, raw] of rawThemes.entries()) {
+		const theme = themeSchema.safeParse(raw);
+		if (!theme.success) problems.report(path, `第 ${i + 1} 个主题：${issueText(theme.error)}`);
+		else if (themes.some((t) => t.slug === theme.data.slug)) problems.report(path, `主题 slug 重复：${theme.data.slug}`);
+		else themes.push(theme.data);
+	}
+	return themes;
+}
+
+/** What a module is checked against: the pack's themes, the modules and lesson slugs read so far. */
+type PackSoFar = { themes: PackTheme[]; modules: PackModule[]; lessonFiles: Map<string, string> };
+
+/** One module folder: module.md, its lessons and questions.yaml; undefined when module.md is unusable. */
+function readModule(base: string, soFar: PackSoFar, problems: Problems): PackModule | undefined {
+	const modulePath = join(base, 'module.md');
+	if (!existsSync(modulePath)) {
+		problems.report(base, '缺少 module.md');
+		return undefined;
+	}
+	const moduleFile = readMarkdown(modulePath, problems);
+	if (!moduleFile) return undefined;
+	const meta = moduleSchema.safeParse(moduleFile.data);
+	if (!meta.success) {
+		problems.report(modulePath, `front matter 有误：${issueText(meta.error)}`);
+		return undefined;
+	}
+	if (!soFar.themes.some((t) => t.slug === meta.data.theme)) problems.report(modulePath, `未知主题：${meta.data.theme}`);
+	const dup = soFar.modules.find((m) => m.meta.slug === meta.data.slug);
+	if (dup) problems.report(modulePath, `模块 slug 重复：${meta.data.slug}（另见 ${dup.file}）`);
+
+	const lessons = readLessons(base, soFar.lessonFiles, problems);
+	const lessonSlugs = new Set(lessons.map((l) => l.meta.slug));
+	const questions = readQuestions(join(base, 'questions.yaml'), lessonSlugs, problems);
+	const intro = moduleFile.body;
+	return { file: problems.rel(modulePath), meta: meta.data, intro, hash: hashOf([meta.data, intro]), lessons, questions };
+}
+
+/** A Markdown file's front matter and body; undefined (and a problem) when it has none or cannot be read. */
+function readMarkdown(path: string, problems: Problems): { data: unknown; body: string } | undefined {
+	const parsed = problems.parseFile(path, () => frontMatter(readFileSync(path, 'utf8')));
+	if (parsed === null) problems.report(path, '缺少 front matter（文件须以 --- 开头的 YAML 块开始）');
+	return parsed ?? undefined;
+}
+
+/** The module's lessons (every .md but module.md), in their stated order. */
+function readLessons(base: string, lessonFiles: Map<string, string>, problems: Problems): PackLesson[] {
+	const lessons: PackLesson[] = [];
+	for (const name of readdirSync(base).filter((n) => n.endsWith('.md') && n !== 'module.md').sort()) {
+		const lesson = readLesson(join(base, name), lessonFiles, problems);
+		if (lesson) lessons.push(lesson);
+	}
+	if (lessons.length === 0) problems.report(base, '模块没有课程');
+	return lessons.sort((a, b) => a.meta.order - b.meta.order);
+}
+
+function readLesson(path: string, lessonFiles: Map<string, string>, problems: Problems): PackLesson | undefined {
+	const lessonFile = readMarkdown(path, problems);
+	if (!lessonFile) return undefined;
+	const meta = lessonSchema.safeParse(lessonFile.data);
+	if (!meta.success) {
+		problems.report(path, `front matter 有误：${issueText(meta.error)}`);
+		return undefined;
+	}
+	const body = lessonFile.body;
+	if (!body) problems.report(path, '正文为空');
+	const seen = lessonFiles.get(meta.data.slug);
+	if (seen) problems.report(path, `课程 slug 重复：${meta.data.slug}（另见 ${seen}）`);
+	lessonFiles.set(meta.data.slug, problems.rel(path));
+	return { file: problems.rel(path), meta: meta.data, body, hash: hashOf([meta.data, body]) };
+}
+
+function readQuestions(path: string, lessonSlugs: Set<string>, { report, parseFile }: Problems): PackQuestion[] {
 	if (!existsSync(path)) {
 		report(path, '缺少题库文件 questions.yaml');
 		return [];
@@ -227,7 +264,7 @@ function readQuestions(
 		const base = questionBase.safeParse(item);
 		const typed = questionSchema.safeParse(item);
 		if (!base.success || !typed.success) {
-			const errs = [base, typed].flatMap((r) => (r.success ? [] : [issueText(r.error)]));
+			const errs = [base, typed].flatMap((parsed) => (parsed.success ? [] : [issueText(parsed.error)]));
 			report(path, `${label}：${errs.join('；')}`);
 			continue;
 		}

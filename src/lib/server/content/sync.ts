@@ -29,72 +29,100 @@ export function syncContent(db: Db, dir = contentDir(), now = new Date()): SyncS
 	const pack = readPack(dir);
 	const rendered = renderPack(pack);
 	const summary: SyncSummary = { created: 0, updated: 0, archived: 0, unchanged: 0 };
-	const count = (result: 'created' | 'updated' | 'unchanged') => summary[result]++;
+	const count: CountOutcome = (outcome) => summary[outcome]++;
 
 	db.transaction(
 		(tx) => {
-			const themeIds = new Map<string, number>();
-			for (const t of pack.themes) {
-				const row = tx
-					.insert(themes)
-					.values({ slug: t.slug, name: t.name, sortOrder: t.order })
-					.onConflictDoUpdate({ target: themes.slug, set: { name: t.name, sortOrder: t.order, archivedAt: null } })
-					.returning({ id: themes.id })
-					.get();
-				themeIds.set(t.slug, row.id);
-			}
+			const themeIds = upsertThemes(tx, pack);
 			summary.archived += archiveMissing(tx, themes, themes.slug, pack.themes.map((t) => t.slug), now);
-
-			for (const m of rendered) {
-				const values = {
-					slug: m.meta.slug,
-					themeId: themeIds.get(m.meta.theme)!,
-					title: m.meta.title,
-					summary: m.meta.summary,
-					minutes: m.meta.minutes,
-					sortOrder: m.meta.order,
-					introHtml: m.introHtml,
-					quizDefaults: JSON.stringify(m.meta.quiz),
-					contentHash: m.hash,
-					archivedAt: null,
-					updatedAt: now
-				};
-				const moduleId = upsert(tx, modules, modules.slug, m.meta.slug, m.hash, values, count);
-				for (const l of m.lessons) {
-					upsert(tx, lessons, lessons.slug, l.meta.slug, l.hash, { ...l.values, moduleId, archivedAt: null, updatedAt: now }, count);
-				}
-			}
-			const lessonIds = new Map(tx.select({ id: lessons.id, slug: lessons.slug }).from(lessons).all().map((l) => [l.slug, l.id]));
-			const moduleIds = new Map(tx.select({ id: modules.id, slug: modules.slug }).from(modules).all().map((m) => [m.slug, m.id]));
-			const questionKeys: string[] = [];
-			for (const m of pack.modules) {
-				for (const q of m.questions) {
-					const key = `${m.meta.slug}/${q.id}`;
-					questionKeys.push(key);
-					const values = {
-						key,
-						moduleId: moduleIds.get(m.meta.slug)!,
-						lessonId: lessonIds.get(q.lesson)!,
-						type: q.type,
-						stem: q.stem,
-						options: JSON.stringify(q.options),
-						answer: JSON.stringify(q.answer),
-						explanation: q.explanation,
-						contentHash: q.hash,
-						archivedAt: null,
-						updatedAt: now
-					};
-					upsert(tx, questions, questions.key, key, q.hash, values, count);
-				}
-			}
-			summary.archived += archiveMissing(tx, modules, modules.slug, pack.modules.map((m) => m.meta.slug), now);
-			summary.archived += archiveMissing(tx, lessons, lessons.slug, pack.modules.flatMap((m) => m.lessons.map((l) => l.meta.slug)), now);
-			summary.archived += archiveMissing(tx, questions, questions.key, questionKeys, now);
+			for (const renderedModule of rendered) upsertModule(tx, renderedModule, themeIds, now, count);
+			const questionKeys = upsertQuestions(tx, pack, now, count);
+			summary.archived += archiveLeftovers(tx, pack, questionKeys, now);
 			rebuildSearchIndex(tx);
-		},
-		{ behavior: 'immediate' }
+		}
 	);
 	return summary;
+}
+
+type Outcome = 'created' | 'updated' | 'unchanged';
+type CountOutcome = (outcome: Outcome) => void;
+type RenderedModule = ReturnType<typeof renderPack>[number];
+
+/** Themes carry no content hash: each is written every time (and revived if archived). Returns slug → id. */
+function upsertThemes(tx: Queryable, pack: ContentPack): Map<string, number> {
+	const themeIds = new Map<string, number>();
+	for (const theme of pack.themes) {
+		const row = tx
+			.insert(themes)
+			.values({ slug: theme.slug, name: theme.name, sortOrder: theme.order })
+			.onConflictDoUpdate({ target: themes.slug, set: { name: theme.name, sortOrder: theme.order, archivedAt: null } })
+			.returning({ id: themes.id })
+			.get();
+		themeIds.set(theme.slug, row.id);
+	}
+	return themeIds;
+}
+
+/** A module and its lessons. */
+function upsertModule(tx: Queryable, packModule: RenderedModule, themeIds: Map<string, number>, now: Date, count: CountOutcome): void {
+	const { meta } = packModule;
+	const values = {
+		slug: meta.slug,
+		themeId: themeIds.get(meta.theme)!,
+		title: meta.title,
+		summary: meta.summary,
+		minutes: meta.minutes,
+		sortOrder: meta.order,
+		introHtml: packModule.introHtml,
+		quizDefaults: JSON.stringify(meta.quiz),
+		contentHash: packModule.hash,
+		archivedAt: null,
+		updatedAt: now
+	};
+	const moduleId = upsert(tx, modules, modules.slug, meta.slug, packModule.hash, values, count);
+	for (const lesson of packModule.lessons) {
+		const lessonValues = { ...lesson.values, moduleId, archivedAt: null, updatedAt: now };
+		upsert(tx, lessons, lessons.slug, lesson.meta.slug, lesson.hash, lessonValues, count);
+	}
+}
+
+/** Every question of the pack, keyed `<module>/<id>`; run after modules and lessons so their ids exist. Returns the keys. */
+function upsertQuestions(tx: Queryable, pack: ContentPack, now: Date, count: CountOutcome): string[] {
+	const lessonIds = new Map(tx.select({ id: lessons.id, slug: lessons.slug }).from(lessons).all().map((l) => [l.slug, l.id]));
+	const moduleIds = new Map(tx.select({ id: modules.id, slug: modules.slug }).from(modules).all().map((m) => [m.slug, m.id]));
+	const questionKeys: string[] = [];
+	for (const packModule of pack.modules) {
+		for (const question of packModule.questions) {
+			const key = `${packModule.meta.slug}/${question.id}`;
+			questionKeys.push(key);
+			const values = {
+				key,
+				moduleId: moduleIds.get(packModule.meta.slug)!,
+				lessonId: lessonIds.get(question.lesson)!,
+				type: question.type,
+				stem: question.stem,
+				options: JSON.stringify(question.options),
+				answer: JSON.stringify(question.answer),
+				explanation: question.explanation,
+				contentHash: question.hash,
+				archivedAt: null,
+				updatedAt: now
+			};
+			upsert(tx, questions, questions.key, key, question.hash, values, count);
+		}
+	}
+	return questionKeys;
+}
+
+/** Archives the modules, lessons and questions that left the pack; returns how many. */
+function archiveLeftovers(tx: Queryable, pack: ContentPack, questionKeys: string[], now: Date): number {
+	const moduleSlugs = pack.modules.map((m) => m.meta.slug);
+	const lessonSlugs = pack.modules.flatMap((m) => m.lessons.map((l) => l.meta.slug));
+	return (
+		archiveMissing(tx, modules, modules.slug, moduleSlugs, now) +
+		archiveMissing(tx, lessons, lessons.slug, lessonSlugs, now) +
+		archiveMissing(tx, questions, questions.key, questionKeys, now)
+	);
 }
 
 function renderPack(pack: ContentPack) {
@@ -138,7 +166,7 @@ function upsert<T extends ContentTable>(
 	key: string,
 	hash: string,
 	values: T['$inferInsert'],
-	count: (r: 'created' | 'updated' | 'unchanged') => void
+	count: CountOutcome
 ): number {
 	const existing = tx
 		.select({ id: table.id, hash: table.contentHash, archivedAt: table.archivedAt })

@@ -1,9 +1,9 @@
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import { and, eq } from 'drizzle-orm';
-import QRCode from 'qrcode';
 import type { Queryable } from '../db';
 import { certificates, courses, offices, schools, users } from '../db/schema';
 import { shanghaiDay } from '../time';
+import { canManageOffice, userOffice, type Actor } from '../org/offices';
 
 /** A serial that is unique and unguessable: year plus 60 random bits, e.g. LL2026-ABCD-EFGH-IJKL. */
 function newSerial(at: Date): string {
@@ -22,10 +22,20 @@ export function normaliseSerial(raw: string): string | null {
 
 /** Issues the certificate of a completed course once; returns its serial (the existing one if issued before). */
 export function issueCertificate(tx: Queryable, userId: number, courseId: number, at: Date): string {
-	const existing = tx.select({ serial: certificates.serial }).from(certificates).where(and(eq(certificates.userId, userId), eq(certificates.courseId, courseId))).get();
+	const existing = tx
+		.select({ serial: certificates.serial })
+		.from(certificates)
+		.where(and(eq(certificates.userId, userId), eq(certificates.courseId, courseId)))
+		.get();
 	if (existing) return existing.serial;
 	const row = tx
-		.select({ name: users.name, officeName: offices.name, courseTitle: courses.title, hours: courses.hours, schoolName: schools.name })
+		.select({
+			name: users.name,
+			officeName: offices.name,
+			courseTitle: courses.title,
+			hours: courses.hours,
+			schoolName: schools.name
+		})
 		.from(users)
 		.leftJoin(offices, eq(offices.id, users.officeId))
 		.innerJoin(courses, eq(courses.id, courseId))
@@ -34,12 +44,20 @@ export function issueCertificate(tx: Queryable, userId: number, courseId: number
 		.get()!;
 	for (;;) {
 		const serial = newSerial(at);
-		const r = tx
+		const inserted = tx
 			.insert(certificates)
-			.values({ serial, userId, courseId, ...row, officeName: row.officeName ?? '', completedOn: shanghaiDay(at), issuedAt: at })
+			.values({
+				serial,
+				userId,
+				courseId,
+				...row,
+				officeName: row.officeName ?? '',
+				completedOn: shanghaiDay(at),
+				issuedAt: at
+			})
 			.onConflictDoNothing({ target: certificates.serial })
 			.run();
-		if (r.changes) return serial;
+		if (inserted.changes) return serial;
 	}
 }
 
@@ -47,16 +65,32 @@ export function getCertificate(db: Queryable, serial: string) {
 	return db.select().from(certificates).where(eq(certificates.serial, serial.trim().toUpperCase())).get();
 }
 
+/**
+ * A certificate, if the viewer may see it whole: its owner, the admins of the owner's office
+ * (and above) and the sysadmin. To anyone else it does not exist.
+ */
+export function viewableCertificate(db: Queryable, viewer: Actor, serial: string) {
+	const cert = getCertificate(db, serial);
+	if (!cert) return undefined;
+	if (cert.userId === viewer.id || viewer.role === 'sysadmin') return cert;
+	const owner = userOffice(db, cert.userId);
+	return owner && canManageOffice(db, viewer, owner.officeId) ? cert : undefined;
+}
+
 /** What the public verification page may show: name, course, hours and date only. */
 export function verifyCertificate(db: Queryable, serial: string) {
 	const c = getCertificate(db, serial);
-	return c ? { serial: c.serial, name: c.name, courseTitle: c.courseTitle, hours: c.hours, completedOn: c.completedOn } : null;
+	return c
+		? {
+				serial: c.serial,
+				name: c.name,
+				courseTitle: c.courseTitle,
+				hours: c.hours,
+				completedOn: c.completedOn
+			}
+		: null;
 }
 
 export function certificatesOf(db: Queryable, userId: number) {
 	return db.select().from(certificates).where(eq(certificates.userId, userId)).all();
-}
-
-export function qrSvg(url: string): Promise<string> {
-	return QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1, color: { dark: '#1f2329', light: '#ffffff' } });
 }

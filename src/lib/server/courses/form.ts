@@ -1,6 +1,3 @@
-import { asc, isNull } from 'drizzle-orm';
-import type { Queryable } from '../db';
-import { modules } from '../db/schema';
 import type { CourseInput } from './courses';
 
 /** The course form's fields as saveCourse takes them (module ids in the order chosen). */
@@ -33,8 +30,4 @@ function orderedModuleIds(form: FormData): string[] {
 		.map((id, i) => ({ id, i, at: position(id) }))
 		.sort((a, b) => a.at - b.at || a.i - b.i)
 		.map((m) => m.id);
-}
-
-export function moduleOptions(db: Queryable) {
-	return db.select({ id: modules.id, title: modules.title }).from(modules).where(isNull(modules.archivedAt)).orderBy(asc(modules.sortOrder)).all();
 }

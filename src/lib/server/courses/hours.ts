@@ -16,14 +16,27 @@ export function yearlyRequirement(db: Queryable): number {
 	return row ? Number(row.value) : DEFAULT_YEARLY_HOURS;
 }
 
-export function setYearlyRequirement(db: Db, actor: AuditActor, raw: string): { ok: true } | { ok: false; error: string } {
+export function setYearlyRequirement(
+	db: Db,
+	actor: AuditActor,
+	raw: string
+): { ok: true } | { ok: false; error: string } {
 	const hours = Number(raw);
-	if (!raw.trim() || !Number.isFinite(hours) || hours < 1 || hours > 500 || Math.round(hours * 2) !== hours * 2) {
+	if (
+		!raw.trim() ||
+		!Number.isFinite(hours) ||
+		hours < 1 ||
+		hours > 500 ||
+		Math.round(hours * 2) !== hours * 2
+	) {
 		return { ok: false, error: '请填写 1–500 之间的学时数（可以是 0.5 的倍数）' };
 	}
 	db.transaction((tx) => {
 		const before = yearlyRequirement(tx);
-		tx.insert(appSettings).values({ key: REQUIREMENT_KEY, value: String(hours) }).onConflictDoUpdate({ target: appSettings.key, set: { value: String(hours) } }).run();
+		tx.insert(appSettings)
+			.values({ key: REQUIREMENT_KEY, value: String(hours) })
+			.onConflictDoUpdate({ target: appSettings.key, set: { value: String(hours) } })
+			.run();
 		recordAudit(tx, actor, {
 			action: 'settings.update',
 			target: { type: 'setting', id: REQUIREMENT_KEY },
@@ -37,14 +50,29 @@ export function setYearlyRequirement(db: Db, actor: AuditActor, raw: string): { 
 /** Credits hours once per source, in the Shanghai year of `at`. Returns false if already credited. */
 export function credit(
 	tx: Queryable,
-	c: { userId: number; source: 'course' | 'session'; sourceId: number; title: string; hours: number; at: Date }
+	c: {
+		userId: number;
+		source: 'course' | 'session';
+		sourceId: number;
+		title: string;
+		hours: number;
+		at: Date;
+	}
 ): boolean {
-	const r = tx
+	const inserted = tx
 		.insert(creditHours)
-		.values({ userId: c.userId, source: c.source, sourceId: c.sourceId, title: c.title, hours: c.hours, year: shanghaiYear(c.at), creditedAt: c.at })
+		.values({
+			userId: c.userId,
+			source: c.source,
+			sourceId: c.sourceId,
+			title: c.title,
+			hours: c.hours,
+			year: shanghaiYear(c.at),
+			creditedAt: c.at
+		})
 		.onConflictDoNothing()
 		.run();
-	return r.changes > 0;
+	return inserted.changes > 0;
 }
 
 export function hoursInYear(db: Queryable, userId: number, year: number): number {
@@ -68,5 +96,10 @@ export function hoursByYear(db: Queryable, userId: number) {
 }
 
 export function creditList(db: Queryable, userId: number) {
-	return db.select().from(creditHours).where(eq(creditHours.userId, userId)).orderBy(asc(creditHours.creditedAt)).all();
+	return db
+		.select()
+		.from(creditHours)
+		.where(eq(creditHours.userId, userId))
+		.orderBy(asc(creditHours.creditedAt))
+		.all();
 }

@@ -7,7 +7,13 @@ import { courseMembers, officeFigures } from './dashboard';
 export function coursesForOffices(db: Queryable, officeIds: number[]) {
 	if (officeIds.length === 0) return [];
 	const ids = db
-		.selectDistinct({ id: courses.id, title: courses.title, dueOn: courses.dueOn, hours: courses.hours, required: courses.required })
+		.selectDistinct({
+			id: courses.id,
+			title: courses.title,
+			dueOn: courses.dueOn,
+			hours: courses.hours,
+			required: courses.required
+		})
 		.from(enrolments)
 		.innerJoin(users, eq(users.id, enrolments.userId))
 		.innerJoin(courses, eq(courses.id, enrolments.courseId))

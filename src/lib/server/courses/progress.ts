@@ -5,7 +5,7 @@ import { shanghaiDay } from '../time';
 import { issueCertificate } from './certificates';
 import { daysBetween, dueOnOf } from './due';
 import { credit } from './hours';
-import { notify, quoted } from './notifications';
+import { notify, quoted } from '../notifications';
 
 export type TaskStatus = 'not-started' | 'in-progress' | 'done' | 'overdue';
 export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
@@ -38,7 +38,13 @@ export function moduleStates(db: Queryable, userId: number, courseId: number): M
 	if (mods.length === 0) return [];
 	const ids = mods.map((m) => m.moduleId);
 	const lessonRows = db
-		.select({ moduleId: lessons.moduleId, slug: lessons.slug, title: lessons.title, opened: lessonProgress.openedAt, done: lessonProgress.completedAt })
+		.select({
+			moduleId: lessons.moduleId,
+			slug: lessons.slug,
+			title: lessons.title,
+			opened: lessonProgress.openedAt,
+			done: lessonProgress.completedAt
+		})
 		.from(lessons)
 		.leftJoin(lessonProgress, and(eq(lessonProgress.lessonId, lessons.id), eq(lessonProgress.userId, userId)))
 		.where(and(inArray(lessons.moduleId, ids), isNull(lessons.archivedAt)))
@@ -48,7 +54,14 @@ export function moduleStates(db: Queryable, userId: number, courseId: number): M
 		db
 			.selectDistinct({ moduleId: attempts.moduleId })
 			.from(attempts)
-			.where(and(eq(attempts.userId, userId), eq(attempts.kind, 'module'), eq(attempts.passed, true), inArray(attempts.moduleId, ids)))
+			.where(
+				and(
+					eq(attempts.userId, userId),
+					eq(attempts.kind, 'module'),
+					eq(attempts.passed, true),
+					inArray(attempts.moduleId, ids)
+				)
+			)
 			.all()
 			.map((r) => r.moduleId)
 	);
@@ -83,7 +96,10 @@ export function courseProgress(states: ModuleState[]): CourseProgress {
 	const nextStep = !pending
 		? null
 		: pending.nextLesson
-			? { label: `学习《${pending.nextLesson.title}》`, href: `/learn/${pending.slug}/${pending.nextLesson.slug}` }
+			? {
+					label: `学习《${pending.nextLesson.title}》`,
+					href: `/learn/${pending.slug}/${pending.nextLesson.slug}`
+				}
 			: { label: `参加《${pending.title}》模块测验`, href: `/quiz/module/${pending.slug}` };
 	return {
 		steps,
@@ -95,7 +111,12 @@ export function courseProgress(states: ModuleState[]): CourseProgress {
 	};
 }
 
-export function taskStatus(p: { complete: boolean; started: boolean }, completedAt: Date | null, dueOn: string, today: string): TaskStatus {
+export function taskStatus(
+	p: { complete: boolean; started: boolean },
+	completedAt: Date | null,
+	dueOn: string,
+	today: string
+): TaskStatus {
 	if (completedAt || p.complete) return 'done';
 	if (today > dueOn) return 'overdue';
 	return p.started ? 'in-progress' : 'not-started';
@@ -145,15 +166,35 @@ export function checkCourseCompletion(tx: Queryable, userId: number, now: Date):
 	let completed = 0;
 	for (const { course } of open) {
 		if (!courseProgress(moduleStates(tx, userId, course.id)).complete) continue;
-		const r = tx
+		const marked = tx
 			.update(enrolments)
 			.set({ completedAt: now })
-			.where(and(eq(enrolments.courseId, course.id), eq(enrolments.userId, userId), isNull(enrolments.completedAt)))
+			.where(
+				and(eq(enrolments.courseId, course.id), eq(enrolments.userId, userId), isNull(enrolments.completedAt))
+			)
 			.run();
-		if (r.changes === 0) continue;
-		credit(tx, { userId, source: 'course', sourceId: course.id, title: course.title, hours: course.hours, at: now });
+		if (marked.changes === 0) continue;
+		credit(tx, {
+			userId,
+			source: 'course',
+			sourceId: course.id,
+			title: course.title,
+			hours: course.hours,
+			at: now
+		});
 		const serial = issueCertificate(tx, userId, course.id, now);
-		notify(tx, { userId, kind: 'completed', title: `已完成${quoted(course.title)}`, body: `获得 ${course.hours} 学时和结业证书`, href: `/certificates/${serial}`, dedupeKey: `completed:${course.id}:${userId}` }, now);
+		notify(
+			tx,
+			{
+				userId,
+				kind: 'completed',
+				title: `已完成${quoted(course.title)}`,
+				body: `获得 ${course.hours} 学时和结业证书`,
+				href: `/certificates/${serial}`,
+				dedupeKey: `completed:${course.id}:${userId}`
+			},
+			now
+		);
 		completed++;
 	}
 	return completed;
@@ -161,5 +202,10 @@ export function checkCourseCompletion(tx: Queryable, userId: number, now: Date):
 
 /** Courses with at least one module in the list (to know which enrolments a change can affect). */
 export function coursesWithModule(db: Queryable, moduleId: number): number[] {
-	return db.select({ id: courseModules.courseId }).from(courseModules).where(eq(courseModules.moduleId, moduleId)).all().map((r) => r.id);
+	return db
+		.select({ id: courseModules.courseId })
+		.from(courseModules)
+		.where(eq(courseModules.moduleId, moduleId))
+		.all()
+		.map((r) => r.id);
 }

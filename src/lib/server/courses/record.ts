@@ -1,6 +1,15 @@
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
-import { attempts, courses, enrolments, lessonProgress, lessons, modules, offices, users } from '../db/schema';
+import {
+	attempts,
+	courses,
+	enrolments,
+	lessonProgress,
+	lessons,
+	modules,
+	offices,
+	users
+} from '../db/schema';
 import { certificatesOf } from './certificates';
 import { creditList, hoursByYear } from './hours';
 
@@ -14,7 +23,13 @@ export function studyRecord(db: Queryable, userId: number) {
 		.get();
 	if (!person) return null;
 	const completedCourses = db
-		.select({ id: courses.id, title: courses.title, hours: courses.hours, required: courses.required, completedAt: enrolments.completedAt })
+		.select({
+			id: courses.id,
+			title: courses.title,
+			hours: courses.hours,
+			required: courses.required,
+			completedAt: enrolments.completedAt
+		})
 		.from(enrolments)
 		.innerJoin(courses, eq(courses.id, enrolments.courseId))
 		.where(and(eq(enrolments.userId, userId), isNotNull(enrolments.completedAt)))
@@ -35,7 +50,11 @@ export function studyRecord(db: Queryable, userId: number) {
 		.orderBy(asc(modules.sortOrder))
 		.all();
 	const bestScores = db
-		.select({ title: modules.title, best: sql<number>`max(${attempts.percent})`, tries: sql<number>`count(*)` })
+		.select({
+			title: modules.title,
+			best: sql<number>`max(${attempts.percent})`,
+			tries: sql<number>`count(*)`
+		})
 		.from(attempts)
 		.innerJoin(modules, eq(modules.id, attempts.moduleId))
 		.where(and(eq(attempts.userId, userId), eq(attempts.kind, 'module'), isNotNull(attempts.submittedAt)))

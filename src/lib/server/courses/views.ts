@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
 import type { Queryable } from '../db';
-import { users } from '../db/schema';
 import { shanghaiDay } from '../time';
 import { certificatesOf } from './certificates';
 import { hoursInYear, shanghaiYear, yearlyRequirement } from './hours';
@@ -39,34 +37,39 @@ export function yearHours(db: Queryable, userId: number, now = new Date()) {
 	return { year, hours: hoursInYear(db, userId, year), required: yearlyRequirement(db) };
 }
 
-/** Where a user belongs now (for scope checks), without anything else of the account. */
-export function userOffice(db: Queryable, userId: number): { id: number; officeId: number | null } | undefined {
-	return db.select({ id: users.id, officeId: users.officeId }).from(users).where(eq(users.id, userId)).get();
-}
-
 /** 学习档案 for the page and its print: plain values, dates as Shanghai days. */
 export function recordView(db: Queryable, userId: number, now = new Date()) {
-	const r = studyRecord(db, userId);
-	if (!r) return null;
+	const record = studyRecord(db, userId);
+	if (!record) return null;
 	return {
-		person: { name: r.person.name, title: r.person.title, officeName: r.person.officeName },
+		person: { name: record.person.name, title: record.person.title, officeName: record.person.officeName },
 		printedOn: shanghaiDay(now),
 		requirement: { year: shanghaiYear(now), hours: yearlyRequirement(db) },
-		hoursByYear: r.hoursByYear.map((y) => ({ year: y.year, hours: y.hours })),
-		completedCourses: r.completedCourses.map((c) => ({
+		hoursByYear: record.hoursByYear.map((y) => ({ year: y.year, hours: y.hours })),
+		completedCourses: record.completedCourses.map((c) => ({
 			id: c.id,
 			title: c.title,
 			hours: c.hours,
 			required: c.required,
 			completedOn: c.completedAt ? shanghaiDay(c.completedAt) : ''
 		})),
-		sessions: r.credits
+		sessions: record.credits
 			.filter((c) => c.source === 'session')
-			.map((c) => ({ id: c.sourceId, title: c.title.replace(/^集中学习：/, ''), hours: c.hours, day: shanghaiDay(c.creditedAt) })),
-		studied: r.studied.map((m) => ({ title: m.title, done: m.done, total: m.total })),
-		bestScores: r.bestScores.map((b) => ({ title: b.title, best: b.best, tries: b.tries })),
-		certificates: r.certificates
-			.map((c) => ({ serial: c.serial, courseTitle: c.courseTitle, hours: c.hours, completedOn: c.completedOn }))
+			.map((c) => ({
+				id: c.sourceId,
+				title: c.title.replace(/^集中学习：/, ''),
+				hours: c.hours,
+				day: shanghaiDay(c.creditedAt)
+			})),
+		studied: record.studied.map((m) => ({ title: m.title, done: m.done, total: m.total })),
+		bestScores: record.bestScores.map((b) => ({ title: b.title, best: b.best, tries: b.tries })),
+		certificates: record.certificates
+			.map((c) => ({
+				serial: c.serial,
+				courseTitle: c.courseTitle,
+				hours: c.hours,
+				completedOn: c.completedOn
+			}))
 			.sort((a, b) => a.completedOn.localeCompare(b.completedOn))
 	};
 }

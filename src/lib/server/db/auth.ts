@@ -1,14 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, blob, index } from 'drizzle-orm/sqlite-core';
+import { MEMBER_ROLES, ROLES } from '../access';
 import { offices, schools } from './org';
 
-export const ROLES = ['cadre', 'office_admin', 'school_admin', 'sysadmin'] as const;
-export type Role = (typeof ROLES)[number];
-/** The roles that make a user a member of their office: they study, and count on its board and dashboard. */
-export const MEMBER_ROLES = ['cadre', 'office_admin'] as const satisfies readonly Role[];
-export const isMemberRole = (role: string): role is (typeof MEMBER_ROLES)[number] => (MEMBER_ROLES as readonly string[]).includes(role);
+// The roles (ROLES, MEMBER_ROLES, their labels) are defined with the access rules in access.ts.
 /** MEMBER_ROLES as an SQL list, for `role IN (…)` in prepared statements (the same list as migration 0012's trigger). */
-export const MEMBER_ROLE_LIST = MEMBER_ROLES.map((r) => `'${r}'`).join(', ');
+export const MEMBER_ROLE_LIST = MEMBER_ROLES.map((role) => `'${role}'`).join(', ');
 
 export const users = sqliteTable(
 	'users',
@@ -35,7 +32,11 @@ export const users = sqliteTable(
 			.default(sql`(unixepoch() * 1000)`)
 	},
 	// role too: the dashboard counts an office's active cadres and admins from the index alone.
-	(t) => [index('users_office_idx').on(t.officeId, t.active, t.role), index('users_school_idx').on(t.schoolId), index('users_name_key_idx').on(t.nameKey, t.name)]
+	(t) => [
+		index('users_office_idx').on(t.officeId, t.active, t.role),
+		index('users_school_idx').on(t.schoolId),
+		index('users_name_key_idx').on(t.nameKey, t.name)
+	]
 );
 
 /** Lucia-guide sessions: the token is `<id>.<secret>`; only SHA-256(secret) is stored. */

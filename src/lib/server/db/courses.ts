@@ -90,7 +90,10 @@ export const creditHours = sqliteTable(
 		year: integer('year').notNull(),
 		creditedAt: integer('credited_at', { mode: 'timestamp_ms' }).notNull()
 	},
-	(t) => [uniqueIndex('credit_hours_once').on(t.userId, t.source, t.sourceId), index('credit_hours_year_idx').on(t.userId, t.year)]
+	(t) => [
+		uniqueIndex('credit_hours_once').on(t.userId, t.source, t.sourceId),
+		index('credit_hours_year_idx').on(t.userId, t.year)
+	]
 );
 
 /** 结业证书: issued once per completed course, with what it showed at the time. */

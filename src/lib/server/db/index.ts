@@ -1,14 +1,30 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import type { BaseSQLiteDatabase, SQLiteTransactionConfig } from 'drizzle-orm/sqlite-core';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as schema from './schema';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+type DrizzleDb = BetterSQLite3Database<typeof schema>;
+type DrizzleTx = Parameters<Parameters<DrizzleDb['transaction']>[0]>[0];
+// Drizzle's database and its transactions as createDb hands them out: each carries the
+// better-sqlite3 connection it runs on as `$client` (Drizzle's name for it on the database),
+// transactions too, so statements prepared on that connection (db/statements.ts) run in them.
+export interface Db extends DrizzleDb {
+	$client: Database.Database;
+	transaction<R>(work: (tx: Tx) => R, config?: SQLiteTransactionConfig): R;
+}
+/** A transaction on the database (its connection included). */
+export interface Tx extends DrizzleTx {
+	$client: Database.Database;
+	transaction<R>(work: (tx: Tx) => R): R;
+}
 /** The database or a transaction on it: what a function takes when it may run inside a caller's transaction. */
-export type Queryable = BaseSQLiteDatabase<'sync', Database.RunResult, typeof schema>;
+export interface Queryable extends BaseSQLiteDatabase<'sync', Database.RunResult, typeof schema> {
+	$client: Database.Database;
+	transaction<R>(work: (tx: Tx) => R, config?: SQLiteTransactionConfig): R;
+}
 
 export const DEFAULT_DATABASE_URL = 'data/app.db';
 /** How long a statement waits for another process's write lock before failing. */
@@ -30,13 +46,26 @@ export function createDb(path: string): Db {
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-	const db = drizzle(sqlite, { schema }) as Db;
 	// Several app processes share the file (scripts/serve.js). A DEFERRED transaction that
 	// reads and then writes fails with SQLITE_BUSY_SNAPSHOT when another process wrote in
 	// between, so every transaction takes the write lock up front unless told otherwise.
-	const transaction = db.transaction.bind(db);
-	db.transaction = (work, config) => transaction(work, { behavior: 'immediate', ...config });
-	return db;
+	return connected(drizzle(sqlite, { schema }), sqlite, { behavior: 'immediate' });
+}
+
+/** Puts the connection on a database or transaction, and on every transaction begun from it. */
+function connected(q: DrizzleDb, sqlite: Database.Database, defaults: SQLiteTransactionConfig): Db;
+function connected(q: DrizzleTx, sqlite: Database.Database): Tx;
+function connected(
+	q: DrizzleDb | DrizzleTx,
+	sqlite: Database.Database,
+	defaults: SQLiteTransactionConfig = {}
+) {
+	const transaction = q.transaction.bind(q);
+	return Object.assign(q, {
+		$client: sqlite,
+		transaction: <R>(work: (tx: Tx) => R, config?: SQLiteTransactionConfig): R =>
+			transaction((tx) => work(connected(tx, sqlite)), { ...defaults, ...config })
+	});
 }
 
 export function migrateDb(db: Db): void {

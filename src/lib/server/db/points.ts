@@ -24,7 +24,10 @@ export const pointsLedger = sqliteTable(
 		// Asia/Shanghai calendar day (YYYY-MM-DD): daily caps and "today" use it.
 		day: text('day').notNull()
 	},
-	(t) => [index('points_user_rule_day_idx').on(t.userId, t.rule, t.day), index('points_office_day_idx').on(t.officeId, t.day)]
+	(t) => [
+		index('points_user_rule_day_idx').on(t.userId, t.rule, t.day),
+		index('points_office_day_idx').on(t.officeId, t.day)
+	]
 );
 
 /**

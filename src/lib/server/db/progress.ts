@@ -17,5 +17,8 @@ export const lessonProgress = sqliteTable(
 		// The Asia/Shanghai calendar day of completion (YYYY-MM-DD), for streaks.
 		completedDay: text('completed_day')
 	},
-	(t) => [primaryKey({ columns: [t.userId, t.lessonId] }), index('lesson_progress_day_idx').on(t.userId, t.completedDay)]
+	(t) => [
+		primaryKey({ columns: [t.userId, t.lessonId] }),
+		index('lesson_progress_day_idx').on(t.userId, t.completedDay)
+	]
 );

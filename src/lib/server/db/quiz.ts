@@ -54,7 +54,9 @@ export const attempts = sqliteTable(
 		index('attempts_user_idx').on(t.userId, t.startedAt),
 		index('attempts_module_idx').on(t.userId, t.moduleId),
 		index('attempts_open_idx').on(t.submittedAt, t.deadline),
-		uniqueIndex('attempts_daily_once').on(t.userId, t.day).where(sql`kind = 'daily'`)
+		uniqueIndex('attempts_daily_once')
+			.on(t.userId, t.day)
+			.where(sql`kind = 'daily'`)
 	]
 );
 

@@ -1,7 +1,7 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
 import { users } from './auth';
 import { modules } from './content';
-import { studySessions } from './meetings';
+import { studySessions } from './study-sessions';
 import { offices } from './org';
 
 /** 心得体会: a cadre's written reflection on a module or a study session. */
@@ -18,13 +18,18 @@ export const reflections = sqliteTable(
 		sessionId: integer('session_id').references(() => studySessions.id),
 		title: text('title').notNull(),
 		body: text('body').notNull(),
-		status: text('status', { enum: ['draft', 'submitted'] }).notNull().default('draft'),
+		status: text('status', { enum: ['draft', 'submitted'] })
+			.notNull()
+			.default('draft'),
 		excellent: integer('excellent', { mode: 'boolean' }).notNull().default(false),
 		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 		submittedAt: integer('submitted_at', { mode: 'timestamp_ms' })
 	},
-	(t) => [index('reflections_user_idx').on(t.userId), index('reflections_office_idx').on(t.officeId, t.status)]
+	(t) => [
+		index('reflections_user_idx').on(t.userId),
+		index('reflections_office_idx').on(t.officeId, t.status)
+	]
 );
 
 export const reflectionComments = sqliteTable('reflection_comments', {

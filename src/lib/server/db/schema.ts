@@ -7,7 +7,7 @@ export * from './progress';
 export * from './points';
 export * from './quiz';
 export * from './courses';
-export * from './meetings';
+export * from './study-sessions';
 export * from './reflections';
 export * from './live';
 export * from './audit';

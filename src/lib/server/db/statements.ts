@@ -1,32 +1,70 @@
 import type Database from 'better-sqlite3';
 import { BUSY_TIMEOUT_MS, type Queryable } from './index';
 
-/** The better-sqlite3 connection under a Drizzle database or any of its transactions. */
-export function connectionOf(q: Queryable): Database.Database {
-	// Drizzle keeps the connection on its session, and a transaction shares its database's session.
-	return (q as unknown as { session: { client: Database.Database } }).session.client;
-}
+// Statements on the hot paths (every answer-save, submission, award, board and dashboard view)
+// are prepared once per connection: a Drizzle query built per call costs 60–150 µs to build and
+// prepare, a prepared statement ~8 µs (docs/PERFORMANCE.md). Each domain keeps them in one
+// object in its statements.ts, made by `statements()`. There is one connection per database and
+// its transactions share it (createDb), so a statement runs inside the caller's transaction.
+const cache = new WeakMap<Database.Database, Map<unknown, unknown>>();
 
-const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+/** `build(q)` once per connection for this key, then its result again (the one cache for prepared statements). */
+export function preparedOnce<T>(q: Queryable, key: unknown, build: (q: Queryable) => T): T {
+	let prepared = cache.get(q.$client);
+	if (!prepared) cache.set(q.$client, (prepared = new Map()));
+	let value = prepared.get(key) as T | undefined;
+	if (value === undefined) prepared.set(key, (value = build(q)));
+	return value;
+}
 
 /**
- * A statement prepared once per connection, for the hot paths (every answer-save,
- * submission, award and board view). A Drizzle query built per call costs 60–150 µs
- * to build and prepare, the prepared statement ~8 µs (docs/PERFORMANCE.md). There is
- * one connection per database, so inside a transaction the statement runs in it.
- * SQLite binds numbers, strings and null: pass dates as `getTime()`, booleans as 0/1.
+ * A domain's statements: `build` returns them as one object, built once per connection on first
+ * use. In it, Drizzle queries ended with `.prepare()` (values as `sql.placeholder('name')`) where
+ * the builder expresses the query; `query`/`pluck` for raw SQL it cannot (JSON functions, FILTER,
+ * recursive CTEs, literals a partial index needs); `q.$client.prepare` for writes (Drizzle's
+ * `set()` takes no placeholders). Values bind as SQLite stores them: dates as `getTime()`,
+ * booleans as `bit()`.
  */
-export function prepared(q: Queryable, text: string): Database.Statement {
-	const connection = connectionOf(q);
-	let statements = cache.get(connection);
-	if (!statements) cache.set(connection, (statements = new Map()));
-	let statement = statements.get(text);
-	if (!statement) statements.set(text, (statement = connection.prepare(text)));
-	return statement;
+export function statements<T>(build: (q: Queryable) => T): (q: Queryable) => T {
+	return (q) => preparedOnce(q, build, build);
 }
 
-// better-sqlite3 builds five wrapper functions per transaction(); build them once per connection.
-const runners = new WeakMap<Database.Database, Database.Transaction<(work: () => unknown) => unknown>>();
+export interface Select<Out> {
+	get(...params: unknown[]): Out | undefined;
+	all(...params: unknown[]): Out[];
+}
+
+/** A raw SELECT whose rows, as SQLite names their columns (snake_case), `map` turns into our types. */
+export function query<Row, Out>(q: Queryable, text: string, map: (row: Row) => Out): Select<Out> {
+	const statement = q.$client.prepare<unknown[], Row>(text);
+	return {
+		get: (...params) => {
+			const row = statement.get(...params);
+			return row === undefined ? undefined : map(row);
+		},
+		all: (...params) => statement.all(...params).map(map)
+	};
+}
+
+/** A raw SELECT of one column (no object per row), of type Value, or turned into our type by `map`. */
+export function pluck<Value>(q: Queryable, text: string): Select<Value>;
+export function pluck<Value, Out>(q: Queryable, text: string, map: (value: Value) => Out): Select<Out>;
+export function pluck<Value, Out>(
+	q: Queryable,
+	text: string,
+	map?: (value: Value) => Out
+): Select<Value> | Select<Out> {
+	const statement = q.$client.prepare<unknown[], Value>(text).pluck();
+	if (!map) return statement;
+	return {
+		get: (...params) => {
+			const value = statement.get(...params);
+			return value === undefined ? undefined : map(value);
+		},
+		all: (...params) => statement.all(...params).map(map)
+	};
+}
+
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
@@ -41,9 +79,9 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * `waitMs`, then fails with SQLITE_BUSY having written nothing.
  */
 export function writeTransaction<T>(q: Queryable, work: () => T, waitMs = 5_000): T {
-	const connection = connectionOf(q);
-	let run = runners.get(connection);
-	if (!run) runners.set(connection, (run = connection.transaction((w: () => unknown) => w())));
+	const connection = q.$client;
+	// better-sqlite3 builds five wrapper functions per transaction(): once per connection.
+	const run = preparedOnce(q, writeTransaction, () => connection.transaction((w: () => unknown) => w()));
 	if (connection.inTransaction) return run.immediate(work) as T;
 	// Not prepared: SQLite applies a busy_timeout pragma when it is compiled, not when it runs.
 	const wait = (ms: number) => connection.pragma(`busy_timeout = ${ms}`);

@@ -40,7 +40,9 @@ export function moduleCards(db: Queryable, userId: number): ModuleCard[] {
 			lessonCount: sql<number>`count(${lessons.id})`,
 			doneCount: sql<number>`count(${lessonProgress.completedAt})`,
 			openedCount: sql<number>`count(${lessonProgress.openedAt})`,
-			lastActivity: sql<number | null>`max(coalesce(${lessonProgress.completedAt}, ${lessonProgress.openedAt}))`
+			lastActivity: sql<
+				number | null
+			>`max(coalesce(${lessonProgress.completedAt}, ${lessonProgress.openedAt}))`
 		})
 		.from(modules)
 		.innerJoin(themes, eq(themes.id, modules.themeId))
@@ -50,7 +52,10 @@ export function moduleCards(db: Queryable, userId: number): ModuleCard[] {
 		.groupBy(modules.id)
 		.orderBy(asc(modules.sortOrder), asc(modules.id))
 		.all();
-	return rows.map(({ openedCount, ...r }) => ({ ...r, status: statusOf(r.doneCount, r.lessonCount, openedCount) }));
+	return rows.map(({ openedCount, ...moduleRow }) => ({
+		...moduleRow,
+		status: statusOf(moduleRow.doneCount, moduleRow.lessonCount, openedCount)
+	}));
 }
 
 /** The module to continue first: the one most recently worked on and not finished, else the first not started. */
@@ -67,6 +72,16 @@ export function listThemes(db: Queryable) {
 		.from(themes)
 		.where(isNull(themes.archivedAt))
 		.orderBy(asc(themes.sortOrder))
+		.all();
+}
+
+/** The live modules in catalogue order, for pickers (courses, study sessions, live quizzes). */
+export function moduleOptions(db: Queryable): { id: number; title: string }[] {
+	return db
+		.select({ id: modules.id, title: modules.title })
+		.from(modules)
+		.where(isNull(modules.archivedAt))
+		.orderBy(asc(modules.sortOrder))
 		.all();
 }
 
@@ -129,7 +144,12 @@ export function getLesson(db: Queryable, moduleId: number, slug: string) {
 }
 
 /** 第六部分 · （一）第1段 — where a lesson's passage stands in the report. */
-export function sourceLabel(l: { sourcePart: string; sourceHeading: string; sourceSection: string | null; sourceParagraph: number }): string {
+export function sourceLabel(l: {
+	sourcePart: string;
+	sourceHeading: string;
+	sourceSection: string | null;
+	sourceParagraph: number;
+}): string {
 	return `报告第${l.sourcePart}部分“${l.sourceHeading}”${l.sourceSection ? ' ' + l.sourceSection : ''} 第${l.sourceParagraph}段`;
 }
 

@@ -31,32 +31,40 @@ export function completeLesson(
 	lessonId: number,
 	now = new Date()
 ): CompleteResult {
-	const lesson = db.select().from(lessons).where(and(eq(lessons.id, lessonId), isNull(lessons.archivedAt))).get();
+	const lesson = db
+		.select()
+		.from(lessons)
+		.where(and(eq(lessons.id, lessonId), isNull(lessons.archivedAt)))
+		.get();
 	if (!lesson) return { ok: false, reason: 'missing' };
-	return db.transaction(
-		(tx): CompleteResult => {
-			const progress = openLesson(tx, user.id, lessonId, now);
-			if (progress.completedAt) return { ok: true, alreadyDone: true, awarded: 0, capped: false };
-			const readMs = now.getTime() - progress.openedAt.getTime();
-			const neededMs = lesson.minReadSeconds * 1000;
-			if (readMs < neededMs) return { ok: false, reason: 'too-early', secondsLeft: Math.ceil((neededMs - readMs) / 1000) };
-			tx.update(lessonProgress)
-				.set({ completedAt: now, completedDay: shanghaiDay(now) })
-				.where(and(eq(lessonProgress.userId, user.id), eq(lessonProgress.lessonId, lessonId), isNull(lessonProgress.completedAt)))
-				.run();
-			const result = award(tx, {
-				userId: user.id,
-				officeId: user.officeId,
-				rule: 'lesson_complete',
-				key: `lesson:${user.id}:${lessonId}`,
-				reason: `完成课程《${lesson.title}》`,
-				at: now
-			});
-			checkCourseCompletion(tx, user.id, now);
-			return { ok: true, alreadyDone: false, awarded: result.awarded, capped: result.capped };
-		},
-		{ behavior: 'immediate' }
-	);
+	return db.transaction((tx): CompleteResult => {
+		const progress = openLesson(tx, user.id, lessonId, now);
+		if (progress.completedAt) return { ok: true, alreadyDone: true, awarded: 0, capped: false };
+		const readMs = now.getTime() - progress.openedAt.getTime();
+		const neededMs = lesson.minReadSeconds * 1000;
+		if (readMs < neededMs)
+			return { ok: false, reason: 'too-early', secondsLeft: Math.ceil((neededMs - readMs) / 1000) };
+		tx.update(lessonProgress)
+			.set({ completedAt: now, completedDay: shanghaiDay(now) })
+			.where(
+				and(
+					eq(lessonProgress.userId, user.id),
+					eq(lessonProgress.lessonId, lessonId),
+					isNull(lessonProgress.completedAt)
+				)
+			)
+			.run();
+		const result = award(tx, {
+			userId: user.id,
+			officeId: user.officeId,
+			rule: 'lesson_complete',
+			key: `lesson:${user.id}:${lessonId}`,
+			reason: `完成课程《${lesson.title}》`,
+			at: now
+		});
+		checkCourseCompletion(tx, user.id, now);
+		return { ok: true, alreadyDone: false, awarded: result.awarded, capped: result.capped };
+	});
 }
 
 /**

@@ -1,10 +1,11 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '../db';
-import { prepared } from '../db/statements';
-import { offices, users, type Role } from '../db/schema';
+import { offices, users } from '../db/schema';
+import type { Role } from '../access';
 import { parseWith, type FieldErrors } from '../validation';
 import { changesOf, recordAudit, type AuditActor } from '../audit';
+import { orgStatements } from './statements';
 
 export type Office = typeof offices.$inferSelect;
 export interface OfficeNode extends Office {
@@ -18,10 +19,7 @@ export function listOffices(db: Queryable): Office[] {
 
 /** One office; prepared, since the board, dashboard and guard pages all ask on every request. */
 export function getOffice(db: Queryable, id: number): Office | undefined {
-	const row = prepared(db, 'SELECT id, name, code, parent_id AS parentId, sort_order AS sortOrder, created_at AS createdAt FROM offices WHERE id = ?').get(id) as
-		| (Omit<Office, 'createdAt'> & { createdAt: number })
-		| undefined;
-	return row && { ...row, createdAt: new Date(row.createdAt) };
+	return orgStatements(db).office.get({ id });
 }
 
 /** Roots first, children under their parent, in sort order. */
@@ -45,29 +43,31 @@ export function flattenTree(nodes: OfficeNode[]): OfficeNode[] {
 /** An office and all offices below it. */
 export function descendantIds(db: Queryable, officeId: number): number[] {
 	// Prepared: every admin page asks (the access check and the dashboard's roll-up).
-	const rows = prepared(
-		db,
-		`WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT o.id FROM offices o JOIN sub ON o.parent_id = sub.id)
-		SELECT id FROM sub`
-	).all(officeId) as { id: number }[];
-	return rows.map((r) => r.id);
+	return orgStatements(db).descendantIds.all(officeId);
 }
 
 /** The offices an office belongs to: itself first, then upwards to the root. */
 export function ancestorIds(db: Queryable, officeId: number): number[] {
-	const rows = prepared(
-		db,
-		`WITH RECURSIVE up(id, parent) AS (
-			SELECT id, parent_id FROM offices WHERE id = ?
-			UNION ALL SELECT o.id, o.parent_id FROM offices o JOIN up ON o.id = up.parent
-		) SELECT id FROM up`
-	).all(officeId) as { id: number }[];
-	return rows.map((r) => r.id);
+	return orgStatements(db).ancestorIds.all(officeId);
 }
 
 /** The offices directly under one, in their display order. */
 export function childOffices(db: Queryable, officeId: number): { id: number; name: string }[] {
-	return prepared(db, 'SELECT id, name FROM offices WHERE parent_id = ? ORDER BY sort_order, id').all(officeId) as { id: number; name: string }[];
+	return orgStatements(db).children.all({ parentId: officeId });
+}
+
+/** The top of the tree (the first office without a parent). */
+export function rootOffice(db: Queryable): Office | undefined {
+	return db.select().from(offices).where(isNull(offices.parentId)).orderBy(asc(offices.id)).get();
+}
+
+/** Where a user belongs now (for scope checks and points), without anything else of the account. */
+export function userOffice(
+	db: Queryable,
+	userId: number
+): { id: number; officeId: number | null } | undefined {
+	// Prepared: every quiz submission asks.
+	return orgStatements(db).userOffice.get({ userId });
 }
 
 export interface Actor {
@@ -101,7 +101,9 @@ const officeInput = z.object({
 		.string({ error: '请填写单位代码' })
 		.trim()
 		.toLowerCase()
-		.regex(/^[a-z][a-z0-9]{1,19}$/, { error: '单位代码为 2–20 位小写字母或数字，以字母开头（用作登录名前缀）' }),
+		.regex(/^[a-z][a-z0-9]{1,19}$/, {
+			error: '单位代码为 2–20 位小写字母或数字，以字母开头（用作登录名前缀）'
+		}),
 	parentId: z
 		.string({ error: '请选择上级单位' })
 		.optional()
@@ -118,7 +120,12 @@ const officeInput = z.object({
 export type OfficeResult = { ok: true; id: number } | { ok: false; errors: FieldErrors };
 
 /** Creates (id omitted) or edits an office; refuses duplicates and loops in the tree. */
-export function saveOffice(db: Db, actor: AuditActor, input: Record<string, string>, id?: number): OfficeResult {
+export function saveOffice(
+	db: Db,
+	actor: AuditActor,
+	input: Record<string, string>,
+	id?: number
+): OfficeResult {
 	const parsed = parseWith(officeInput, input);
 	if (!parsed.ok) return parsed;
 	const data = parsed.data;
@@ -137,21 +144,33 @@ export function saveOffice(db: Db, actor: AuditActor, input: Record<string, stri
 	if (id === undefined) {
 		return db.transaction((tx) => {
 			const row = tx.insert(offices).values(data).returning({ id: offices.id }).get();
-			recordAudit(tx, actor, { action: 'office.create', officeId: row.id, target: { type: 'office', id: row.id }, summary: `新建单位“${data.name}”（代码 ${data.code}）` });
+			recordAudit(tx, actor, {
+				action: 'office.create',
+				officeId: row.id,
+				target: { type: 'office', id: row.id },
+				summary: `新建单位“${data.name}”（代码 ${data.code}）`
+			});
 			return { ok: true as const, id: row.id };
 		});
 	}
 	const before = getOffice(db, id);
-	if (!before) return { ok: false, errors: { _form: '单位不存在' } };
+	if (!before) return { ok: false, errors: { _form: '没有找到这个单位' } };
 	db.transaction((tx) => {
 		tx.update(offices).set(data).where(eq(offices.id, id)).run();
-		const parentName = (parentId: number | null) => (parentId === null ? '（无）' : (getOffice(tx, parentId)?.name ?? String(parentId)));
+		const parentName = (parentId: number | null) =>
+			parentId === null ? '（无）' : (getOffice(tx, parentId)?.name ?? String(parentId));
 		const changes = changesOf(
 			{ name: '名称', code: '代码', parent: '上级单位', sortOrder: '排序' },
 			{ ...before, parent: parentName(before.parentId) },
 			{ ...data, parent: parentName(data.parentId) }
 		);
-		recordAudit(tx, actor, { action: 'office.update', officeId: id, target: { type: 'office', id }, summary: `修改单位“${data.name}”`, detail: { changes } });
+		recordAudit(tx, actor, {
+			action: 'office.update',
+			officeId: id,
+			target: { type: 'office', id },
+			summary: `修改单位“${data.name}”`,
+			detail: { changes }
+		});
 	});
 	return { ok: true, id };
 }
@@ -164,5 +183,7 @@ export function memberCounts(db: Queryable): Map<number, number> {
 		.where(eq(users.active, true))
 		.groupBy(users.officeId)
 		.all();
-	return new Map(rows.filter((r) => r.officeId !== null).map((r) => [r.officeId as number, r.n]));
+	return new Map(
+		rows.filter((group) => group.officeId !== null).map((group) => [group.officeId as number, group.n])
+	);
 }

@@ -37,16 +37,27 @@ export function saveSchool(
 	if (id === undefined) {
 		return db.transaction((tx) => {
 			const newId = tx.insert(schools).values(parsed.data).returning({ id: schools.id }).get().id;
-			recordAudit(tx, actor, { action: 'school.create', schoolId: newId, target: { type: 'school', id: newId }, summary: `新建党校“${name}”` });
+			recordAudit(tx, actor, {
+				action: 'school.create',
+				schoolId: newId,
+				target: { type: 'school', id: newId },
+				summary: `新建党校“${name}”`
+			});
 			return { ok: true as const, id: newId };
 		});
 	}
 	const before = getSchool(db, id);
-	if (!before) return { ok: false, errors: { _form: '党校不存在' } };
+	if (!before) return { ok: false, errors: { _form: '没有找到这所党校' } };
 	db.transaction((tx) => {
 		tx.update(schools).set(parsed.data).where(eq(schools.id, id)).run();
 		const changes = changesOf({ name: '名称' }, before, parsed.data);
-		recordAudit(tx, actor, { action: 'school.update', schoolId: id, target: { type: 'school', id }, summary: `修改党校“${name}”`, detail: { changes } });
+		recordAudit(tx, actor, {
+			action: 'school.update',
+			schoolId: id,
+			target: { type: 'school', id },
+			summary: `修改党校“${name}”`,
+			detail: { changes }
+		});
 	});
 	return { ok: true, id };
 }

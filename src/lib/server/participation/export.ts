@@ -17,28 +17,28 @@ export interface Sheet<T> {
 }
 
 export const MEMBER_COLUMNS: Sheet<MemberFigures>['columns'] = [
-	{ header: '姓名', width: 12, value: (r) => r.name },
-	{ header: '登录名', width: 16, value: (r) => r.username },
-	{ header: '单位', width: 22, value: (r) => r.officeName },
-	{ header: '本期积分', width: 10, value: (r) => r.points },
-	{ header: '最近学习', width: 12, value: (r) => r.lastActive ?? '' },
-	{ header: '已学课程', width: 10, value: (r) => r.lessons },
-	{ header: '通过测验', width: 10, value: (r) => r.quizzes },
-	{ header: '完成任务', width: 10, value: (r) => r.done },
-	{ header: '逾期任务', width: 10, value: (r) => r.overdue },
-	{ header: '本年学时', width: 10, value: (r) => r.hours },
-	{ header: '状态', width: 8, value: (r) => (r.active ? '在用' : '已停用') }
+	{ header: '姓名', width: 12, value: (member) => member.name },
+	{ header: '登录名', width: 16, value: (member) => member.username },
+	{ header: '单位', width: 22, value: (member) => member.officeName },
+	{ header: '本期积分', width: 10, value: (member) => member.points },
+	{ header: '最近学习', width: 12, value: (member) => member.lastActive ?? '' },
+	{ header: '已学课程', width: 10, value: (member) => member.lessons },
+	{ header: '通过测验', width: 10, value: (member) => member.quizzes },
+	{ header: '完成任务', width: 10, value: (member) => member.done },
+	{ header: '逾期任务', width: 10, value: (member) => member.overdue },
+	{ header: '本年学时', width: 10, value: (member) => member.hours },
+	{ header: '状态', width: 8, value: (member) => (member.active ? '在用' : '已停用') }
 ];
 
 export const OFFICE_COLUMNS: Sheet<OfficeFigure>['columns'] = [
-	{ header: '名次', width: 6, value: (r) => r.rank },
-	{ header: '单位', width: 22, value: (r) => r.name },
-	{ header: '在用成员', width: 10, value: (r) => r.members },
-	{ header: '参学人数', width: 10, value: (r) => r.learners },
-	{ header: '参学率(%)', width: 10, value: (r) => r.participation },
-	{ header: '本期积分', width: 10, value: (r) => r.points },
-	{ header: '人均积分', width: 10, value: (r) => r.perCapita },
-	{ header: '按期完成率(%)', width: 14, value: (r) => (r.onTime === null ? '' : r.onTime) }
+	{ header: '名次', width: 6, value: (office) => office.rank },
+	{ header: '单位', width: 22, value: (office) => office.name },
+	{ header: '在用成员', width: 10, value: (office) => office.members },
+	{ header: '参学人数', width: 10, value: (office) => office.learners },
+	{ header: '参学率(%)', width: 10, value: (office) => office.participation },
+	{ header: '本期积分', width: 10, value: (office) => office.points },
+	{ header: '人均积分', width: 10, value: (office) => office.perCapita },
+	{ header: '按期完成率(%)', width: 14, value: (office) => (office.onTime === null ? '' : office.onTime) }
 ];
 
 export interface LiveResult {
@@ -50,11 +50,11 @@ export interface LiveResult {
 }
 
 export const LIVE_RESULT_COLUMNS: Sheet<LiveResult>['columns'] = [
-	{ header: '名次', width: 6, value: (r) => r.rank ?? '' },
-	{ header: '姓名', width: 12, value: (r) => r.name },
-	{ header: '登录名', width: 16, value: (r) => r.username },
-	{ header: '答对题数', width: 10, value: (r) => r.right },
-	{ header: '得分', width: 10, value: (r) => r.score }
+	{ header: '名次', width: 6, value: (player) => player.rank ?? '' },
+	{ header: '姓名', width: 12, value: (player) => player.name },
+	{ header: '登录名', width: 16, value: (player) => player.username },
+	{ header: '答对题数', width: 10, value: (player) => player.right },
+	{ header: '得分', width: 10, value: (player) => player.score }
 ];
 
 const PAGE = 500;
@@ -68,7 +68,13 @@ export interface MemberExportQuery {
 }
 
 /** The member table as the admin sees it on screen (filters and sort), every row of it. */
-export function memberSheet(db: Queryable, officeIds: number[], opts: MemberExportQuery, now = new Date(), preamble?: string[]): Sheet<MemberFigures> {
+export function memberSheet(
+	db: Queryable,
+	officeIds: number[],
+	opts: MemberExportQuery,
+	now = new Date(),
+	preamble?: string[]
+): Sheet<MemberFigures> {
 	return {
 		name: '成员参学情况',
 		preamble,
@@ -82,7 +88,13 @@ export function memberSheet(db: Queryable, officeIds: number[], opts: MemberExpo
 	};
 }
 
-const STATUS_LABELS: Record<MemberStatus, string> = { all: '全部在用成员', studying: '本期有学习', idle: '本期未学习', overdue: '有逾期任务', inactive: '已停用' };
+const STATUS_LABELS: Record<MemberStatus, string> = {
+	all: '全部在用成员',
+	studying: '本期有学习',
+	idle: '本期未学习',
+	overdue: '有逾期任务',
+	inactive: '已停用'
+};
 const SORT_LABELS: Record<MemberSort, string> = {
 	name: '姓名（拼音）',
 	points: '本期积分',
@@ -99,25 +111,46 @@ export function memberQueryLines(opts: MemberExportQuery): string[] {
 	const sort = opts.sort ?? 'points';
 	const desc = opts.desc !== false;
 	const direction = sort === 'name' ? (desc ? 'Z→A' : 'A→Z') : desc ? '从高到低' : '从低到高';
-	return [`筛选：${STATUS_LABELS[opts.status ?? 'all']}${q ? `，姓名或登录名含“${q}”` : ''}`, `排序：${SORT_LABELS[sort]} ${direction}`];
+	return [
+		`筛选：${STATUS_LABELS[opts.status ?? 'all']}${q ? `，姓名或登录名含“${q}”` : ''}`,
+		`排序：${SORT_LABELS[sort]} ${direction}`
+	];
 }
 
 /** A period as the export names it: 本月（2026-11）, 本周（2026-11-23 至 2026-11-29）. */
 function periodSpan(kind: PeriodKind, now: Date): string {
 	const day = shanghaiDay(now);
 	const monday = mondayOf(day);
-	return { week: `${monday} 至 ${addDays(monday, 6)}`, month: day.slice(0, 7), year: day.slice(0, 4), all: '全部时间' }[kind];
+	return {
+		week: `${monday} 至 ${addDays(monday, 6)}`,
+		month: day.slice(0, 7),
+		year: day.slice(0, 4),
+		all: '全部时间'
+	}[kind];
 }
 
 /**
  * What an export says about itself, in its first lines and its file name: the office, the
  * period and the export date (Asia/Shanghai), so a file forwarded or printed still tells.
  */
-export function exportHeading(o: { title: string; office: string; kind?: PeriodKind; lines?: string[] }, now = new Date()) {
+export function exportHeading(
+	o: { title: string; office: string; kind?: PeriodKind; lines?: string[] },
+	now = new Date()
+) {
 	const period = o.kind ? `${PERIOD_LABELS[o.kind]}（${periodSpan(o.kind, now)}）` : null;
 	return {
-		preamble: [`${o.office} ${o.title}`, ...(period ? [`统计周期：${period}`] : []), ...(o.lines ?? []), `导出时间：${dateTimeLabel(now)}（北京时间）`],
-		fileName: [o.office, o.title, ...(o.kind ? [`${PERIOD_LABELS[o.kind]}${periodSpan(o.kind, now).replaceAll(' ', '')}`] : []), `导出于${shanghaiDay(now)}`].join('-')
+		preamble: [
+			`${o.office} ${o.title}`,
+			...(period ? [`统计周期：${period}`] : []),
+			...(o.lines ?? []),
+			`导出时间：${dateTimeLabel(now)}（北京时间）`
+		],
+		fileName: [
+			o.office,
+			o.title,
+			...(o.kind ? [`${PERIOD_LABELS[o.kind]}${periodSpan(o.kind, now).replaceAll(' ', '')}`] : []),
+			`导出于${shanghaiDay(now)}`
+		].join('-')
 	};
 }
 
@@ -146,13 +179,19 @@ export function csvStream<T>(sheet: Sheet<T>): ReadableStream<Uint8Array> {
 		pull(controller) {
 			if (!started) {
 				started = true;
-				const preamble = sheet.preamble?.length ? sheet.preamble.map((l) => csvCell(l) + '\r\n').join('') + '\r\n' : '';
-				controller.enqueue(encoder.encode('\uFEFF' + preamble + sheet.columns.map((c) => csvCell(c.header)).join(',') + '\r\n'));
+				const preamble = sheet.preamble?.length
+					? sheet.preamble.map((l) => csvCell(l) + '\r\n').join('') + '\r\n'
+					: '';
+				controller.enqueue(
+					encoder.encode('\uFEFF' + preamble + sheet.columns.map((c) => csvCell(c.header)).join(',') + '\r\n')
+				);
 				return;
 			}
 			const next = pages.next();
 			if (next.done) return controller.close();
-			const text = next.value.map((row) => sheet.columns.map((c) => csvCell(c.value(row))).join(',') + '\r\n').join('');
+			const text = next.value
+				.map((row) => sheet.columns.map((c) => csvCell(c.value(row))).join(',') + '\r\n')
+				.join('');
 			controller.enqueue(encoder.encode(text));
 		}
 	});
@@ -176,7 +215,7 @@ export function xlsxStream<T>(sheet: Sheet<T>): ReadableStream<Uint8Array> {
 			for (const page of sheet.pages()) {
 				for (const row of page) ws.addRow(sheet.columns.map((c) => inertCell(c.value(row)))).commit();
 				// Let the response drain between pages.
-				await new Promise((r) => setImmediate(r));
+				await new Promise((resolve) => setImmediate(resolve));
 			}
 			ws.commit();
 			await workbook.commit();
@@ -187,10 +226,17 @@ export function xlsxStream<T>(sheet: Sheet<T>): ReadableStream<Uint8Array> {
 	return Readable.toWeb(out) as unknown as ReadableStream<Uint8Array>;
 }
 
-export function download(stream: ReadableStream<Uint8Array>, filename: string, format: 'csv' | 'xlsx'): Response {
+export function download(
+	stream: ReadableStream<Uint8Array>,
+	filename: string,
+	format: 'csv' | 'xlsx'
+): Response {
 	return new Response(stream, {
 		headers: {
-			'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+			'content-type':
+				format === 'csv'
+					? 'text/csv; charset=utf-8'
+					: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 			'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(filename)}.${format}`,
 			'cache-control': 'no-store'
 		}

@@ -1,10 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
-import { prepared } from '../db/statements';
 import { pointsLedger } from '../db/schema';
 import { shanghaiDay } from '../time';
 import { POINT_RULES, type RuleKey } from './rules';
 import { addToPeriods } from './periods';
+import { pointsStatements } from './statements';
 
 export interface AwardInput {
 	userId: number;
@@ -28,19 +28,25 @@ export type AwardResult = { awarded: number; duplicate: boolean; capped: boolean
 export function award(tx: Queryable, input: AwardInput): AwardResult {
 	const rule = POINT_RULES[input.rule];
 	const day = shanghaiDay(input.at);
-	// Prepared statements: awards run inside every submission and lesson read (see db/statements.ts).
-	if (prepared(tx, 'SELECT 1 FROM points_ledger WHERE idempotency_key = ?').get(input.key)) return { awarded: 0, duplicate: true, capped: false };
+	// Prepared statements: awards run inside every submission and lesson read (points/statements.ts).
+	if (pointsStatements(tx).ledgerKey.get({ key: input.key }))
+		return { awarded: 0, duplicate: true, capped: false };
 	let points = input.points ?? rule.points;
 	if (rule.dailyCap !== null) {
 		const used = sumPoints(tx, input.userId, day, input.rule);
 		points = Math.min(points, rule.dailyCap - used);
 	}
 	if (points <= 0) return { awarded: 0, duplicate: false, capped: true };
-	const inserted = prepared(
-		tx,
-		`INSERT INTO points_ledger (user_id, office_id, rule, points, reason, idempotency_key, created_at, day)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`
-	).run(input.userId, input.officeId, input.rule, points, input.reason, input.key, input.at.getTime(), day);
+	const inserted = pointsStatements(tx).insertLedger.run(
+		input.userId,
+		input.officeId,
+		input.rule,
+		points,
+		input.reason,
+		input.key,
+		input.at.getTime(),
+		day
+	);
 	if (inserted.changes === 0) return { awarded: 0, duplicate: true, capped: false };
 	addToPeriods(tx, input.userId, input.officeId, day, points);
 	return { awarded: points, duplicate: false, capped: points < (input.points ?? rule.points) };
@@ -48,10 +54,11 @@ export function award(tx: Queryable, input: AwardInput): AwardResult {
 
 /** Points a user earned on one Shanghai day, optionally under one rule. */
 export function sumPoints(db: Queryable, userId: number, day: string, rule?: RuleKey): number {
+	const statements = pointsStatements(db);
 	const row = rule
-		? prepared(db, 'SELECT coalesce(sum(points), 0) AS total FROM points_ledger WHERE user_id = ? AND rule = ? AND day = ?').get(userId, rule, day)
-		: prepared(db, 'SELECT coalesce(sum(points), 0) AS total FROM points_ledger WHERE user_id = ? AND day = ?').get(userId, day);
-	return (row as { total: number }).total;
+		? statements.dayRuleTotal.get({ userId, rule, day })
+		: statements.dayTotal.get({ userId, day });
+	return row?.total ?? 0;
 }
 
 export function totalPoints(db: Queryable, userId: number): number {

@@ -1,12 +1,17 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { MEMBER_ROLE_LIST } from '../db/schema';
-import { prepared } from '../db/statements';
 import { addDays } from '../../format';
 import { shanghaiDay } from '../time';
+import { pointsStatements } from './statements';
 
 export type PeriodKind = 'week' | 'month' | 'year' | 'all';
-export const PERIOD_LABELS: Record<PeriodKind, string> = { week: '本周', month: '本月', year: '本年', all: '总榜' };
+export const PERIOD_LABELS: Record<PeriodKind, string> = {
+	week: '本周',
+	month: '本月',
+	year: '本年',
+	all: '总榜'
+};
 
 /** The Monday (YYYY-MM-DD) of the week a Shanghai day falls in. */
 export function mondayOf(day: string): string {
@@ -22,32 +27,34 @@ export function periodKeys(day: string): string[] {
 /** The key of the current period of a kind, at `now` in Shanghai. */
 export function currentPeriod(kind: PeriodKind, now = new Date()): string {
 	const day = shanghaiDay(now);
-	return { week: `w:${mondayOf(day)}`, month: `m:${day.slice(0, 7)}`, year: `y:${day.slice(0, 4)}`, all: 'all' }[kind];
+	return {
+		week: `w:${mondayOf(day)}`,
+		month: `m:${day.slice(0, 7)}`,
+		year: `y:${day.slice(0, 4)}`,
+		all: 'all'
+	}[kind];
 }
 
 /** Adds a ledger row's points to its aggregates; call in the ledger write's transaction. */
-export function addToPeriods(tx: Queryable, userId: number, officeId: number | null, day: string, points: number): void {
+export function addToPeriods(
+	tx: Queryable,
+	userId: number,
+	officeId: number | null,
+	day: string,
+	points: number
+): void {
 	if (officeId === null) return;
 	const [d, w, m, y, all] = periodKeys(day);
-	const firstToday = !prepared(tx, 'SELECT 1 FROM points_period WHERE user_id = ? AND office_id = ? AND period = ?').get(userId, officeId, d);
+	// Prepared statements (points/statements.ts): every award runs this.
+	const statements = pointsStatements(tx);
+	const firstToday = !statements.periodPoints.get({ userId, officeId, period: d });
 	// Points earned elsewhere (a row for an office the user has left) do not count on that board.
-	const member = prepared(tx, `SELECT count(*) FROM users WHERE id = ? AND office_id = ? AND active = 1 AND role IN (${MEMBER_ROLE_LIST})`)
-		.pluck()
-		.get(userId, officeId) as number;
+	const member = statements.isMember.get({ userId, officeId })?.n ?? 0;
 	// One statement for the five periods.
-	prepared(
-		tx,
-		`INSERT INTO points_period (user_id, office_id, period, points, member)
-		VALUES (@userId, @officeId, @d, @points, @member), (@userId, @officeId, @w, @points, @member), (@userId, @officeId, @m, @points, @member),
-			(@userId, @officeId, @y, @points, @member), (@userId, @officeId, @all, @points, @member)
-		ON CONFLICT (user_id, office_id, period) DO UPDATE SET points = points + excluded.points, member = excluded.member`
-	).run({ userId, officeId, points, member, d, w, m, y, all });
+	statements.addToPeriods.run({ userId, officeId, points, member, d, w, m, y, all });
 	// A member's first points of the day in this office make one more learner there that day.
 	if (firstToday) {
-		prepared(tx, 'INSERT INTO office_daily (office_id, day, learners) VALUES (?, ?, 1) ON CONFLICT (office_id, day) DO UPDATE SET learners = learners + 1').run(
-			officeId,
-			day
-		);
+		statements.countLearner.run(officeId, day);
 	}
 }
 

@@ -1,16 +1,21 @@
 import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
-import { prepared } from '../db/statements';
 import { attempts, lessons, modules, users } from '../db/schema';
 import { shanghaiDay } from '../time';
 import { answerText, responseText } from './questions';
 import { items } from './attempts';
 import type { Attempt } from './attempts';
 import { getQuizSettings } from './settings';
+import { quizStatements } from './statements';
 
 /** Every module's quiz with this user's best score (grading by highest attempt) and attempts left. */
 export function moduleQuizzes(db: Queryable, userId: number) {
-	const mods = db.select({ id: modules.id, slug: modules.slug, title: modules.title }).from(modules).where(isNull(modules.archivedAt)).orderBy(asc(modules.sortOrder)).all();
+	const mods = db
+		.select({ id: modules.id, slug: modules.slug, title: modules.title })
+		.from(modules)
+		.where(isNull(modules.archivedAt))
+		.orderBy(asc(modules.sortOrder))
+		.all();
 	const stats = db
 		.select({
 			moduleId: attempts.moduleId,
@@ -28,7 +33,12 @@ export function moduleQuizzes(db: Queryable, userId: number) {
 		const used = st?.used ?? 0;
 		return {
 			...m,
-			settings: { draw: s.draw, timeLimitMinutes: s.timeLimitMinutes, passMark: s.passMark, attemptsAllowed: s.attemptsAllowed },
+			settings: {
+				draw: s.draw,
+				timeLimitMinutes: s.timeLimitMinutes,
+				passMark: s.passMark,
+				attemptsAllowed: s.attemptsAllowed
+			},
 			best: st?.best ?? null,
 			passed: st?.best != null && st.best >= s.passMark,
 			used,
@@ -42,11 +52,17 @@ export function moduleQuizzes(db: Queryable, userId: number) {
 export function dailyStatus(db: Queryable, userId: number, now = new Date()) {
 	const today = shanghaiDay(now);
 	const rows = db
-		.select({ id: attempts.id, day: attempts.day, submittedAt: attempts.submittedAt, rightCount: attempts.correct, total: attempts.total })
+		.select({
+			id: attempts.id,
+			day: attempts.day,
+			submittedAt: attempts.submittedAt,
+			rightCount: attempts.correct,
+			total: attempts.total
+		})
 		.from(attempts)
 		.where(and(eq(attempts.userId, userId), eq(attempts.kind, 'daily')))
 		.all();
-	const done = new Set(rows.filter((r) => r.submittedAt).map((r) => r.day));
+	const done = new Set(rows.filter((attempt) => attempt.submittedAt).map((attempt) => attempt.day));
 	let cursor = now.getTime();
 	if (!done.has(today)) cursor -= 86_400_000;
 	let streak = 0;
@@ -54,7 +70,26 @@ export function dailyStatus(db: Queryable, userId: number, now = new Date()) {
 		streak++;
 		cursor -= 86_400_000;
 	}
-	return { today: rows.find((r) => r.day === today) ?? null, streak };
+	return { today: rows.find((attempt) => attempt.day === today) ?? null, streak };
+}
+
+/** What an attempt is called on its pages (每日一练 or the module's title) and, for a module quiz, the module. */
+export function attemptHeading(
+	db: Queryable,
+	attempt: Pick<Attempt, 'kind' | 'moduleId'>
+): { title: string; moduleSlug: string | null } {
+	const mod =
+		attempt.moduleId === null
+			? undefined
+			: db
+					.select({ slug: modules.slug, title: modules.title })
+					.from(modules)
+					.where(eq(modules.id, attempt.moduleId))
+					.get();
+	return {
+		title: attempt.kind === 'daily' ? '每日一练' : (mod?.title ?? '模块测验'),
+		moduleSlug: mod?.slug ?? null
+	};
 }
 
 /** A submitted attempt for its owner: every question with the answer given and, when allowed, the key. */
@@ -63,7 +98,16 @@ export function resultView(db: Queryable, attempt: Attempt) {
 	const lessonIds = [...new Set(list.map((i) => i.snapshot.lessonId))];
 	const lessonRows = lessonIds.length
 		? db
-				.select({ id: lessons.id, slug: lessons.slug, title: lessons.title, moduleSlug: modules.slug, part: lessons.sourcePart, heading: lessons.sourceHeading, section: lessons.sourceSection, paragraph: lessons.sourceParagraph })
+				.select({
+					id: lessons.id,
+					slug: lessons.slug,
+					title: lessons.title,
+					moduleSlug: modules.slug,
+					part: lessons.sourcePart,
+					heading: lessons.sourceHeading,
+					section: lessons.sourceSection,
+					paragraph: lessons.sourceParagraph
+				})
 				.from(lessons)
 				.innerJoin(modules, eq(modules.id, lessons.moduleId))
 				.where(inArray(lessons.id, lessonIds))
@@ -97,18 +141,7 @@ export function resultView(db: Queryable, attempt: Attempt) {
 export function hardPoints(db: Queryable, officeIds: number[]) {
 	if (officeIds.length === 0) return [];
 	// Prepared (the office dashboard shows it on every view); office ids as one JSON parameter.
-	return prepared(
-		db,
-		`SELECT q.id AS questionId, q.stem, m.title AS moduleTitle, l.title AS lessonTitle, '/learn/' || m.slug || '/' || l.slug AS lessonHref,
-			count(*) AS members, sum(wb.wrong_count) AS misses
-		FROM wrong_book wb
-		JOIN users u ON u.id = wb.user_id
-		JOIN questions q ON q.id = wb.question_id
-		JOIN modules m ON m.id = q.module_id
-		JOIN lessons l ON l.id = q.lesson_id
-		WHERE wb.hard = 1 AND u.office_id IN (SELECT value FROM json_each(?)) AND u.active = 1
-		GROUP BY q.id ORDER BY count(*) DESC, sum(wb.wrong_count) DESC LIMIT 50`
-	).all(JSON.stringify(officeIds)) as { questionId: number; stem: string; moduleTitle: string; lessonTitle: string; lessonHref: string; members: number; misses: number }[];
+	return quizStatements(db).hardPoints.all(JSON.stringify(officeIds));
 }
 
 /** For office admins: attempts of their members finished implausibly fast. */
@@ -129,7 +162,9 @@ export function fastAttempts(db: Queryable, officeIds: number[]) {
 		.from(attempts)
 		.innerJoin(users, eq(users.id, attempts.userId))
 		.leftJoin(modules, eq(modules.id, attempts.moduleId))
-		.where(and(eq(attempts.flaggedFast, true), isNotNull(attempts.submittedAt), inArray(users.officeId, officeIds)))
+		.where(
+			and(eq(attempts.flaggedFast, true), isNotNull(attempts.submittedAt), inArray(users.officeId, officeIds))
+		)
 		.orderBy(sql`${attempts.submittedAt} DESC`)
 		.limit(100)
 		.all();

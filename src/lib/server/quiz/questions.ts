@@ -53,19 +53,38 @@ export function shuffle<T>(items: readonly T[]): T[] {
 
 /** Builds the snapshot of a bank question, shuffling choice options when asked. */
 export function snapshotOf(
-	q: { key: string; type: QuestionType; stem: string; options: string; answer: string; explanation: string; moduleId: number; lessonId: number },
+	q: {
+		key: string;
+		type: QuestionType;
+		stem: string;
+		options: string;
+		answer: string;
+		explanation: string;
+		moduleId: number;
+		lessonId: number;
+	},
 	shuffleOptions: boolean
 ): QuestionSnapshot {
 	const options = JSON.parse(q.options) as string[];
 	const answer = JSON.parse(q.answer) as QuestionAnswer;
-	const base = { key: q.key, type: q.type, stem: q.stem, explanation: q.explanation, moduleId: q.moduleId, lessonId: q.lessonId };
+	const base = {
+		key: q.key,
+		type: q.type,
+		stem: q.stem,
+		explanation: q.explanation,
+		moduleId: q.moduleId,
+		lessonId: q.lessonId
+	};
 	if (!shuffleOptions || (q.type !== 'single' && q.type !== 'multiple')) return { ...base, options, answer };
 	const order = shuffle(options.map((_, i) => i)); // order[shown] = original
 	const shownIndex = (original: number) => order.indexOf(original);
 	return {
 		...base,
 		options: order.map((i) => options[i]!),
-		answer: q.type === 'single' ? shownIndex(answer as number) : (answer as number[]).map(shownIndex).sort((a, b) => a - b)
+		answer:
+			q.type === 'single'
+				? shownIndex(answer as number)
+				: (answer as number[]).map(shownIndex).sort((a, b) => a - b)
 	};
 }
 
@@ -98,7 +117,12 @@ export function isCorrect(s: QuestionSnapshot, response: Response | null): boole
 		case 'fill': {
 			const given = response as string[];
 			const blanks = s.answer as string[][];
-			return blanks.length === given.length && blanks.every((accepted, i) => accepted.some((a) => normaliseFill(a) === normaliseFill(given[i] ?? '')));
+			return (
+				blanks.length === given.length &&
+				blanks.every((accepted, i) =>
+					accepted.some((a) => normaliseFill(a) === normaliseFill(given[i] ?? ''))
+				)
+			);
 		}
 	}
 }
@@ -118,7 +142,13 @@ function optionIndex(raw: FormDataEntryValue, count: number): number | null {
 	return n < count ? n : null;
 }
 
-export function readResponse(q: PublicQuestion, form: FormData): { response: Response | null } | { error: string } {
+/** The longest answer one blank takes (the input's maxlength). */
+export const MAX_BLANK_LENGTH = 100;
+
+export function readResponse(
+	q: PublicQuestion,
+	form: FormData
+): { response: Response | null } | { error: string } {
 	if (q.type === 'single') {
 		const raw = form.get('choice');
 		if (raw === null || raw === '') return { response: null };
@@ -137,9 +167,12 @@ export function readResponse(q: PublicQuestion, form: FormData): { response: Res
 		if (raw !== 'true' && raw !== 'false') return { error: '请选择“正确”或“错误”' };
 		return { response: raw === 'true' };
 	}
-	const blanks = form.getAll('blank').map((v) => String(v).slice(0, 100));
+	const blanks = form.getAll('blank').map((v) => (typeof v === 'string' ? v : ''));
 	if (blanks.every((b) => b.trim() === '')) return { response: null };
 	if (blanks.length !== q.blanks) return { error: '填空数量不对' };
+	// Refused, not cut: a cut answer would be stored as something the learner never wrote.
+	if (blanks.some((b) => b.length > MAX_BLANK_LENGTH))
+		return { error: `每空不能超过 ${MAX_BLANK_LENGTH} 个字` };
 	return { response: blanks };
 }
 
@@ -158,17 +191,20 @@ export function answerText(s: QuestionSnapshot): string {
 	}
 }
 
-export function responseText(s: { type: QuestionType; options: string[] }, r: Response | null): string {
-	if (r === null) return '未作答';
+export function responseText(
+	s: { type: QuestionType; options: string[] },
+	response: Response | null
+): string {
+	if (response === null) return '未作答';
 	const letter = (i: number) => String.fromCharCode(65 + i);
 	switch (s.type) {
 		case 'single':
-			return `${letter(r as number)}. ${s.options[r as number] ?? ''}`;
+			return `${letter(response as number)}. ${s.options[response as number] ?? ''}`;
 		case 'multiple':
-			return (r as number[]).map((i) => `${letter(i)}. ${s.options[i] ?? ''}`).join('；');
+			return (response as number[]).map((i) => `${letter(i)}. ${s.options[i] ?? ''}`).join('；');
 		case 'truefalse':
-			return r ? '正确' : '错误';
+			return response ? '正确' : '错误';
 		case 'fill':
-			return (r as string[]).map((v) => v || '（空）').join('；');
+			return (response as string[]).map((v) => v || '（空）').join('；');
 	}
 }

@@ -18,11 +18,26 @@ export function nextReview(db: Queryable, userId: number, now = new Date()) {
 }
 
 export type ReviewOutcome =
-	| { ok: true; correct: boolean; correctAnswer: string; explanation: string; retired: boolean; due: Date; lessonHref: string; lessonTitle: string }
+	| {
+			ok: true;
+			correct: boolean;
+			correctAnswer: string;
+			explanation: string;
+			retired: boolean;
+			due: Date;
+			lessonHref: string;
+			lessonTitle: string;
+	  }
 	| { ok: false; message: string };
 
 /** Grades a review answer on the server and reschedules the question with FSRS. */
-export function answerReview(db: Db, userId: number, questionId: number, response: Response | null, now = new Date()): ReviewOutcome {
+export function answerReview(
+	db: Db,
+	userId: number,
+	questionId: number,
+	response: Response | null,
+	now = new Date()
+): ReviewOutcome {
 	const entry = getEntry(db, userId, questionId);
 	if (!entry || entry.retiredAt || entry.removedAt) return { ok: false, message: '这道题不在您的错题本中' };
 	if (entry.due.getTime() > now.getTime()) return { ok: false, message: '这道题还没到复习时间' };
@@ -30,7 +45,7 @@ export function answerReview(db: Db, userId: number, questionId: number, respons
 	if (!snap) return { ok: false, message: '这道题已不存在' };
 	if (response === null) return { ok: false, message: '请先作答再提交' };
 	const correct = isCorrect(snap, response);
-	const scheduled = db.transaction((tx) => recordReview(tx, userId, questionId, correct, now), { behavior: 'immediate' });
+	const scheduled = db.transaction((tx) => recordReview(tx, userId, questionId, correct, now));
 	if (!scheduled) return { ok: false, message: '这道题不在您的错题本中' };
 	const lesson = db
 		.select({ slug: lessons.slug, title: lessons.title, moduleSlug: modules.slug })

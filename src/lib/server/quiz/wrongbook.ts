@@ -1,8 +1,8 @@
 import { and, asc, eq, isNull, lte } from 'drizzle-orm';
 import { createEmptyCard, fsrs, Rating, type Card } from 'ts-fsrs';
 import type { Queryable } from '../db';
-import { prepared } from '../db/statements';
 import { lessons, modules, questions, wrongBook } from '../db/schema';
+import { quizStatements } from './statements';
 
 // Defaults from ts-fsrs: 90% target retention, fuzzing off so schedules are predictable to test.
 const scheduler = fsrs({ enable_fuzz: false });
@@ -50,22 +50,8 @@ function cardColumns(c: Card) {
  */
 export function recordWrong(tx: Queryable, userId: number, questionId: number, now: Date): void {
 	const fresh = cardColumns(createEmptyCard(now));
-	// Prepared: a submission files every mistake (see db/statements.ts).
-	prepared(
-		tx,
-		`INSERT INTO wrong_book (user_id, question_id, added_at, last_wrong_at, due, stability, difficulty, elapsed_days,
-			scheduled_days, learning_steps, reps, lapses, state, last_review)
-		VALUES (@userId, @questionId, @now, @now, @due, @stability, @difficulty, @elapsedDays,
-			@scheduledDays, @learningSteps, @reps, @lapses, @state, @lastReview)
-		ON CONFLICT (user_id, question_id) DO UPDATE SET
-			wrong_count = wrong_count + 1,
-			last_wrong_at = @now,
-			hard = wrong_count + 1 >= @hardAfter,
-			-- back into the review queue if it had left it
-			due = CASE WHEN retired_at IS NOT NULL OR removed_at IS NOT NULL THEN @now ELSE due END,
-			retired_at = NULL,
-			removed_at = NULL`
-	).run({
+	// Prepared: a submission files every mistake (quiz/statements.ts).
+	quizStatements(tx).recordWrong.run({
 		...fresh,
 		userId,
 		questionId,
@@ -76,15 +62,12 @@ export function recordWrong(tx: Queryable, userId: number, questionId: number, n
 	});
 }
 
-const live = (userId: number) => and(eq(wrongBook.userId, userId), isNull(wrongBook.retiredAt), isNull(wrongBook.removedAt));
+const live = (userId: number) =>
+	and(eq(wrongBook.userId, userId), isNull(wrongBook.retiredAt), isNull(wrongBook.removedAt));
 
 /** The badge on the 答题 tab; every page's layout asks, hence the prepared statement. */
 export function dueCount(db: Queryable, userId: number, now = new Date()): number {
-	const row = prepared(db, 'SELECT count(*) AS n FROM wrong_book WHERE user_id = ? AND due <= ? AND retired_at IS NULL AND removed_at IS NULL').get(
-		userId,
-		now.getTime()
-	) as { n: number };
-	return row.n;
+	return quizStatements(db).dueCount.get({ userId, now: now.getTime() })?.n ?? 0;
 }
 
 /** The next question due for review, earliest first. */
@@ -131,12 +114,12 @@ export function recordReview(tx: Queryable, userId: number, questionId: number, 
 }
 
 export function removeFromBook(db: Queryable, userId: number, questionId: number, now = new Date()): boolean {
-	const r = db
+	const removed = db
 		.update(wrongBook)
 		.set({ removedAt: now })
 		.where(and(live(userId), eq(wrongBook.questionId, questionId)))
 		.run();
-	return r.changes > 0;
+	return removed.changes > 0;
 }
 
 /** The book as a list: live entries with their question and module, soonest due first. */

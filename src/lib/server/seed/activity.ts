@@ -1,6 +1,7 @@
 import { asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import { lessonProgress, lessons, modules, MEMBER_ROLES, users } from '../db/schema';
+import { lessonProgress, lessons, modules, users } from '../db/schema';
+import { MEMBER_ROLES } from '../access';
 import { award } from '../points/ledger';
 import { shanghaiDay, shanghaiMidnight } from '../time';
 import { rng } from './people';
@@ -18,9 +19,9 @@ interface Profile {
 
 // Some very active, most moderate, some idle.
 function profileFor(random: () => number): Profile {
-	const r = random();
-	if (r < 0.15) return { studyChance: 0.55, maxPerDay: 3 };
-	if (r < 0.75) return { studyChance: 0.18, maxPerDay: 2 };
+	const roll = random();
+	if (roll < 0.15) return { studyChance: 0.55, maxPerDay: 3 };
+	if (roll < 0.75) return { studyChance: 0.18, maxPerDay: 2 };
 	return { studyChance: 0.02, maxPerDay: 1 };
 }
 
@@ -31,7 +32,12 @@ function profileFor(random: () => number): Profile {
 export function seedStudyHistory(db: Db, now = new Date()): number {
 	if (db.select().from(lessonProgress).limit(1).get()) return 0;
 	const allLessons = db
-		.select({ id: lessons.id, title: lessons.title, minReadSeconds: lessons.minReadSeconds, moduleId: lessons.moduleId })
+		.select({
+			id: lessons.id,
+			title: lessons.title,
+			minReadSeconds: lessons.minReadSeconds,
+			moduleId: lessons.moduleId
+		})
 		.from(lessons)
 		.innerJoin(modules, eq(modules.id, lessons.moduleId))
 		.where(isNull(lessons.archivedAt))
@@ -55,7 +61,9 @@ export function seedStudyHistory(db: Db, now = new Date()): number {
 			const profile = isDemoCadre ? { studyChance: 1, maxPerDay: 1 } : profileFor(random);
 			// Not everyone starts with the first module.
 			const start = isDemoCadre ? 0 : Math.floor(random() * moduleIds.length);
-			const order = [...moduleIds.slice(start), ...moduleIds.slice(0, start)].flatMap((m) => allLessons.filter((l) => l.moduleId === m));
+			const order = [...moduleIds.slice(start), ...moduleIds.slice(0, start)].flatMap((m) =>
+				allLessons.filter((l) => l.moduleId === m)
+			);
 			let next = 0;
 			for (let daysAgo = HISTORY_DAYS; daysAgo >= 1 && next < order.length; daysAgo--) {
 				const studies = isDemoCadre ? DEMO_CADRE_DAYS.includes(daysAgo) : random() < profile.studyChance;
@@ -69,7 +77,13 @@ export function seedStudyHistory(db: Db, now = new Date()): number {
 					const openedAt = new Date(at - (lesson.minReadSeconds + 30 + random() * 240) * 1000);
 					const completedAt = new Date(at);
 					tx.insert(lessonProgress)
-						.values({ userId: learner.id, lessonId: lesson.id, openedAt, completedAt, completedDay: shanghaiDay(completedAt) })
+						.values({
+							userId: learner.id,
+							lessonId: lesson.id,
+							openedAt,
+							completedAt,
+							completedDay: shanghaiDay(completedAt)
+						})
 						.run();
 					award(tx, {
 						userId: learner.id,

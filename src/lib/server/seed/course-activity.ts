@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { courses, enrolments, modules, offices, schools, users } from '../db/schema';
 import { saveCourse } from '../courses/courses';
@@ -6,27 +6,22 @@ import { assignCourse } from '../courses/enrol';
 import { checkCourseCompletion } from '../courses/progress';
 import { sendDueNotices } from '../courses/dashboard';
 import { shanghaiDay } from '../time';
+import { seedStatements } from './statements';
 
 const DAY = 86_400_000;
 
 function moduleIds(db: Db, slugs: string[]): string[] {
-	const rows = db.select({ id: modules.id, slug: modules.slug }).from(modules).where(inArray(modules.slug, slugs)).all();
-	return slugs.map((s) => String(rows.find((r) => r.slug === s)?.id ?? 0));
+	const rows = db
+		.select({ id: modules.id, slug: modules.slug })
+		.from(modules)
+		.where(inArray(modules.slug, slugs))
+		.all();
+	return slugs.map((slug) => String(rows.find((row) => row.slug === slug)?.id ?? 0));
 }
 
 /** When the user had done everything a course asks (last lesson or first quiz pass), or null. */
 function readyAt(db: Db, userId: number, courseId: number): number | null {
-	const row = db.get<{ lessonsLeft: number; lastLesson: number | null; quizzesLeft: number; lastPass: number | null }>(sql`
-		SELECT
-			(SELECT count(*) FROM lessons l JOIN course_modules cm ON cm.module_id = l.module_id
-				LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = ${userId}
-				WHERE cm.course_id = ${courseId} AND l.archived_at IS NULL AND p.completed_at IS NULL) AS lessonsLeft,
-			(SELECT max(p.completed_at) FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
-				JOIN course_modules cm ON cm.module_id = l.module_id WHERE cm.course_id = ${courseId} AND p.user_id = ${userId}) AS lastLesson,
-			(SELECT count(*) FROM course_modules cm WHERE cm.course_id = ${courseId} AND NOT EXISTS
-				(SELECT 1 FROM attempts a WHERE a.user_id = ${userId} AND a.module_id = cm.module_id AND a.passed = 1)) AS quizzesLeft,
-			(SELECT max(first) FROM (SELECT min(a.submitted_at) AS first FROM attempts a JOIN course_modules cm ON cm.module_id = a.module_id
-				WHERE cm.course_id = ${courseId} AND a.user_id = ${userId} AND a.passed = 1 GROUP BY a.module_id)) AS lastPass`);
+	const row = seedStatements(db).courseProgress.get({ userId, courseId });
 	if (!row || row.lessonsLeft > 0 || row.quizzesLeft > 0) return null;
 	return Math.max(row.lastLesson ?? 0, row.lastPass ?? 0);
 }
@@ -43,15 +38,23 @@ export function seedCourses(db: Db, now = new Date()): number {
 	const school = db.select().from(schools).where(eq(schools.name, '中共吕梁市委党校')).get();
 	const author = db.select().from(users).where(eq(users.username, 'dangxiao')).get();
 	if (!school || !author) return 0;
-	const actor = { id: author.id, name: author.name, role: 'school_admin' as const, schoolId: school.id, officeId: null };
+	const actor = {
+		id: author.id,
+		name: author.name,
+		role: 'school_admin' as const,
+		schoolId: school.id,
+		officeId: null
+	};
 	const day = (offset: number) => shanghaiDay(new Date(now.getTime() + offset * DAY));
-	const officeId = (name: string) => db.select({ id: offices.id }).from(offices).where(eq(offices.name, name)).get()!.id;
+	const officeId = (name: string) =>
+		db.select({ id: offices.id }).from(offices).where(eq(offices.name, name)).get()!.id;
 
 	const plan = [
 		{
 			input: {
 				title: '学习贯彻党的二十大精神专题班（人大系统）',
-				description: '围绕中国式现代化和全过程人民民主两大主题，系统学习党的二十大报告原文，联系人大工作实际。',
+				description:
+					'围绕中国式现代化和全过程人民民主两大主题，系统学习党的二十大报告原文，联系人大工作实际。',
 				hours: '12',
 				required: 'required',
 				opensOn: day(-50),
@@ -71,7 +74,11 @@ export function seedCourses(db: Db, now = new Date()): number {
 				dueOn: day(25),
 				moduleIds: moduleIds(db, ['rural-revitalization', 'healthy-china'])
 			},
-			assign: { officeIds: [officeId('离石区人大常委会'), officeId('孝义市人大常委会')], includeDescendants: false, usernames: [] },
+			assign: {
+				officeIds: [officeId('离石区人大常委会'), officeId('孝义市人大常委会')],
+				includeDescendants: false,
+				usernames: []
+			},
 			assignedAt: now.getTime() - 20 * DAY
 		}
 	];
@@ -80,7 +87,11 @@ export function seedCourses(db: Db, now = new Date()): number {
 		const saved = saveCourse(db, actor, p.input);
 		if (!saved.ok) throw new Error(`demo course rejected: ${JSON.stringify(saved.errors)}`);
 		assignCourse(db, actor, saved.id, p.assign, new Date(p.assignedAt), false);
-		const enrolled = db.select({ userId: enrolments.userId }).from(enrolments).where(eq(enrolments.courseId, saved.id)).all();
+		const enrolled = db
+			.select({ userId: enrolments.userId })
+			.from(enrolments)
+			.where(eq(enrolments.courseId, saved.id))
+			.all();
 		for (const { userId } of enrolled) {
 			const ready = readyAt(db, userId, saved.id);
 			if (ready === null) continue;

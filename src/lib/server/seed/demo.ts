@@ -3,7 +3,7 @@ import { syncContent } from '../content/sync';
 import { seedStudyHistory } from './activity';
 import { seedQuizHistory } from './quiz-activity';
 import { seedCourses } from './course-activity';
-import { seedSessions } from './sessions-activity';
+import { seedStudySessions } from './study-sessions-activity';
 import { seedReflections } from './reflections-activity';
 import { seedLiveQuiz } from './live-activity';
 import { seedOrganisation } from './index';
@@ -20,7 +20,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<string> {
 	// thousands of seeded answers cost one commit instead of one each.
 	const quizzes = db.$client.transaction(() => seedQuizHistory(db, now))();
 	const courseCompletions = seedCourses(db, now);
-	const sessions = seedSessions(db, now);
+	const sessions = seedStudySessions(db, now);
 	const reflectionCount = seedReflections(db, now);
 	const lives = seedLiveQuiz(db, now);
 	const moduleCount = content.created + content.updated + content.unchanged;

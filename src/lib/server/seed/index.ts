@@ -40,9 +40,27 @@ type DemoAccount = {
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
 	{ username: 'admin', name: '系统管理员', role: 'sysadmin', title: '信息科' },
-	{ username: 'dangxiao', name: '高志远', role: 'school_admin', school: '中共吕梁市委党校', title: '教务处副处长' },
-	{ username: 'lvliang.admin', name: '郭晓红', role: 'office_admin', office: '吕梁市人大常委会', title: '办公室副主任' },
-	{ username: 'lishi.admin', name: '白雪梅', role: 'office_admin', office: '离石区人大常委会', title: '办公室主任' },
+	{
+		username: 'dangxiao',
+		name: '高志远',
+		role: 'school_admin',
+		school: '中共吕梁市委党校',
+		title: '教务处副处长'
+	},
+	{
+		username: 'lvliang.admin',
+		name: '郭晓红',
+		role: 'office_admin',
+		office: '吕梁市人大常委会',
+		title: '办公室副主任'
+	},
+	{
+		username: 'lishi.admin',
+		name: '白雪梅',
+		role: 'office_admin',
+		office: '离石区人大常委会',
+		title: '办公室主任'
+	},
 	{ username: 'lishi.cadre', name: '李文博', role: 'cadre', office: '离石区人大常委会', title: '科员' }
 ];
 
@@ -70,8 +88,20 @@ export async function seedOrganisation(db: Db): Promise<{ offices: number; users
 		});
 		for (const name of SCHOOLS) tx.insert(schools).values({ name }).onConflictDoNothing().run();
 
-		const officeId = new Map(tx.select().from(offices).all().map((o) => [o.name, o.id]));
-		const schoolId = new Map(tx.select().from(schools).all().map((s) => [s.name, s.id]));
+		const officeId = new Map(
+			tx
+				.select()
+				.from(offices)
+				.all()
+				.map((o) => [o.name, o.id])
+		);
+		const schoolId = new Map(
+			tx
+				.select()
+				.from(schools)
+				.all()
+				.map((s) => [s.name, s.id])
+		);
 		for (const a of DEMO_ACCOUNTS) {
 			tx.insert(users)
 				.values({

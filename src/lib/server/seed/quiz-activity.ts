@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { attempts, lessonProgress, lessons, modules, MEMBER_ROLES, questions, users, wrongBook } from '../db/schema';
+import { attempts, lessonProgress, lessons, modules, questions, users, wrongBook } from '../db/schema';
+import { MEMBER_ROLES } from '../access';
 import { items, saveAnswer, startDailyPractice, startModuleAttempt, submitAttempt } from '../quiz/attempts';
 import { snapshotOf, type QuestionSnapshot, type Response } from '../quiz/questions';
 import { getEntry, HARD_AFTER_MISSES } from '../quiz/wrongbook';
@@ -24,11 +25,25 @@ function responseFor(s: QuestionSnapshot, right: boolean): Response {
 }
 
 /** Answers and submits an attempt through the real engine, so points and the wrong book follow. */
-function sit(db: Db, userId: number, attemptId: number, skill: number, at: number, random: () => number): void {
+function sit(
+	db: Db,
+	userId: number,
+	attemptId: number,
+	skill: number,
+	at: number,
+	random: () => number
+): void {
 	let t = at;
 	for (const item of items(db, attemptId)) {
 		t += (15 + random() * 30) * 1000;
-		saveAnswer(db, userId, attemptId, item.position, { response: responseFor(item.snapshot, random() < skill) }, new Date(t));
+		saveAnswer(
+			db,
+			userId,
+			attemptId,
+			item.position,
+			{ response: responseFor(item.snapshot, random() < skill) },
+			new Date(t)
+		);
 	}
 	submitAttempt(db, userId, attemptId, new Date(t + 20_000));
 }
@@ -52,7 +67,11 @@ export function seedQuizHistory(db: Db, now = new Date()): number {
 	for (const learner of learners) {
 		const skill = 0.55 + random() * 0.4;
 		const done = db
-			.select({ moduleId: lessons.moduleId, day: lessonProgress.completedDay, at: lessonProgress.completedAt })
+			.select({
+				moduleId: lessons.moduleId,
+				day: lessonProgress.completedDay,
+				at: lessonProgress.completedAt
+			})
 			.from(lessonProgress)
 			.innerJoin(lessons, eq(lessons.id, lessonProgress.lessonId))
 			.where(and(eq(lessonProgress.userId, learner.id), isNotNull(lessonProgress.completedAt)))
@@ -106,10 +125,13 @@ function seedHardPoints(db: Db, now: Date): void {
 		const question = db.select().from(questions).where(eq(questions.id, s.questionId)).get()!;
 		const wrong = responseFor(snapshotOf(question, false), false);
 		let at = s.due.getTime();
-		while ((getEntry(db, s.userId, s.questionId)?.wrongCount ?? 99) < HARD_AFTER_MISSES && at < now.getTime() - 60_000) {
-			const r = answerReview(db, s.userId, s.questionId, wrong, new Date(at));
-			if (!r.ok) break;
-			at = r.due.getTime() + 60_000;
+		while (
+			(getEntry(db, s.userId, s.questionId)?.wrongCount ?? 99) < HARD_AFTER_MISSES &&
+			at < now.getTime() - 60_000
+		) {
+			const review = answerReview(db, s.userId, s.questionId, wrong, new Date(at));
+			if (!review.ok) break;
+			at = review.due.getTime() + 60_000;
 		}
 	}
 }

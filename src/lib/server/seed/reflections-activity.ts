@@ -13,7 +13,8 @@ const MIDDLES = [
 	'坚持科学立法、民主立法、依法立法，对我们设区的市来说，就是每一部地方性法规都要广泛听取基层意见，让立法联系点真正发挥“直通车”作用。作为机关干部，我要在征求意见、整理汇总这些基础工作上下足功夫。',
 	'报告强调最艰巨最繁重的任务仍然在农村。我们开展乡村振兴专项监督时，不能只看汇报材料，更要走进田间地头，听取村民和基层代表的真实声音，把发现的问题梳理清楚、督促整改到位。'
 ];
-const REFLECT = '对照报告要求查找差距，我感到自己在调查研究、联系群众方面还有不足，今后要多到基层走一走，多听代表和群众怎么说。';
+const REFLECT =
+	'对照报告要求查找差距，我感到自己在调查研究、联系群众方面还有不足，今后要多到基层走一走，多听代表和群众怎么说。';
 const CLOSINGS = [
 	'下一步，我将坚持读原文、悟原理，把学习成果转化为做好本职工作的实际行动，为建设美丽幸福吕梁贡献自己的力量。',
 	'今后我要在学懂弄通做实上下功夫，主动到代表联络站参加宣讲，用群众听得懂的语言把报告精神讲明白、讲透彻。'
@@ -22,23 +23,55 @@ const CLOSINGS = [
 /** A dozen reflections from cadres of three offices, some commented on and marked excellent. Runs once. */
 export function seedReflections(db: Db, now = new Date()): number {
 	if (db.select({ id: reflections.id }).from(reflections).limit(1).get()) return 0;
-	const officeIds = db.select({ id: offices.id, code: offices.code }).from(offices).where(inArray(offices.code, ['lvliang', 'lishi', 'xiaoyi'])).all();
+	const officeIds = db
+		.select({ id: offices.id, code: offices.code })
+		.from(offices)
+		.where(inArray(offices.code, ['lvliang', 'lishi', 'xiaoyi']))
+		.all();
 	const mods = db.select({ id: modules.id, title: modules.title }).from(modules).all();
 	let n = 0;
 	for (const [i, office] of officeIds.entries()) {
-		const admin = db.select().from(users).where(eq(users.username, office.code === 'xiaoyi' ? 'lvliang.admin' : `${office.code}.admin`)).get();
-		const authors = db.select().from(users).where(eq(users.officeId, office.id)).all().filter((u) => u.role === 'cadre').slice(0, 4);
+		const admin = db
+			.select()
+			.from(users)
+			.where(eq(users.username, office.code === 'xiaoyi' ? 'lvliang.admin' : `${office.code}.admin`))
+			.get();
+		const authors = db
+			.select()
+			.from(users)
+			.where(eq(users.officeId, office.id))
+			.all()
+			.filter((u) => u.role === 'cadre')
+			.slice(0, 4);
 		for (const [j, author] of authors.entries()) {
 			const k = i * 4 + j;
-			const body = [OPENINGS[k % 3], MIDDLES[(k + 1) % 3], MIDDLES[(k + 2) % 3], REFLECT, CLOSINGS[k % 2]].join('\n\n');
+			const body = [
+				OPENINGS[k % 3],
+				MIDDLES[(k + 1) % 3],
+				MIDDLES[(k + 2) % 3],
+				REFLECT,
+				CLOSINGS[k % 2]
+			].join('\n\n');
 			const mod = mods[k % mods.length]!;
-			const r = saveReflection(db, { id: author.id, role: 'cadre', officeId: author.officeId }, { title: `学习《${mod.title.slice(0, 12)}》的体会`, body, moduleId: String(mod.id) }, true, undefined, new Date(now.getTime() - (20 - k) * 86_400_000));
-			if (!r.ok || !admin) continue;
+			const saved = saveReflection(
+				db,
+				{ id: author.id, role: 'cadre', officeId: author.officeId },
+				{ title: `学习《${mod.title.slice(0, 12)}》的体会`, body, moduleId: String(mod.id) },
+				true,
+				undefined,
+				new Date(now.getTime() - (20 - k) * 86_400_000)
+			);
+			if (!saved.ok || !admin) continue;
 			n++;
-			const actor = { id: admin.id, name: admin.name, role: 'office_admin' as const, officeId: admin.officeId };
+			const actor = {
+				id: admin.id,
+				name: admin.name,
+				role: 'office_admin' as const,
+				officeId: admin.officeId
+			};
 			if (j < 2) {
-				comment(db, actor, r.id, '联系工作实际，体会深刻，值得大家学习。');
-				markExcellent(db, actor, r.id, true);
+				comment(db, actor, saved.id, '联系工作实际，体会深刻，值得大家学习。');
+				markExcellent(db, actor, saved.id, true);
 			}
 		}
 	}

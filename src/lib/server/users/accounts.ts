@@ -2,14 +2,14 @@ import { and, count, eq, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '../db';
 import { likeContains } from '../db/like';
-import { isMemberRole, offices, schools, users, ROLES, type Role } from '../db/schema';
+import { offices, schools, users } from '../db/schema';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { field, parseWith, type FieldErrors } from '../validation';
 import { getUser, PAGE_SIZE, type MemberRow } from './members';
 import { refreshEnrolments } from '../courses/enrol';
 import { PINYIN_ORDER, userNameFields } from './name-key';
 import { recordAudit, type AuditActor } from '../audit';
-import { ROLE_LABELS } from '../access';
+import { isMemberRole, ROLE_LABELS, ROLES, type Role } from '../access';
 import { accountChanges, accountLabel } from './describe';
 
 // The sysadmin's view of every account, whatever its role or office.
@@ -21,7 +21,10 @@ export interface AccountQuery {
 	page?: number;
 }
 
-export function listAccounts(db: Queryable, query: AccountQuery): { rows: (MemberRow & { schoolName: string | null })[]; total: number } {
+export function listAccounts(
+	db: Queryable,
+	query: AccountQuery
+): { rows: (MemberRow & { schoolName: string | null })[]; total: number } {
 	const conditions: SQL[] = [];
 	if (query.role) conditions.push(eq(users.role, query.role));
 	if (query.status && query.status !== 'all') conditions.push(eq(users.active, query.status === 'active'));
@@ -95,47 +98,90 @@ export async function saveAccount(
 ): Promise<{ ok: true; id: number; temporaryPassword?: string } | { ok: false; errors: FieldErrors }> {
 	const parsed = parseWith(accountInput, input);
 	if (!parsed.ok) return parsed;
-	const d = parsed.data;
-	const values = {
-		name: d.name,
-		username: d.username,
-		role: d.role,
-		officeId: isMemberRole(d.role) ? d.officeId : null,
-		schoolId: d.role === 'school_admin' ? d.schoolId : null,
-		title: d.title,
-		phone: d.phone
-	};
-	const errors: FieldErrors = {};
-	const same = db.select({ id: users.id }).from(users).where(eq(users.username, d.username)).get();
-	if (same && same.id !== id) errors.username = '该登录名已被使用';
-	if (values.officeId && !db.select({ id: offices.id }).from(offices).where(eq(offices.id, values.officeId)).get()) {
-		errors.officeId = '单位不存在';
-	}
-	if (values.schoolId && !db.select({ id: schools.id }).from(schools).where(eq(schools.id, values.schoolId)).get()) {
-		errors.schoolId = '党校不存在';
-	}
+	const values = accountValues(parsed.data);
+	const errors = accountConflicts(db, values, id);
 	if (Object.keys(errors).length) return { ok: false, errors };
-	if (id === undefined) {
-		const temporaryPassword = generateTemporaryPassword();
-		const passwordHash = await hashPassword(temporaryPassword);
-		const newId = db.transaction((tx) => {
-			const row = tx.insert(users).values({ ...values, ...userNameFields(values.name), passwordHash, mustChangePassword: true }).returning({ id: users.id }).get();
-			refreshEnrolments(tx, row.id);
-			recordAudit(tx, actor, {
-				action: 'account.create',
-				officeId: values.officeId,
-				schoolId: values.schoolId,
-				target: { type: 'user', id: row.id },
-				summary: `创建${ROLE_LABELS[values.role]}账号 ${accountLabel(values)}`
-			});
-			return row.id;
-		});
-		return { ok: true, id: newId, temporaryPassword };
-	}
+	if (id === undefined) return createAccount(db, actor, values);
 	const before = getUser(db, id);
-	if (!before) return { ok: false, errors: { _form: '账号不存在' } };
+	if (!before) return { ok: false, errors: { _form: '没有找到这个账号' } };
+	updateAccount(db, actor, id, before, values);
+	return { ok: true, id };
+}
+
+type AccountValues = ReturnType<typeof accountValues>;
+
+/** The columns to write: an office only for members, a school only for school admins. */
+function accountValues(input: z.infer<typeof accountInput>) {
+	return {
+		name: input.name,
+		username: input.username,
+		role: input.role,
+		officeId: isMemberRole(input.role) ? input.officeId : null,
+		schoolId: input.role === 'school_admin' ? input.schoolId : null,
+		title: input.title,
+		phone: input.phone
+	};
+}
+
+/** What the database refuses: a login name taken by another account, an office or school that does not exist. */
+function accountConflicts(db: Queryable, values: AccountValues, id: number | undefined): FieldErrors {
+	const errors: FieldErrors = {};
+	const holder = db.select({ id: users.id }).from(users).where(eq(users.username, values.username)).get();
+	if (holder && holder.id !== id) errors.username = '该登录名已被使用';
+	if (
+		values.officeId &&
+		!db.select({ id: offices.id }).from(offices).where(eq(offices.id, values.officeId)).get()
+	) {
+		errors.officeId = '所选单位不存在';
+	}
+	if (
+		values.schoolId &&
+		!db.select({ id: schools.id }).from(schools).where(eq(schools.id, values.schoolId)).get()
+	) {
+		errors.schoolId = '所选党校不存在';
+	}
+	return errors;
+}
+
+async function createAccount(
+	db: Db,
+	actor: AuditActor,
+	values: AccountValues
+): Promise<{ ok: true; id: number; temporaryPassword: string }> {
+	const temporaryPassword = generateTemporaryPassword();
+	// Hashed first: argon2 is asynchronous, and a better-sqlite3 transaction cannot await.
+	const passwordHash = await hashPassword(temporaryPassword);
+	const newId = db.transaction((tx) => {
+		const row = tx
+			.insert(users)
+			.values({ ...values, ...userNameFields(values.name), passwordHash, mustChangePassword: true })
+			.returning({ id: users.id })
+			.get();
+		refreshEnrolments(tx, row.id);
+		recordAudit(tx, actor, {
+			action: 'account.create',
+			officeId: values.officeId,
+			schoolId: values.schoolId,
+			target: { type: 'user', id: row.id },
+			summary: `创建${ROLE_LABELS[values.role]}账号 ${accountLabel(values)}`
+		});
+		return row.id;
+	});
+	return { ok: true, id: newId, temporaryPassword };
+}
+
+function updateAccount(
+	db: Db,
+	actor: AuditActor,
+	id: number,
+	before: NonNullable<ReturnType<typeof getUser>>,
+	values: AccountValues
+): void {
 	db.transaction((tx) => {
-		tx.update(users).set({ ...values, ...userNameFields(values.name), updatedAt: new Date() }).where(eq(users.id, id)).run();
+		tx.update(users)
+			.set({ ...values, ...userNameFields(values.name), updatedAt: new Date() })
+			.where(eq(users.id, id))
+			.run();
 		// A move to another office changes which assigned courses reach the user.
 		refreshEnrolments(tx, id);
 		recordAudit(tx, actor, {
@@ -147,5 +193,4 @@ export async function saveAccount(
 			detail: { changes: accountChanges(tx, before, values) }
 		});
 	});
-	return { ok: true, id };
 }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Queryable } from '../db';
-import { offices, schools, type Role } from '../db/schema';
-import { ROLE_LABELS } from '../access';
+import { offices, schools } from '../db/schema';
+import { ROLE_LABELS, type Role } from '../access';
 import { changesOf, type Change } from '../audit';
 
 // How accounts appear in the audit log: names people recognise, never ids or password hashes.

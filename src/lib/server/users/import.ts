@@ -25,18 +25,32 @@ export interface ImportPreview {
 
 const PENDING_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
-function firstMessage(result: { success: boolean; error?: { issues: { message: string }[] } }): string | null {
+function firstMessage(result: {
+	success: boolean;
+	error?: { issues: { message: string }[] };
+}): string | null {
 	return result.success ? null : (result.error?.issues[0]?.message ?? '格式不正确');
 }
 
 /** Checks every row against the database and the other rows of the same file. */
 export function validateRows(db: Db, actor: Actor, rows: RawRow[]): PreviewRow[] {
 	const scope = new Set(managedOfficeIds(db, actor));
-	const officeByName = new Map(db.select({ id: offices.id, name: offices.name }).from(offices).all().map((o) => [o.name, o.id]));
-	const usernames = rows.map((r) => r.values.登录名.toLowerCase()).filter(Boolean);
+	const officeByName = new Map(
+		db
+			.select({ id: offices.id, name: offices.name })
+			.from(offices)
+			.all()
+			.map((o) => [o.name, o.id])
+	);
+	const usernames = rows.map((row) => row.values.登录名.toLowerCase()).filter(Boolean);
 	const existing = new Set(
 		usernames.length
-			? db.select({ u: users.username }).from(users).where(inArray(users.username, usernames)).all().map((r) => r.u)
+			? db
+					.select({ username: users.username })
+					.from(users)
+					.where(inArray(users.username, usernames))
+					.all()
+					.map((user) => user.username)
 			: []
 	);
 	const firstLine = new Map<string, number>();
@@ -57,24 +71,35 @@ export function validateRows(db: Db, actor: Actor, rows: RawRow[]): PreviewRow[]
 		else if (!scope.has(officeId)) errors.push(`单位“${v.单位}”不在您的管理范围内`);
 		const title = firstMessage(field.title.safeParse(v.职务));
 		if (title) errors.push(title);
-		if (v.手机号 && firstMessage(field.phone.safeParse(v.手机号))) errors.push('手机号格式不正确（应为 11 位数字，以 1 开头）');
+		if (v.手机号 && firstMessage(field.phone.safeParse(v.手机号)))
+			errors.push('手机号格式不正确（应为 11 位数字，以 1 开头）');
 		return { ...row, officeId, errors };
 	});
 }
 
 function toPreview(id: string, fileName: string, rows: PreviewRow[]): ImportPreview {
-	return { id, fileName, rows, errorCount: rows.filter((r) => r.errors.length).length };
+	return { id, fileName, rows, errorCount: rows.filter((row) => row.errors.length).length };
 }
 
 /** Parses and checks an uploaded file and keeps it for the preview; writes no member. */
-export async function stageImport(db: Db, actor: Actor, fileName: string, bytes: Uint8Array): Promise<ImportPreview> {
+export async function stageImport(
+	db: Db,
+	actor: Actor,
+	fileName: string,
+	bytes: Uint8Array
+): Promise<ImportPreview> {
 	const raw = await readMemberSheet(fileName, bytes);
 	const rows = validateRows(db, actor, raw);
+	// 24 characters of base32: the shape src/params/token.ts lets into the preview's address.
 	const id = encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(15)));
 	const now = new Date();
 	db.transaction((tx) => {
-		tx.delete(memberImports).where(lt(memberImports.createdAt, new Date(now.getTime() - PENDING_LIFETIME_MS))).run();
-		tx.insert(memberImports).values({ id, createdBy: actor.id, fileName, rowsJson: JSON.stringify(raw), createdAt: now }).run();
+		tx.delete(memberImports)
+			.where(lt(memberImports.createdAt, new Date(now.getTime() - PENDING_LIFETIME_MS)))
+			.run();
+		tx.insert(memberImports)
+			.values({ id, createdBy: actor.id, fileName, rowsJson: JSON.stringify(raw), createdAt: now })
+			.run();
 	});
 	return toPreview(id, fileName, rows);
 }
@@ -91,7 +116,11 @@ function loadStaged(db: Db, actor: Actor, id: string) {
 export function getImportPreview(db: Db, actor: Actor, id: string): ImportPreview | null {
 	const staged = loadStaged(db, actor, id);
 	if (!staged) return null;
-	return toPreview(staged.id, staged.fileName, validateRows(db, actor, JSON.parse(staged.rowsJson) as RawRow[]));
+	return toPreview(
+		staged.id,
+		staged.fileName,
+		validateRows(db, actor, JSON.parse(staged.rowsJson) as RawRow[])
+	);
 }
 
 export interface ImportedMember {
@@ -144,33 +173,38 @@ export async function confirmImport(db: Db, actor: AuditActor, id: string): Prom
 	let written: boolean;
 	try {
 		written = db.transaction((tx) => {
-		const stillStaged = tx.select({ id: memberImports.id }).from(memberImports).where(eq(memberImports.id, id)).get();
-		if (!stillStaged) return false;
-		for (const { row, passwordHash } of prepared) {
-			const v = row.values;
-			const created = tx
-				.insert(users)
-				.values({
-					...userNameFields(v.姓名),
-					username: v.登录名.toLowerCase(),
-					officeId: row.officeId,
-					title: v.职务,
-					phone: v.手机号,
-					role: 'cadre',
-					passwordHash,
-					mustChangePassword: true
-				})
-				.returning({ id: users.id })
+			const stillStaged = tx
+				.select({ id: memberImports.id })
+				.from(memberImports)
+				.where(eq(memberImports.id, id))
 				.get();
-			refreshEnrolments(tx, created.id);
-		}
-		auditImport(tx, actor, preview);
-		tx.delete(memberImports).where(eq(memberImports.id, id)).run();
-		return true;
-	});
+			if (!stillStaged) return false;
+			for (const { row, passwordHash } of prepared) {
+				const v = row.values;
+				const created = tx
+					.insert(users)
+					.values({
+						...userNameFields(v.姓名),
+						username: v.登录名.toLowerCase(),
+						officeId: row.officeId,
+						title: v.职务,
+						phone: v.手机号,
+						role: 'cadre',
+						passwordHash,
+						mustChangePassword: true
+					})
+					.returning({ id: users.id })
+					.get();
+				refreshEnrolments(tx, created.id);
+			}
+			auditImport(tx, actor, preview);
+			tx.delete(memberImports).where(eq(memberImports.id, id)).run();
+			return true;
+		});
 	} catch (e) {
 		// A login name taken by someone else meanwhile: nothing was written; show the fresh preview.
-		const fresh = (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && getImportPreview(db, actor, id);
+		const fresh =
+			(e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && getImportPreview(db, actor, id);
 		if (fresh) return { ok: false, reason: 'errors', preview: fresh };
 		throw e;
 	}

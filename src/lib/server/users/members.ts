@@ -2,7 +2,8 @@ import { and, asc, count, eq, inArray, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '../db';
 import { likeContains } from '../db/like';
-import { isMemberRole, offices, users, type Role } from '../db/schema';
+import { offices, users } from '../db/schema';
+import { isMemberRole, type Role } from '../access';
 import { canManageOffice, managedOfficeIds, type Actor } from '../org/offices';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { invalidateUserSessions } from '../auth/session';
@@ -35,7 +36,11 @@ export interface MemberQuery {
 export const PAGE_SIZE = 20;
 
 /** Members of the offices the actor manages, filtered and paginated. */
-export function listMembers(db: Queryable, actor: Actor, query: MemberQuery): { rows: MemberRow[]; total: number } {
+export function listMembers(
+	db: Queryable,
+	actor: Actor,
+	query: MemberQuery
+): { rows: MemberRow[]; total: number } {
 	const scope = managedOfficeIds(db, actor);
 	if (scope.length === 0) return { rows: [], total: 0 };
 	const officeIds = query.officeId && scope.includes(query.officeId) ? [query.officeId] : scope;
@@ -114,10 +119,25 @@ export async function createMember(
 	const temporaryPassword = generateTemporaryPassword();
 	const passwordHash = await hashPassword(temporaryPassword);
 	const id = db.transaction((tx) => {
-		const row = tx.insert(users).values({ ...data, ...userNameFields(data.name), role: 'cadre', passwordHash, mustChangePassword: true }).returning({ id: users.id }).get();
+		const row = tx
+			.insert(users)
+			.values({
+				...data,
+				...userNameFields(data.name),
+				role: 'cadre',
+				passwordHash,
+				mustChangePassword: true
+			})
+			.returning({ id: users.id })
+			.get();
 		// Courses already assigned to the office reach the newcomer at once.
 		refreshEnrolments(tx, row.id);
-		recordAudit(tx, actor, { action: 'account.create', officeId: data.officeId, target: { type: 'user', id: row.id }, summary: `添加成员 ${accountLabel(data)}` });
+		recordAudit(tx, actor, {
+			action: 'account.create',
+			officeId: data.officeId,
+			target: { type: 'user', id: row.id },
+			summary: `添加成员 ${accountLabel(data)}`
+		});
 		return row.id;
 	});
 	return { ok: true, id, username: data.username, temporaryPassword };
@@ -125,7 +145,8 @@ export async function createMember(
 
 export type ActionResult = { ok: true } | { ok: false; message: string };
 
-function memberInScope(db: Queryable, actor: Actor, userId: number) {
+/** A user, if the actor manages them (their office is within the actor's scope); to anyone else they do not exist. */
+export function managedMember(db: Queryable, actor: Actor, userId: number) {
 	const user = getUser(db, userId);
 	if (!user || !canManageOffice(db, actor, user.officeId)) return undefined;
 	// An office admin manages cadres and fellow admins of their offices, never a sysadmin.
@@ -135,9 +156,18 @@ function memberInScope(db: Queryable, actor: Actor, userId: number) {
 
 /** A member as the edit form shows them, if the actor manages them (cadres and office admins only). */
 export function memberForEdit(db: Queryable, actor: Actor, userId: number) {
-	const user = memberInScope(db, actor, userId);
+	const user = managedMember(db, actor, userId);
 	if (!user || !isMemberRole(user.role)) return undefined;
-	return { id: user.id, username: user.username, name: user.name, role: user.role, title: user.title, phone: user.phone, officeId: user.officeId, active: user.active };
+	return {
+		id: user.id,
+		username: user.username,
+		name: user.name,
+		role: user.role,
+		title: user.title,
+		phone: user.phone,
+		officeId: user.officeId,
+		active: user.active
+	};
 }
 
 const memberEdit = z.object({
@@ -153,18 +183,35 @@ export type EditResult = { ok: true } | { ok: false; missing: true } | { ok: fal
  * An office admin corrects a member's name, 职务 or phone, or moves them to another office
  * they manage (their courses follow the move). Someone outside their offices is `missing`.
  */
-export function updateMember(db: Db, actor: AuditActor, userId: number, input: Record<string, string>, now = new Date()): EditResult {
+export function updateMember(
+	db: Db,
+	actor: AuditActor,
+	userId: number,
+	input: Record<string, string>,
+	now = new Date()
+): EditResult {
 	const user = memberForEdit(db, actor, userId);
 	if (!user) return { ok: false, missing: true };
 	const parsed = parseWith(memberEdit, input);
 	if (!parsed.ok) return parsed;
 	const d = parsed.data;
 	const moved = d.officeId !== user.officeId;
-	if (moved && !canManageOffice(db, actor, d.officeId)) return { ok: false, errors: { officeId: '只能调到您管理的单位' } };
+	if (moved && !canManageOffice(db, actor, d.officeId))
+		return { ok: false, errors: { officeId: '只能调到您管理的单位' } };
 	// Moving oneself could take one's own office out of one's hands: the office above does that.
-	if (moved && user.id === actor.id) return { ok: false, errors: { officeId: '不能调整自己的所在单位，请联系上级单位的管理员' } };
+	if (moved && user.id === actor.id)
+		return { ok: false, errors: { officeId: '不能调整自己的所在单位，请联系上级单位的管理员' } };
 	db.transaction((tx) => {
-		tx.update(users).set({ ...userNameFields(d.name), title: d.title, phone: d.phone, officeId: d.officeId, updatedAt: now }).where(eq(users.id, userId)).run();
+		tx.update(users)
+			.set({
+				...userNameFields(d.name),
+				title: d.title,
+				phone: d.phone,
+				officeId: d.officeId,
+				updatedAt: now
+			})
+			.where(eq(users.id, userId))
+			.run();
 		if (moved) refreshEnrolments(tx, userId, now);
 		recordAudit(tx, actor, {
 			action: 'account.update',
@@ -180,8 +227,8 @@ export function updateMember(db: Db, actor: AuditActor, userId: number, input: R
 
 /** Deactivating ends every session of the member at once. */
 export function setMemberActive(db: Db, actor: AuditActor, userId: number, active: boolean): ActionResult {
-	const user = memberInScope(db, actor, userId);
-	if (!user) return { ok: false, message: '找不到该成员，或不在您的管理范围内' };
+	const user = managedMember(db, actor, userId);
+	if (!user) return { ok: false, message: '没有找到这个成员，或不在您的管理范围内' };
 	if (user.id === actor.id) return { ok: false, message: '不能停用自己的账号' };
 	db.transaction((tx) => {
 		tx.update(users).set({ active, updatedAt: new Date() }).where(eq(users.id, userId)).run();
@@ -203,9 +250,11 @@ export async function resetMemberPassword(
 	db: Db,
 	actor: AuditActor,
 	userId: number
-): Promise<{ ok: true; username: string; name: string; temporaryPassword: string } | { ok: false; message: string }> {
-	const user = memberInScope(db, actor, userId);
-	if (!user) return { ok: false, message: '找不到该成员，或不在您的管理范围内' };
+): Promise<
+	{ ok: true; username: string; name: string; temporaryPassword: string } | { ok: false; message: string }
+> {
+	const user = managedMember(db, actor, userId);
+	if (!user) return { ok: false, message: '没有找到这个成员，或不在您的管理范围内' };
 	const temporaryPassword = generateTemporaryPassword();
 	const passwordHash = await hashPassword(temporaryPassword);
 	db.transaction((tx) => {

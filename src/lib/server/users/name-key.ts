@@ -1,5 +1,5 @@
 import { pinyin } from 'pinyin-pro';
-import { asc, sql } from 'drizzle-orm';
+import { asc, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { users } from '../db/schema';
 
@@ -40,9 +40,11 @@ export function byPinyin(a: string, b: string): number {
 /** Fills the sort key of users written without one (older rows, scripts); returns how many. */
 export function fillNameKeys(db: Db): number {
 	return db.transaction((tx) => {
-		const missing = tx.all<{ id: number; name: string }>(
-			sql`SELECT id, name FROM users WHERE name_key IS NULL`
-		);
+		const missing = tx
+			.select({ id: users.id, name: users.name })
+			.from(users)
+			.where(isNull(users.nameKey))
+			.all();
 		for (const { id, name } of missing)
 			tx.run(sql`UPDATE users SET name_key = ${nameKey(name)} WHERE id = ${id}`);
 		return missing.length;

@@ -90,7 +90,10 @@ export async function readMemberSheet(fileName: string, bytes: Uint8Array): Prom
 	}
 	const out = rows.map(({ line, cells }) => ({
 		line,
-		values: Object.fromEntries(IMPORT_HEADERS.map((h) => [h, cells[header.indexOf(h)] ?? ''])) as Record<ImportHeader, string>
+		values: Object.fromEntries(IMPORT_HEADERS.map((h) => [h, cells[header.indexOf(h)] ?? ''])) as Record<
+			ImportHeader,
+			string
+		>
 	}));
 	if (out.length === 0) throw new SpreadsheetError('表格中没有成员数据：请在表头下方逐行填写');
 	return out;
@@ -102,11 +105,23 @@ export async function templateXlsx(exampleOffice: string): Promise<Buffer> {
 	const sheet = workbook.addWorksheet('成员');
 	sheet.columns = IMPORT_HEADERS.map((h) => ({ header: h, key: h, width: h === '单位' ? 24 : 16 }));
 	sheet.getColumn('手机号').numFmt = '@';
-	sheet.addRow({ 姓名: '张三', 登录名: 'zhangsan', 单位: exampleOffice, 职务: '科员', 手机号: '13800000000' });
+	sheet.addRow({
+		姓名: '张三',
+		登录名: 'zhangsan',
+		单位: exampleOffice,
+		职务: '科员',
+		手机号: '13800000000'
+	});
 	sheet.getRow(1).font = { bold: true };
 	return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
 export function templateCsv(exampleOffice: string): string {
-	return '\uFEFF' + IMPORT_HEADERS.join(',') + '\r\n' + ['张三', 'zhangsan', exampleOffice, '科员', '13800000000'].join(',') + '\r\n';
+	return (
+		'\uFEFF' +
+		IMPORT_HEADERS.join(',') +
+		'\r\n' +
+		['张三', 'zhangsan', exampleOffice, '科员', '13800000000'].join(',') +
+		'\r\n'
+	);
 }

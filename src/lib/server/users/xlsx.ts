@@ -195,8 +195,8 @@ async function readSheet(zip: yauzl.ZipFile, entry: yauzl.Entry, shared: string[
 			const name = local(tag.name);
 			if (name === 'row') {
 				out.countLine();
-				const r = Number(tag.attributes.r);
-				line = Number.isInteger(r) && r > line ? r : line + 1;
+				const rowNumber = Number(tag.attributes.r);
+				line = Number.isInteger(rowNumber) && rowNumber > line ? rowNumber : line + 1;
 				cells = [];
 				column = 0;
 			} else if (name === 'c') {

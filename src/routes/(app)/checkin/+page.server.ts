@@ -1,16 +1,19 @@
-import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { checkIn, isCheckinOpen, sessionsForUser } from '$lib/server/meetings/sessions';
+import { refuse } from '$lib/server/forms';
+import { checkIn, isCheckinOpen, studySessionsForUser } from '$lib/server/study-sessions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	const now = new Date();
-	const sessions = sessionsForUser(getDb(), locals.user!.officeId, now, 10);
+	const studySessions = studySessionsForUser(getDb(), locals.user!.officeId, now, 10);
 	return {
-		open: sessions.filter((s) => isCheckinOpen(s, now)),
-		upcoming: sessions.filter((s) => s.startsAt.getTime() > now.getTime() && !isCheckinOpen(s, now)),
+		open: studySessions.filter((s) => isCheckinOpen(s, now)),
+		upcoming: studySessions.filter((s) => s.startsAt.getTime() > now.getTime() && !isCheckinOpen(s, now)),
 		// From the QR code on the screen: which session and which code.
-		prefill: { sessionId: Number(url.searchParams.get('s')) || null, code: (url.searchParams.get('c') ?? '').replace(/\D/g, '').slice(0, 6) }
+		prefill: {
+			sessionId: Number(url.searchParams.get('s')) || null,
+			code: (url.searchParams.get('c') ?? '').replace(/\D/g, '').slice(0, 6)
+		}
 	};
 };
 
@@ -20,7 +23,8 @@ export const actions: Actions = {
 		const sessionId = Number(form.get('sessionId'));
 		const code = String(form.get('code') ?? '');
 		const result = checkIn(getDb(), locals.user!, sessionId, code);
-		if (!result.ok) return fail(400, { sessionId, code, error: result.message });
+		// Every refusal is about the code typed for the session picked: said beside the code.
+		if (!result.ok) return refuse(400, { code: result.message }, { sessionId, code });
 		return { done: result };
 	}
 };

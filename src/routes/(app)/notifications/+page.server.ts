@@ -1,5 +1,5 @@
 import { getDb } from '$lib/server/db';
-import { listNotifications, markAllRead } from '$lib/server/courses/notifications';
+import { listNotifications, markAllRead } from '$lib/server/notifications';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {

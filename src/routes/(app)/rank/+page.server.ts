@@ -13,7 +13,8 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	const user = locals.user!;
 	const kind = KINDS.find((k) => k === url.searchParams.get('period')) ?? 'week';
 	const periods = KINDS.map((k) => ({ kind: k, label: PERIOD_LABELS[k] }));
-	if (!user.officeId) return { kind, periods, office: null, board: null, me: null, page: 1, pageSize: TOP, admin: false };
+	if (!user.officeId)
+		return { kind, periods, office: null, board: null, me: null, page: 1, pageSize: TOP, admin: false };
 	const db = getDb();
 	// Office admins page through the whole board; cadres see the top 50 and their own row.
 	const admin = user.role === 'office_admin' || user.role === 'sysadmin';
@@ -24,7 +25,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 		periods,
 		office: getOffice(db, user.officeId)?.name ?? '',
 		board: { rows: new Rows(board.rows), total: board.total },
-		me: { ...me, onPage: board.rows.some((r) => r.userId === user.id) },
+		me: { ...me, onPage: board.rows.some((row) => row.userId === user.id) },
 		page,
 		pageSize: TOP,
 		admin

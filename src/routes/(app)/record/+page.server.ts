@@ -5,6 +5,6 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
 	const record = recordView(getDb(), locals.user!.id);
-	if (!record) error(404, { message: '找不到您的学习档案' });
+	if (!record) error(404, { message: '没有找到您的学习档案' });
 	return { record };
 };

@@ -4,5 +4,8 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
 	const db = getDb();
-	return { mine: myReflections(db, locals.user!.id), excellent: excellentInOffice(db, locals.user!.officeId) };
+	return {
+		mine: myReflections(db, locals.user!.id),
+		excellent: excellentInOffice(db, locals.user!.officeId)
+	};
 };

@@ -8,6 +8,6 @@ export const load: PageServerLoad = ({ params }) => {
 	if (!serial) error(400, { message: '这个网址里的证书编号不完整或有误' });
 	// Public: only name, course, 学时 and date, nothing else of the person.
 	const certificate = verifyCertificate(getDb(), serial);
-	if (!certificate) error(404, { message: `未找到编号为 ${serial} 的证书` });
+	if (!certificate) error(404, { message: `没有找到编号为 ${serial} 的证书` });
 	return { certificate };
 };

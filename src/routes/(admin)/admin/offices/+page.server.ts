@@ -1,5 +1,5 @@
-import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { refuse } from '$lib/server/forms';
 import { actorOf } from '$lib/server/audit';
 import { flattenTree, listOffices, memberCounts, officeTree, saveOffice } from '$lib/server/org/offices';
 import { formFields } from '$lib/server/validation';
@@ -23,7 +23,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const values = formFields(await event.request.formData());
 		const result = saveOffice(getDb(), actorOf(event), values);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return refuse(400, result.errors, values);
 		return { notice: `已创建单位“${values.name}”` };
 	}
 };

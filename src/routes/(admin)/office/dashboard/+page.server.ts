@@ -13,15 +13,24 @@ const PAGE_SIZE = 20;
 export const load: PageServerLoad = ({ locals, url }) => {
 	const db = getDb();
 	const scope = dashboardScope(db, locals.user!, url.searchParams);
-	if (!scope) error(404, { message: '没有这个单位，或不在您的管理范围内' });
+	if (!scope) error(404, { message: '没有找到这个单位，或不在您的管理范围内' });
 	const figures = headline(db, scope.officeIds, scope.kind);
 	const table = memberTable(db, scope.officeIds, { ...scope, pageSize: PAGE_SIZE, members: figures.members });
 	return {
 		office: { id: scope.office.id, name: scope.office.name },
 		children: childOffices(db, scope.office.id),
 		// Only offer the way up when the admin manages the parent too.
-		parentId: scope.office.parentId && canManageOffice(db, locals.user!, scope.office.parentId) ? scope.office.parentId : null,
-		filters: { period: scope.kind, q: scope.q, status: scope.status, sort: scope.sort, dir: scope.desc ? 'desc' : 'asc' },
+		parentId:
+			scope.office.parentId && canManageOffice(db, locals.user!, scope.office.parentId)
+				? scope.office.parentId
+				: null,
+		filters: {
+			period: scope.kind,
+			q: scope.q,
+			status: scope.status,
+			sort: scope.sort,
+			dir: scope.desc ? 'desc' : 'asc'
+		},
 		periods: Object.entries(PERIOD_LABELS).map(([key, label]) => ({ key, label })),
 		headline: figures,
 		chart: dailyActive(db, scope.officeIds, 90),

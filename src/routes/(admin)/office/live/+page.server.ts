@@ -1,31 +1,39 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { asc, isNull } from 'drizzle-orm';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { refuse } from '$lib/server/forms';
 import { actorOf } from '$lib/server/audit';
-import { questions } from '$lib/server/db/schema';
-import { createLive, officeLives } from '$lib/server/live';
-import { moduleOptions } from '$lib/server/courses/form';
+import { createLive, officeLives, pickableQuestions } from '$lib/server/live';
+import { moduleOptions } from '$lib/server/learning/catalog';
 import { managedOfficeIds } from '$lib/server/org/offices';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
 	const db = getDb();
-	const bank = db
-		.select({ id: questions.id, stem: questions.stem, moduleId: questions.moduleId })
-		.from(questions)
-		.where(isNull(questions.archivedAt))
-		.orderBy(asc(questions.moduleId), asc(questions.id))
-		.all();
-	return { lives: officeLives(db, managedOfficeIds(db, locals.user!)), modules: moduleOptions(db), bank };
+	return {
+		lives: officeLives(db, managedOfficeIds(db, locals.user!)),
+		modules: moduleOptions(db),
+		bank: pickableQuestions(db)
+	};
 };
 
 export const actions: Actions = {
 	default: async (event) => {
 		const form = await event.request.formData();
-		const values = { moduleId: String(form.get('moduleId') ?? ''), count: String(form.get('count') ?? ''), seconds: String(form.get('seconds') ?? ''), speedBonus: form.get('speedBonus') === 'on' };
+		const values = {
+			moduleId: String(form.get('moduleId') ?? ''),
+			count: String(form.get('count') ?? ''),
+			seconds: String(form.get('seconds') ?? ''),
+			speedBonus: form.get('speedBonus') === 'on'
+		};
 		const questionIds = form.getAll('questionIds').map(Number);
-		const r = createLive(getDb(), actorOf(event), { moduleId: Number(values.moduleId), count: Number(values.count), seconds: Number(values.seconds), speedBonus: values.speedBonus, questionIds });
-		if (!r.ok) return fail(400, { values, errors: r.errors });
-		redirect(303, `/office/live/${r.id}`);
+		const created = createLive(getDb(), actorOf(event), {
+			moduleId: Number(values.moduleId),
+			count: Number(values.count),
+			seconds: Number(values.seconds),
+			speedBonus: values.speedBonus,
+			questionIds
+		});
+		if (!created.ok) return refuse(400, created.errors, values);
+		redirect(303, `/office/live/${created.id}`);
 	}
 };

@@ -1,5 +1,5 @@
-import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { refuse } from '$lib/server/forms';
 import { actorOf } from '$lib/server/audit';
 import { listMembers, PAGE_SIZE, resetMemberPassword, setMemberActive } from '$lib/server/users/members';
 import { managedOfficeOptions } from '$lib/server/org/scope';
@@ -33,18 +33,27 @@ function userIdFrom(form: FormData): number {
 
 export const actions: Actions = {
 	deactivate: async (event) => {
-		const result = setMemberActive(getDb(), actorOf(event), userIdFrom(await event.request.formData()), false);
-		if (!result.ok) return fail(400, { message: result.message });
+		const result = setMemberActive(
+			getDb(),
+			actorOf(event),
+			userIdFrom(await event.request.formData()),
+			false
+		);
+		if (!result.ok) return refuse(400, result.message);
 		return { notice: '已停用该成员，其登录已全部退出' };
 	},
 	reactivate: async (event) => {
 		const result = setMemberActive(getDb(), actorOf(event), userIdFrom(await event.request.formData()), true);
-		if (!result.ok) return fail(400, { message: result.message });
+		if (!result.ok) return refuse(400, result.message);
 		return { notice: '已恢复该成员' };
 	},
 	reset: async (event) => {
-		const result = await resetMemberPassword(getDb(), actorOf(event), userIdFrom(await event.request.formData()));
-		if (!result.ok) return fail(400, { message: result.message });
+		const result = await resetMemberPassword(
+			getDb(),
+			actorOf(event),
+			userIdFrom(await event.request.formData())
+		);
+		if (!result.ok) return refuse(400, result.message);
 		return { reset: { name: result.name, username: result.username, password: result.temporaryPassword } };
 	}
 };

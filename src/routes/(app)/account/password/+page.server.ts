@@ -1,5 +1,5 @@
-import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { refuse } from '$lib/server/forms';
 import { changePassword } from '$lib/server/auth/account';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';
 import type { Actions, PageServerLoad } from './$types';
@@ -18,7 +18,8 @@ export const actions: Actions = {
 			confirm: String(form.get('confirm') ?? '')
 		};
 		const result = await changePassword(getDb(), locals.user!.id, locals.session!.id, input);
-		if (!result.ok) return fail(400, { errors: result.errors });
+		// Passwords are never sent back to fill the form in again.
+		if (!result.ok) return refuse(400, result.errors);
 		return { done: true };
 	}
 };

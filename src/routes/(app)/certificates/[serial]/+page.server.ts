@@ -1,18 +1,13 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { getCertificate, qrSvg } from '$lib/server/courses/certificates';
-import { userOffice } from '$lib/server/courses/views';
-import { canManageOffice } from '$lib/server/org/offices';
+import { viewableCertificate } from '$lib/server/courses/certificates';
+import { qrSvg } from '$lib/server/qr';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const db = getDb();
 	const user = locals.user!;
-	const cert = getCertificate(db, params.serial);
-	// Its owner, the admins of the owner's office (and above) and the sysadmin; to anyone else it does not exist.
-	const owner = cert && userOffice(db, cert.userId);
-	const allowed = !!cert && (cert.userId === user.id || (!!owner && canManageOffice(db, user, owner.officeId)) || user.role === 'sysadmin');
-	if (!cert || !allowed) error(404, { message: '没有这张证书' });
+	const cert = viewableCertificate(getDb(), user, params.serial);
+	if (!cert) error(404, { message: '没有找到这张证书，或您无权查看' });
 	const verifyUrl = `${url.origin}/verify/${cert.serial}`;
 	return {
 		certificate: {

@@ -6,7 +6,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ params, locals }) => {
 	const db = getDb();
 	const mod = getModule(db, params.module);
-	if (!mod) error(404, { message: '没有这个学习模块，或它已下线' });
+	if (!mod) error(404, { message: '没有找到这个学习模块，或它已下线' });
 	const lessons = moduleLessons(db, mod.id, locals.user!.id);
 	return { module: mod, lessons, resume: resumeLesson(lessons)?.slug ?? null };
 };

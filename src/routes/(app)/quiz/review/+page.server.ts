@@ -1,5 +1,5 @@
-import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { refuse } from '$lib/server/forms';
 import { readResponse } from '$lib/server/quiz/questions';
 import { answerReview, nextReview } from '$lib/server/quiz/review';
 import { dueCount } from '$lib/server/quiz/wrongbook';
@@ -17,11 +17,11 @@ export const actions: Actions = {
 		const questionId = Number(form.get('questionId'));
 		const shown = nextReview(db, locals.user!.id);
 		// Only the question currently due can be answered here.
-		if (!shown || shown.questionId !== questionId) return fail(409, { message: '这道题已复习过或还没到复习时间' });
+		if (!shown || shown.questionId !== questionId) return refuse(409, '这道题已复习过或还没到复习时间');
 		const read = readResponse(shown.question, form);
-		if ('error' in read) return fail(400, { message: read.error, questionId });
+		if ('error' in read) return refuse(400, read.error);
 		const outcome = answerReview(db, locals.user!.id, questionId, read.response);
-		if (!outcome.ok) return fail(400, { message: outcome.message, questionId });
+		if (!outcome.ok) return refuse(400, outcome.message);
 		return { outcome: { ...outcome, due: outcome.due.getTime() }, question: shown.question };
 	}
 };

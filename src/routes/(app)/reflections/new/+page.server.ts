@@ -1,5 +1,6 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { refuse } from '$lib/server/forms';
 import { MAX_CHARS, MIN_CHARS, saveReflection } from '$lib/server/reflections';
 import { reflectionInputFrom } from '$lib/server/reflections/form';
 import { topicOptions } from '$lib/server/reflections/topics';
@@ -16,7 +17,7 @@ export const actions: Actions = {
 	default: async ({ locals, request }) => {
 		const { input, submit } = reflectionInputFrom(await request.formData());
 		const result = saveReflection(getDb(), locals.user!, input, submit);
-		if (!result.ok) return fail(400, { values: input, errors: result.errors });
+		if (!result.ok) return refuse(400, result.errors, input);
 		redirect(303, `/reflections/${result.id}?${submit ? 'submitted' : 'saved'}=1`);
 	}
 };

@@ -1,5 +1,5 @@
-import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { refuse } from '$lib/server/forms';
 import { actorOf } from '$lib/server/audit';
 import { saveAccount } from '$lib/server/users/accounts';
 import { accountFormOptions } from '$lib/server/users/account-options';
@@ -12,7 +12,14 @@ export const actions: Actions = {
 	default: async (event) => {
 		const values = formFields(await event.request.formData());
 		const result = await saveAccount(getDb(), actorOf(event), values);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
-		return { created: { id: result.id, name: values.name ?? '', username: values.username?.toLowerCase() ?? '', password: result.temporaryPassword ?? '' } };
+		if (!result.ok) return refuse(400, result.errors, values);
+		return {
+			created: {
+				id: result.id,
+				name: values.name ?? '',
+				username: values.username?.toLowerCase() ?? '',
+				password: result.temporaryPassword ?? ''
+			}
+		};
 	}
 };

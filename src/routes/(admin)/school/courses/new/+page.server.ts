@@ -1,8 +1,10 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { refuse } from '$lib/server/forms';
 import { actorOf } from '$lib/server/audit';
 import { saveCourse } from '$lib/server/courses/courses';
-import { courseInputFrom, moduleOptions } from '$lib/server/courses/form';
+import { courseInputFrom } from '$lib/server/courses/form';
+import { moduleOptions } from '$lib/server/learning/catalog';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => ({ modules: moduleOptions(getDb()) });
@@ -11,7 +13,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const values = courseInputFrom(await event.request.formData());
 		const result = saveCourse(getDb(), actorOf(event), values);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return refuse(400, result.errors, values);
 		redirect(303, `/school/courses/${result.id}?created=1`);
 	}
 };

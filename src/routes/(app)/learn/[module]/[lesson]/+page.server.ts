@@ -1,5 +1,6 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { refuse } from '$lib/server/forms';
 import { getLesson, getModule, moduleLessons, sourceLabel } from '$lib/server/learning/catalog';
 import { completeLesson, openLesson } from '$lib/server/learning/progress';
 import type { Actions, PageServerLoad } from './$types';
@@ -8,7 +9,7 @@ function find(moduleSlug: string, lessonSlug: string) {
 	const db = getDb();
 	const mod = getModule(db, moduleSlug);
 	const lesson = mod && getLesson(db, mod.id, lessonSlug);
-	if (!mod || !lesson) error(404, { message: '没有这节课程，或它已下线' });
+	if (!mod || !lesson) error(404, { message: '没有找到这节课程，或它已下线' });
 	return { db, mod, lesson };
 }
 
@@ -31,7 +32,10 @@ export const load: PageServerLoad = ({ params, locals }) => {
 		},
 		position: { index: index + 1, total: list.length },
 		done: progress.completedAt !== null,
-		secondsLeft: Math.max(0, Math.ceil((progress.openedAt.getTime() + lesson.minReadSeconds * 1000 - Date.now()) / 1000)),
+		secondsLeft: Math.max(
+			0,
+			Math.ceil((progress.openedAt.getTime() + lesson.minReadSeconds * 1000 - Date.now()) / 1000)
+		),
 		prev: link(list[index - 1]),
 		next: link(list[index + 1]),
 		allDone: list.every((l) => l.done)
@@ -43,9 +47,18 @@ export const actions: Actions = {
 		const { db, lesson } = find(params.module, params.lesson);
 		const result = completeLesson(db, locals.user!, lesson.id);
 		if (!result.ok && result.reason === 'too-early') {
-			return fail(400, { secondsLeft: result.secondsLeft, message: `还不能完成：本节需要阅读满 ${lesson.minReadSeconds} 秒，还需阅读 ${result.secondsLeft} 秒。` });
+			// The page's countdown takes the seconds left from its reloaded data.
+			return refuse(
+				400,
+				`还不能完成：本节需要阅读满 ${lesson.minReadSeconds} 秒，还需阅读 ${result.secondsLeft} 秒。`
+			);
 		}
-		if (!result.ok) error(404, { message: '没有这节课程，或它已下线' });
-		return { completed: true, awarded: result.awarded, capped: result.capped, alreadyDone: result.alreadyDone };
+		if (!result.ok) error(404, { message: '没有找到这节课程，或它已下线' });
+		return {
+			completed: true,
+			awarded: result.awarded,
+			capped: result.capped,
+			alreadyDone: result.alreadyDone
+		};
 	}
 };
