@@ -6,6 +6,7 @@ import { login } from '$lib/server/auth/login';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { safeRedirectTarget } from '$lib/server/access';
 import { tooManyAttempts } from '$lib/server/rate-limit';
+import { clientAddress } from '$lib/server/client-address';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -14,7 +15,8 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url, getClientAddress }) => {
+	default: async (event) => {
+		const { request, cookies, url } = event;
 		const form = await request.formData();
 		const username = String(form.get('username') ?? '').trim();
 		const password = String(form.get('password') ?? '');
@@ -24,7 +26,7 @@ export const actions: Actions = {
 		// The password is never sent back.
 		if (Object.keys(errors).length) return refuse(400, errors, { username });
 
-		const result = await login(getDb(), username, password, { address: getClientAddress() });
+		const result = await login(getDb(), username, password, { address: clientAddress(event) ?? undefined });
 		if (!result.ok) {
 			if (result.reason === 'throttled')
 				return refuse(429, tooManyAttempts(result.retryAfterMs), { username });

@@ -9,6 +9,7 @@ import { shanghaiDay, shanghaiMidnight } from '../time';
 import { addDays, isoDay } from '../../format';
 import { csvStream, download, exportHeading, xlsxStream, type Sheet } from '../participation/export';
 import { pageParam } from '../paging';
+import { clientAddress } from '../client-address';
 
 /**
  * 日志中心: who did what, when, from where. Every administrative action writes its entry
@@ -138,13 +139,7 @@ export function actorOf(event: { locals: App.Locals; getClientAddress: () => str
 	const user = event.locals.user;
 	// The access guard lets nobody without a session reach an admin action.
 	if (!user) throw new Error('actorOf: no signed-in user');
-	let ip: string | null;
-	try {
-		ip = event.getClientAddress();
-	} catch {
-		// adapter-node throws when ADDRESS_HEADER names a header the request lacks: act, record no address.
-		ip = null;
-	}
+	const ip = clientAddress(event);
 	return {
 		id: user.id,
 		name: user.name,
