@@ -51,7 +51,7 @@ export function notify(tx: Queryable, n: Notice, now = new Date()): boolean {
 
 /** The count on the bell; every page's layout asks, hence the prepared statement. */
 export function unreadCount(db: Queryable, userId: number): number {
-	return notificationStatements(db).unreadCount.get({ userId })?.n ?? 0;
+	return notificationStatements(db).unreadCount.get({ userId }) ?? 0;
 }
 
 export function listNotifications(db: Queryable, userId: number, limit = 50) {

@@ -1,8 +1,8 @@
 // The quiz's statements on hot paths, prepared once per connection (see db/statements.ts):
 // every answer-save, submission and page layout runs some of them.
-import { and, count, eq, isNull, lte, sql } from 'drizzle-orm';
-import { attemptItems, attempts, modules, wrongBook } from '../db/schema';
-import { query, statements } from '../db/statements';
+import { and, eq, sql } from 'drizzle-orm';
+import { attemptItems, attempts, modules } from '../db/schema';
+import { pluck, query, statements } from '../db/statements';
 
 const placeholder = sql.placeholder;
 
@@ -78,18 +78,12 @@ export const quizStatements = statements((q) => ({
 			removed_at = NULL`
 	),
 	/** { userId, now (ms) }: questions due for review (the 答题 tab's badge). */
-	dueCount: q
-		.select({ n: count() })
-		.from(wrongBook)
-		.where(
-			and(
-				eq(wrongBook.userId, placeholder('userId')),
-				lte(wrongBook.due, placeholder('now')),
-				isNull(wrongBook.retiredAt),
-				isNull(wrongBook.removedAt)
-			)
-		)
-		.prepare(),
+	/** { userId, now }: wrong-book entries due now (every page's layout: raw, no row object). */
+	dueCount: pluck<number>(
+		q,
+		`SELECT count(*) FROM wrong_book
+		WHERE user_id = @userId AND due <= @now AND retired_at IS NULL AND removed_at IS NULL`
+	),
 	/** (JSON array of office ids): the members' hard points, most widespread first. */
 	hardPoints: query(
 		q,

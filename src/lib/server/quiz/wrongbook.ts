@@ -67,7 +67,7 @@ const live = (userId: number) =>
 
 /** The badge on the 答题 tab; every page's layout asks, hence the prepared statement. */
 export function dueCount(db: Queryable, userId: number, now = new Date()): number {
-	return quizStatements(db).dueCount.get({ userId, now: now.getTime() })?.n ?? 0;
+	return quizStatements(db).dueCount.get({ userId, now: now.getTime() }) ?? 0;
 }
 
 /** The next question due for review, earliest first. */
