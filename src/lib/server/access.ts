@@ -21,7 +21,9 @@ export const AREA_RULES: readonly AreaRule[] = [
 	{ prefix: '/verify', roles: 'anyone' },
 	{ prefix: '/admin', roles: ['sysadmin'] },
 	{ prefix: '/office', roles: ['office_admin', 'sysadmin'] },
-	{ prefix: '/school', roles: ['school_admin', 'sysadmin'] }
+	{ prefix: '/school', roles: ['school_admin', 'sysadmin'] },
+	// 内容编写: party-school and office admins author their owner's modules and media.
+	{ prefix: '/author', roles: ['school_admin', 'office_admin'] }
 ];
 
 export const ROLE_LABELS: Record<Role, string> = {

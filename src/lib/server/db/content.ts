@@ -1,13 +1,19 @@
-import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, index, real, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { offices, schools } from './org';
+import { media } from './media';
 
-// Loaded from content/ by the content sync, keyed by slug; rows are archived, never deleted,
-// so progress, attempts and points that point at them stay valid.
+// The live (published) study content. Built-in rows come from content/ (the content sync,
+// keyed by slug; their owner columns are NULL: 系统内容); authored rows are written when a
+// module version is published (authoring/), keyed the same way by their stable slugs. Rows
+// are archived, never deleted, so progress, attempts and points that point at them stay valid.
 
 export const themes = sqliteTable('themes', {
 	id: integer('id').primaryKey({ autoIncrement: true }),
 	slug: text('slug').notNull().unique(),
 	name: text('name').notNull(),
 	sortOrder: integer('sort_order').notNull().default(0),
+	// A theme a party school added in the app (NULL: from the pack; the sync leaves the others alone).
+	ownerSchoolId: integer('owner_school_id').references(() => schools.id),
 	archivedAt: integer('archived_at', { mode: 'timestamp_ms' })
 });
 
@@ -24,14 +30,27 @@ export const modules = sqliteTable(
 		minutes: integer('minutes').notNull(),
 		sortOrder: integer('sort_order').notNull().default(0),
 		introHtml: text('intro_html').notNull(),
+		// Who owns an authored module: a party school (for the whole system) or an office (for
+		// itself and its descendants). Both NULL: built-in (系统内容, from content/).
+		ownerSchoolId: integer('owner_school_id').references(() => schools.id),
+		ownerOfficeId: integer('owner_office_id').references(() => offices.id),
+		// 0: reached only through the courses that use it (a school's choice); 1: in the catalog.
+		inCatalog: integer('in_catalog', { mode: 'boolean' }).notNull().default(true),
+		// 学时 credited once when a learner completes the module (0: none).
+		creditHours: real('credit_hours').notNull().default(0),
+		// The published version learners see (0 for built-in modules).
+		version: integer('version').notNull().default(0),
 		// The quiz defaults from the content pack (JSON); the quiz engine owns the live settings.
 		quizDefaults: text('quiz_defaults').notNull(),
 		contentHash: text('content_hash').notNull(),
 		archivedAt: integer('archived_at', { mode: 'timestamp_ms' }),
 		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
 	},
-	(t) => [index('modules_theme_idx').on(t.themeId)]
+	(t) => [index('modules_theme_idx').on(t.themeId), index('modules_owner_office_idx').on(t.ownerOfficeId)]
 );
+
+export const LESSON_KINDS = ['text', 'video', 'audio'] as const;
+export type LessonKind = (typeof LESSON_KINDS)[number];
 
 export const lessons = sqliteTable(
 	'lessons',
@@ -47,7 +66,13 @@ export const lessons = sqliteTable(
 		sourceHeading: text('source_heading').notNull(),
 		sourceSection: text('source_section'),
 		sourceParagraph: integer('source_paragraph').notNull(),
+		// The Markdown the HTML was rendered from (what an editable copy starts from).
+		bodyMd: text('body_md').notNull().default(''),
 		bodyHtml: text('body_html').notNull(),
+		// text: read; video/audio: watched (media_id, duration decided from the file on upload).
+		kind: text('kind', { enum: LESSON_KINDS }).notNull().default('text'),
+		mediaId: integer('media_id').references((): AnySQLiteColumn => media.id),
+		durationSeconds: integer('duration_seconds'),
 		plainText: text('plain_text').notNull(),
 		charCount: integer('char_count').notNull(),
 		minReadSeconds: integer('min_read_seconds').notNull(),
@@ -79,6 +104,10 @@ export const questions = sqliteTable(
 		options: text('options').notNull(), // JSON string[]; [] for truefalse and fill
 		answer: text('answer').notNull(), // JSON: number | number[] | boolean | string[][]
 		explanation: text('explanation').notNull(),
+		// 1 易, 2 中, 3 难.
+		difficulty: integer('difficulty').notNull().default(2),
+		// Where the question is grounded (e.g. 报告第六部分第3段), shown with the explanation.
+		sourceRef: text('source_ref').notNull().default(''),
 		contentHash: text('content_hash').notNull(),
 		archivedAt: integer('archived_at', { mode: 'timestamp_ms' }),
 		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()

@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, primaryKey, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, primaryKey, index, real } from 'drizzle-orm/sqlite-core';
 import { users } from './auth';
 import { lessons } from './content';
 
@@ -21,4 +21,27 @@ export const lessonProgress = sqliteTable(
 		primaryKey({ columns: [t.userId, t.lessonId] }),
 		index('lesson_progress_day_idx').on(t.userId, t.completedDay)
 	]
+);
+
+/**
+ * Watching an audio/video lesson, as the server credited it: the last reported position and
+ * when, and the stretches of the file counted as watched (JSON [[from, to], …] in seconds,
+ * merged). A report only extends the watched stretches by what the real time since the last
+ * report allows (learning/watch.ts).
+ */
+export const watchProgress = sqliteTable(
+	'watch_progress',
+	{
+		userId: integer('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		lessonId: integer('lesson_id')
+			.notNull()
+			.references(() => lessons.id),
+		positionSeconds: real('position_seconds').notNull().default(0),
+		reportedAt: integer('reported_at', { mode: 'timestamp_ms' }).notNull(),
+		watched: text('watched').notNull().default('[]'),
+		watchedSeconds: real('watched_seconds').notNull().default(0)
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.lessonId] })]
 );

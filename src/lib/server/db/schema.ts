@@ -3,6 +3,8 @@ export * from './org';
 export * from './auth';
 export * from './imports';
 export * from './content';
+export * from './media';
+export * from './authoring';
 export * from './progress';
 export * from './points';
 export * from './quiz';
