@@ -21,16 +21,7 @@ import { dashboardSteps, rankSteps, timeSteps, type BenchViewer, type SqlTiming 
 import { cpuLoad, cpuSnapshot } from './bench/cpu';
 import { target, type Target } from './bench/http';
 import { percentile } from './bench/load';
-import {
-	APP_ENTRY,
-	benchWorkspace,
-	ensureBuild,
-	freePort,
-	progress,
-	spawnServer,
-	stopServer,
-	waitForHealth
-} from './bench/process';
+import { APP_ENTRY, benchWorkspace, ensureBuild, progress } from './bench/process';
 import { createDb } from '../src/lib/server/db';
 
 function intEnv(name: string, fallback: number): number {
@@ -57,7 +48,7 @@ const data = {
 const TARGET_P99_MS = 50;
 const MAX_TRIES = 3;
 
-const { workDir, children, run } = benchWorkspace('board');
+const { workDir, run, startServer } = benchWorkspace('board');
 
 /** Waits (at most a minute) until the machine has been nearly idle for a second: no one else's compile or test. */
 async function waitForQuiet(): Promise<void> {
@@ -160,20 +151,15 @@ async function main(): Promise<void> {
 	const db = await databasePath();
 
 	progress('starting the app');
-	const port = await freePort();
-	const origin = `http://localhost:${port}`;
 	const profile = process.env.BENCH_CPU_PROF
 		? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
 		: [];
 	const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-	const server = spawnServer([...profile, ...nodeFlags, APP_ENTRY], {
-		PORT: String(port),
-		ORIGIN: origin,
-		DATABASE_URL: db.path,
-		LOG_LEVEL: 'silent'
-	});
-	children.add(server);
-	await waitForHealth(`http://127.0.0.1:${port}`, server, 120_000);
+	const { server, port, stop } = await startServer(
+		[...profile, ...nodeFlags, APP_ENTRY],
+		{ DATABASE_URL: db.path, LOG_LEVEL: 'silent' },
+		120_000
+	);
 	const t: Target = target(port, load.concurrency);
 
 	const cookies = {
@@ -200,8 +186,7 @@ async function main(): Promise<void> {
 		results.set(page.name, result);
 	}
 	t.agent.destroy();
-	await stopServer(server);
-	children.delete(server);
+	await stop();
 
 	// The bare SQL, on its own connection to the same file, with nothing else running.
 	progress('timing the bare SQL of each page');

@@ -19,16 +19,7 @@ import {
 } from './bench/database';
 import { target, type Target } from './bench/http';
 import { percentile, runLoad, type BenchUser, type LoadOptions, type LoadResult } from './bench/load';
-import {
-	APP_ENTRY,
-	benchWorkspace,
-	ensureBuild,
-	freePort,
-	progress,
-	spawnServer,
-	stopServer,
-	waitForHealth
-} from './bench/process';
+import { APP_ENTRY, benchWorkspace, ensureBuild, progress } from './bench/process';
 
 function intEnv(name: string, fallback: number): number {
 	const raw = process.env[name];
@@ -54,24 +45,11 @@ const poolPerUser = intEnv(
 	Math.ceil((12_000 * (load.seconds + load.warmupSeconds)) / load.submitEvery / userCount) + 10
 );
 
-const { workDir, children, run } = benchWorkspace('quiz');
+const { workDir, run, startServer: startApp } = benchWorkspace('quiz');
 
 /** Starts a server process on a free port and waits until GET /healthz answers 200. */
 async function startServer(args: string[], databasePath: string, extraEnv: Record<string, string> = {}) {
-	const port = await freePort();
-	const origin = `http://localhost:${port}`;
-	const server = spawnServer(args, {
-		PORT: String(port),
-		ORIGIN: origin,
-		DATABASE_URL: databasePath,
-		...extraEnv
-	});
-	children.add(server);
-	await waitForHealth(`http://127.0.0.1:${port}`, server);
-	const stop = async () => {
-		await stopServer(server);
-		children.delete(server);
-	};
+	const { server, port, stop } = await startApp(args, { DATABASE_URL: databasePath, ...extraEnv });
 	return { pid: server.pid, target: target(port, load.concurrency), stop };
 }
 

@@ -11,7 +11,8 @@
 // twice as long.
 //
 // Env: WORKERS (default: the number of cores), PORT (3000), HOST (0.0.0.0), SHUTDOWN_TIMEOUT,
-// KEEP_ALIVE_TIMEOUT and HEADERS_TIMEOUT (seconds, as adapter-node reads them), and everything
+// KEEP_ALIVE_TIMEOUT and HEADERS_TIMEOUT (seconds, as adapter-node reads them), REQUEST_TIMEOUT
+// (seconds a client has to send a whole request, 3600 for large uploads), and everything
 // build/handler.js reads (ORIGIN, PROTOCOL_HEADER, HOST_HEADER, ADDRESS_HEADER, DATABASE_URL,
 // BODY_SIZE_LIMIT, ...).
 //
@@ -134,9 +135,12 @@ function servePrimary() {
 async function serveWorker() {
 	const trustsOwnScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 	if (trustsOwnScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
-	// adapter-node refuses bodies over BODY_SIZE_LIMIT before the app can say why in Chinese;
-	// the app checks its own, smaller limits per form (spreadsheets: 5 MB).
-	process.env.BODY_SIZE_LIMIT ??= '8M';
+	// adapter-node has one BODY_SIZE_LIMIT for every request. Media uploads stream up to 500 MB
+	// (plus 1 MB of multipart) to disk, so it is set to that; the app holds every other body to
+	// 8 MB itself (src/lib/server/form-posts.ts, with its Chinese 413) and each form checks its
+	// own, smaller limit (spreadsheets: 5 MB). adapter-node reads a body only as the app pulls it,
+	// so the larger limit costs no memory.
+	process.env.BODY_SIZE_LIMIT ??= '501M';
 	// Importing the handler runs the app's init hook (migrations, content sync) first.
 	const { handler } = await import(pathToFileURL(resolve('build/handler.js')).href);
 	// Requests start in the order they arrived (see fairly()).
@@ -146,6 +150,9 @@ async function serveWorker() {
 	if (keepAlive !== undefined) server.keepAliveTimeout = keepAlive * 1000;
 	const headers = seconds('HEADERS_TIMEOUT');
 	if (headers !== undefined) server.headersTimeout = headers * 1000;
+	// Node gives a client 5 minutes to send a whole request; a 500 MB upload on a 10 Mbit/s line
+	// takes 7. Slow clients are still cut off by HEADERS_TIMEOUT while sending headers.
+	server.requestTimeout = (seconds('REQUEST_TIMEOUT') ?? 3600) * 1000;
 	// The server never listens (the primary owns the port), but Node starts tracking its
 	// connections (headers and request timeouts, closeIdleConnections) on 'listening'.
 	server.emit('listening');

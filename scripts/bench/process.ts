@@ -105,5 +105,20 @@ export function benchWorkspace(name: string) {
 			await cleanup();
 		}
 	}
-	return { workDir, children, cleanup, run };
+	/**
+	 * Starts a server process on a free port (PORT and ORIGIN set, `env` besides) and waits until
+	 * GET /healthz answers 200; `stop()` ends it (cleanup does too).
+	 */
+	async function startServer(args: string[], env: Record<string, string>, timeoutMs?: number) {
+		const port = await freePort();
+		const server = spawnServer(args, { PORT: String(port), ORIGIN: `http://localhost:${port}`, ...env });
+		children.add(server);
+		await waitForHealth(`http://127.0.0.1:${port}`, server, timeoutMs);
+		const stop = async () => {
+			await stopServer(server);
+			children.delete(server);
+		};
+		return { server, port, stop };
+	}
+	return { workDir, children, cleanup, run, startServer };
 }

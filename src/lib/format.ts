@@ -62,6 +62,15 @@ export function hoursLabel(hours: number): string {
 	return String(Math.round(hours * 10) / 10);
 }
 
+/** A length of audio or video as a player shows it: 12:34, or 1:02:03 past an hour. */
+export function clockLabel(seconds: number): string {
+	const s = Math.max(0, Math.floor(seconds));
+	const two = (n: number) => String(n).padStart(2, '0');
+	const h = Math.floor(s / 3600);
+	const m = Math.floor((s % 3600) / 60);
+	return h ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
+}
+
 /** The deadline line of a task: 还剩 N 天 / 今天截止 / 已逾期 N 天. */
 export function dueText(
 	status: 'not-started' | 'in-progress' | 'done' | 'overdue',

@@ -10,6 +10,13 @@ export type FormErrors = Record<string, string>;
  */
 export type FormFailure<V = undefined> = { values: V; errors: FormErrors };
 
+/** The messages a form has no place for beside a field (`_form` among them), to list above it. */
+export function unplacedErrors(errors: FormErrors, fields: readonly string[]): string[] {
+	return Object.entries(errors)
+		.filter(([name]) => !fields.includes(name))
+		.map(([, message]) => message);
+}
+
 type SubmitOptions = {
 	/** Empty the form after a success (SvelteKit's default); `false` keeps what was typed. */
 	reset?: boolean;

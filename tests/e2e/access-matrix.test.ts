@@ -61,6 +61,14 @@ const sessionOf = (code: string) => `SELECT min(id) FROM study_sessions WHERE of
 const certificateOf = (code: string) =>
 	`SELECT min(c.serial) FROM certificates c JOIN users u ON u.id = c.user_id WHERE u.office_id = ${office(code)} AND u.role = 'cadre' AND u.username <> '${CADRE}'`;
 const nameOf = (username: string) => `SELECT name FROM users WHERE username = '${username}'`;
+/** 内容编写: a seeded draft of the school (never published), the school's published module, 离石区's module. */
+const SCHOOL_DRAFT = `SELECT min(id) FROM module_drafts WHERE owner_school_id = (SELECT school_id FROM users WHERE username = 'dangxiao') AND module_id IS NULL`;
+const SCHOOL_PUBLISHED = `SELECT min(draft_id) FROM module_versions v JOIN module_drafts d ON d.id = v.draft_id WHERE d.owner_school_id = (SELECT school_id FROM users WHERE username = 'dangxiao')`;
+const LISHI_MODULE = `SELECT min(id) FROM module_drafts WHERE owner_office_id = ${office('lishi')} AND module_id IS NOT NULL`;
+/** A file of the school's media library that no lesson uses (uploaded in beforeAll): its authors only. */
+const SCHOOL_MEDIA = `SELECT min(id) FROM media WHERE owner_school_id = (SELECT school_id FROM users WHERE username = 'dangxiao') AND id NOT IN (SELECT media_id FROM lesson_media)`;
+const draftTitle = (draft: string) =>
+	`SELECT json_extract(doc, '$.title') FROM module_drafts WHERE id = (${draft})`;
 
 /**
  * A resource a route's params point at, and who may see it (among the roles its area lets in).
@@ -83,6 +91,56 @@ const TARGETS: Record<string, Target[]> = {
 	'/admin/offices/[id]': [{ params: { id: `SELECT ${office('lishi')}` }, visible: ['sysadmin'] }],
 	'/admin/schools/[id]': [{ params: { id: 'SELECT min(id) FROM schools' }, visible: ['sysadmin'] }],
 	'/admin/users/[id]': [{ params: { id: `SELECT ${user(MEMBER.lishi)}` }, visible: ['sysadmin'] }],
+	// Only the owner's own admins: another office (even the parent office) or a school sees nothing.
+	'/author/[id]': [
+		{ params: { id: SCHOOL_DRAFT }, visible: ['schoolAdmin'], secret: draftTitle(SCHOOL_DRAFT) },
+		{ params: { id: LISHI_MODULE }, visible: ['officeAdmin'], secret: draftTitle(LISHI_MODULE) }
+	],
+	'/author/[id]/review': [
+		{ params: { id: SCHOOL_DRAFT }, visible: ['schoolAdmin'], secret: draftTitle(SCHOOL_DRAFT) },
+		{ params: { id: LISHI_MODULE }, visible: ['officeAdmin'], secret: draftTitle(LISHI_MODULE) }
+	],
+	// The lesson and question editors of a draft (the published module's draft has questions).
+	'/author/[id]/lessons/new': [
+		{ params: { id: SCHOOL_DRAFT }, visible: ['schoolAdmin'], secret: draftTitle(SCHOOL_DRAFT) }
+	],
+	'/author/[id]/lessons/[key]': [
+		{
+			params: {
+				id: SCHOOL_DRAFT,
+				key: "SELECT json_extract(doc, '$.lessons[0].key') FROM module_drafts WHERE id = :id"
+			},
+			visible: ['schoolAdmin']
+		}
+	],
+	'/author/[id]/questions': [
+		{ params: { id: SCHOOL_PUBLISHED }, visible: ['schoolAdmin'], secret: draftTitle(SCHOOL_PUBLISHED) }
+	],
+	'/author/[id]/questions/new': [{ params: { id: SCHOOL_PUBLISHED }, visible: ['schoolAdmin'] }],
+	'/author/[id]/questions/[key]': [
+		{
+			params: {
+				id: SCHOOL_PUBLISHED,
+				key: "SELECT json_extract(doc, '$.questions[0].key') FROM module_drafts WHERE id = :id"
+			},
+			visible: ['schoolAdmin']
+		}
+	],
+	'/author/[id]/versions': [
+		{ params: { id: SCHOOL_PUBLISHED }, visible: ['schoolAdmin'], secret: draftTitle(SCHOOL_PUBLISHED) },
+		{ params: { id: LISHI_MODULE }, visible: ['officeAdmin'], secret: draftTitle(LISHI_MODULE) }
+	],
+	'/author/[id]/versions/[version]': [
+		{
+			params: {
+				id: SCHOOL_PUBLISHED,
+				version: 'SELECT min(version) FROM module_versions WHERE draft_id = :id'
+			},
+			visible: ['schoolAdmin'],
+			secret: draftTitle(SCHOOL_PUBLISHED)
+		}
+	],
+	'/media/[id]': [{ params: { id: SCHOOL_MEDIA }, visible: ['schoolAdmin'] }],
 	'/certificates/[serial]': [
 		{
 			params: { serial: certificateOf('lishi') },
@@ -312,6 +370,25 @@ beforeAll(async () => {
 		body
 	});
 	if (staged.status !== 303) throw new Error(`staging an import answered ${staged.status}`);
+	// A picture in the school's media library (1×1 PNG).
+	const png = Buffer.from(
+		'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+		'base64'
+	);
+	const uploaded = await send('/author/media/upload', {
+		method: 'POST',
+		cookie: cookies.get('schoolAdmin'),
+		headers: { 'content-type': 'multipart/form-data; boundary=----matrix' },
+		body: Buffer.concat([
+			Buffer.from(
+				'------matrix\r\nContent-Disposition: form-data; name="file"; filename="matrix.png"\r\n\r\n'
+			),
+			png,
+			Buffer.from('\r\n------matrix--\r\n')
+		])
+	});
+	if (uploaded.status !== 303 || !uploaded.location?.includes('uploaded='))
+		throw new Error(`uploading a picture answered ${uploaded.status} ${uploaded.location}`);
 }, 60_000);
 
 afterAll(() => db?.close());

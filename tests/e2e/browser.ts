@@ -44,3 +44,19 @@ export async function loginThroughForm(
 	await page.waitForFunction(() => !location.pathname.startsWith('/login'));
 	await page.locator('main h1').waitFor();
 }
+
+/** Answers the question on screen rightly (the test reads the key from the database; the page never has it). */
+export async function answerRightly(page: Page, s: { type: string; answer: unknown }): Promise<void> {
+	const form = page.locator('form.question');
+	if (s.type === 'truefalse') await form.getByLabel(s.answer ? '正确' : '错误', { exact: true }).check();
+	else if (s.type === 'single')
+		await form
+			.locator('input[name=choice]')
+			.nth(s.answer as number)
+			.check();
+	else if (s.type === 'multiple')
+		for (const i of s.answer as number[]) await form.locator('input[name=choice]').nth(i).check();
+	else
+		for (const [i, accepted] of (s.answer as string[][]).entries())
+			await form.locator('input[name=blank]').nth(i).fill(accepted[0]!);
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { appDatabase, baseURL, get } from './http';
-import { DESKTOP, PHONE, launchBrowser, loginThroughForm, snapshot } from './browser';
+import { DESKTOP, PHONE, answerRightly, launchBrowser, loginThroughForm, snapshot } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -38,19 +38,7 @@ async function answerRight(page: Page, attemptId: number, position: number) {
 		attemptId,
 		position
 	);
-	const s = JSON.parse(raw) as { type: string; answer: unknown };
-	const form = page.locator('form.question');
-	if (s.type === 'truefalse') await form.getByLabel(s.answer ? '正确' : '错误', { exact: true }).check();
-	else if (s.type === 'single')
-		await form
-			.locator('input[name=choice]')
-			.nth(s.answer as number)
-			.check();
-	else if (s.type === 'multiple')
-		for (const i of s.answer as number[]) await form.locator('input[name=choice]').nth(i).check();
-	else
-		for (const [i, accepted] of (s.answer as string[][]).entries())
-			await form.locator('input[name=blank]').nth(i).fill(accepted[0]!);
+	await answerRightly(page, JSON.parse(raw) as { type: string; answer: unknown });
 }
 
 describe('a party school runs a course', () => {

@@ -49,6 +49,8 @@ function actorFor(route: string, action: ActionInfo): Actor {
 	if (route.startsWith('/admin')) return 'sysadmin';
 	if (route.startsWith('/office')) return 'office';
 	if (route.startsWith('/school')) return 'school';
+	// 内容编写: the party school's admin (its seeded draft and published module below).
+	if (route.startsWith('/author')) return 'school';
 	return 'cadre';
 }
 
@@ -56,6 +58,11 @@ const user = (username: string) => `(SELECT id FROM users WHERE username = '${us
 const LISHI = "(SELECT id FROM offices WHERE code = 'lishi')";
 const QUIZ_MODULE =
 	'SELECT slug FROM modules m WHERE archived_at IS NULL AND EXISTS (SELECT 1 FROM questions q WHERE q.module_id = m.id) ORDER BY sort_order, id LIMIT 1';
+/** The school's seeded draft that was never published (so approve, return and 下线 refuse it). */
+const SCHOOL_OF = "(SELECT school_id FROM users WHERE username = 'dangxiao')";
+const AUTHOR_DRAFT = `SELECT min(id) FROM module_drafts WHERE owner_school_id = ${SCHOOL_OF} AND module_id IS NULL AND status = 'editing'`;
+/** The school's seeded module with published versions. */
+const AUTHOR_PUBLISHED = `SELECT min(draft_id) FROM module_versions v JOIN module_drafts d ON d.id = v.draft_id WHERE d.owner_school_id = ${SCHOOL_OF}`;
 const LIVE = `SELECT max(live_id) FROM live_players p JOIN live_quizzes q ON q.id = p.live_id WHERE p.user_id = ${user(CADRE)} AND q.phase <> 'finished'`;
 
 /**
@@ -67,6 +74,25 @@ const PARAMS: Record<string, Record<string, string>> = {
 	'/admin/offices/[id]': { id: `SELECT ${LISHI}` },
 	'/admin/schools/[id]': { id: 'SELECT min(id) FROM schools' },
 	'/admin/users/[id]': { id: `SELECT ${user(CADRE)}` },
+	'/author/[id]': { id: AUTHOR_DRAFT },
+	'/author/[id]/review': { id: AUTHOR_DRAFT },
+	// The lesson and question editors: the never-published draft's lesson, the published module's question.
+	'/author/[id]/lessons/new': { id: AUTHOR_DRAFT },
+	'/author/[id]/lessons/[key]': {
+		id: AUTHOR_DRAFT,
+		key: "SELECT json_extract(doc, '$.lessons[0].key') FROM module_drafts WHERE id = :id"
+	},
+	'/author/[id]/questions': { id: AUTHOR_PUBLISHED },
+	'/author/[id]/questions/new': { id: AUTHOR_PUBLISHED },
+	'/author/[id]/questions/[key]': {
+		id: AUTHOR_PUBLISHED,
+		key: "SELECT json_extract(doc, '$.questions[0].key') FROM module_drafts WHERE id = :id"
+	},
+	'/author/[id]/versions': { id: AUTHOR_PUBLISHED },
+	'/author/[id]/versions/[version]': {
+		id: AUTHOR_PUBLISHED,
+		version: 'SELECT min(version) FROM module_versions WHERE draft_id = :id'
+	},
 	'/learn/[module]/[lesson]': {
 		module: QUIZ_MODULE,
 		lesson:

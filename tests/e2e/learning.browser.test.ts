@@ -111,7 +111,7 @@ describe('a cadre studies on a phone', () => {
 		await snapshot(page, 'search-phone');
 		await page.locator('.results a', { hasText: '课程' }).first().click();
 		await page.getByRole('button', { name: '完成本节' }).or(page.getByText('您已学完本节')).first().waitFor();
-		expect(new URL(page.url()).pathname).toMatch(/^\/learn\/[a-z-]+\/[a-z-]+$/);
+		expect(new URL(page.url()).pathname).toMatch(/^\/learn\/[a-z0-9-]+\/[a-z0-9-]+$/);
 		await context.close();
 	});
 
@@ -122,7 +122,9 @@ describe('a cadre studies on a phone', () => {
 		await page.goto(`${baseURL()}/search?q=${encodeURIComponent('廉')}`);
 		expect(await page.locator('mark', { hasText: '廉' }).count()).toBeGreaterThan(0);
 		await page.goto(`${baseURL()}/learn`);
-		expect(await page.locator('.modules > li').count()).toBe(7);
+		// Every card names its owner: the seven built-in modules, then what 离石 and the school wrote.
+		expect(await page.locator('.modules > li', { hasText: '系统内容' }).count()).toBe(7);
+		const all = await page.locator('.modules > li').count();
 		await page
 			.getByRole('navigation', { name: '按主题筛选' })
 			.getByRole('link', { name: '全面依法治国' })
@@ -130,6 +132,21 @@ describe('a cadre studies on a phone', () => {
 		await page.waitForFunction(() => location.search.includes('theme=rule-of-law'));
 		expect(await page.locator('.modules > li').count()).toBe(1);
 		await snapshot(page, 'learn-desktop');
+		// The owner filter applies on choosing (a plain GET form underneath) and keeps working with the theme.
+		await page.goto(`${baseURL()}/learn`);
+		await page.getByLabel('来源', { exact: true }).selectOption({ label: '离石区人大常委会' });
+		await page.waitForFunction(() => location.search.includes('owner=office-'));
+		const own = await page.locator('.modules > li').count();
+		expect(own).toBeGreaterThan(0);
+		expect(own).toBeLessThan(all);
+		expect(await page.locator('.modules > li', { hasText: '离石区人大常委会' }).count()).toBe(own);
+		await page
+			.getByRole('navigation', { name: '按主题筛选' })
+			.getByRole('link', { name: '全面依法治国' })
+			.click();
+		await page.waitForFunction(() => location.search.includes('theme=rule-of-law'));
+		expect(new URL(page.url()).searchParams.get('owner')).toMatch(/^office-\d+$/);
+		await page.getByText('没有符合筛选条件的学习模块').waitFor();
 		await context.close();
 	});
 });

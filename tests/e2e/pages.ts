@@ -20,6 +20,15 @@ export function otherPages(): Record<string, string[]> {
 	const module = id(`SELECT slug AS id FROM modules WHERE archived_at IS NULL ORDER BY sort_order LIMIT 1`);
 	const serial = id(`SELECT serial AS id FROM certificates ORDER BY serial LIMIT 1`);
 	const session = id(`SELECT id FROM study_sessions WHERE office_id = ${lishi} ORDER BY id LIMIT 1`);
+	const authored = id(
+		`SELECT min(id) AS id FROM module_drafts WHERE owner_school_id = (SELECT school_id FROM users WHERE username = 'dangxiao') AND module_id IS NOT NULL`
+	);
+	const lessonKey = id(
+		`SELECT json_extract(doc, '$.lessons[0].key') AS id FROM module_drafts WHERE id = ${authored}`
+	);
+	const questionKey = id(
+		`SELECT json_extract(doc, '$.questions[0].key') AS id FROM module_drafts WHERE id = ${authored}`
+	);
 	return {
 		'lishi.cadre': [
 			'/learn',
@@ -62,7 +71,13 @@ export function otherPages(): Record<string, string[]> {
 			'/school/courses/new',
 			`/school/courses/${id(`SELECT id FROM courses ORDER BY id LIMIT 1`)}`,
 			'/school/quiz',
-			`/school/quiz/${module}`
+			`/school/quiz/${module}`,
+			// The lesson and question editors of the school's seeded published module.
+			`/author/${authored}/lessons/new`,
+			`/author/${authored}/lessons/${lessonKey}`,
+			`/author/${authored}/questions`,
+			`/author/${authored}/questions/new`,
+			`/author/${authored}/questions/${questionKey}`
 		],
 		admin: [
 			'/admin/offices',

@@ -136,7 +136,7 @@ describe('sync of a good pack', () => {
 		expect(after.bodyHtml).toContain('已修订');
 		expect(db.select().from(lessonProgress).all()[0]!.completedAt).not.toBeNull();
 		expect(db.select().from(pointsLedger).all()).toHaveLength(1);
-		expect(moduleCards(db, user.id)[0]!.doneCount).toBe(1);
+		expect(moduleCards(db, user)[0]!.doneCount).toBe(1);
 	});
 
 	it('a removed lesson is archived, not deleted, and leaves the catalog; putting it back restores it', async () => {
@@ -148,7 +148,7 @@ describe('sync of a good pack', () => {
 		expect(syncContent(db, pack.dir)).toMatchObject({ archived: 2 });
 		const archived = db.select().from(lessons).where(eq(lessons.id, two.id)).get()!;
 		expect(archived.archivedAt).not.toBeNull();
-		expect(moduleCards(db, user.id)[0]!.lessonCount).toBe(1);
+		expect(moduleCards(db, user)[0]!.lessonCount).toBe(1);
 		expect(db.select().from(questions).where(isNull(questions.archivedAt)).all()).toHaveLength(1);
 		pack.write('demo/02-two.md', lesson('lesson-two', '第二课', 2, '第二课正文，讲代表联络站。'));
 		pack.write('demo/questions.yaml', QUESTIONS);

@@ -161,18 +161,18 @@ describe('streaks and the catalog', () => {
 	});
 
 	it('shows module status and resumes at the first unfinished lesson of the module last worked on', () => {
-		expect(moduleCards(db, user.id).every((c) => c.status === 'not-started')).toBe(true);
-		expect(continueTarget(db, user.id)?.href).toMatch(/^\/learn\/chinese-modernization\/cm-/);
-		const second = moduleCards(db, user.id)[1]!;
+		expect(moduleCards(db, user).every((c) => c.status === 'not-started')).toBe(true);
+		expect(continueTarget(db, user)?.href).toMatch(/^\/learn\/chinese-modernization\/cm-/);
+		const second = moduleCards(db, user)[1]!;
 		const inSecond = allLessons().filter((l) => l.moduleId === second.id);
 		study(inSecond[0]!.id, new Date('2026-11-24T02:00:00Z'));
-		const cards = moduleCards(db, user.id);
+		const cards = moduleCards(db, user);
 		expect(cards[1]).toMatchObject({ status: 'in-progress', doneCount: 1 });
-		const target = continueTarget(db, user.id)!;
+		const target = continueTarget(db, user)!;
 		expect(target.slug).toBe(second.slug);
 		const nextLesson = db.select().from(lessons).where(eq(lessons.id, inSecond[1]!.id)).get()!;
 		expect(target.href).toBe(`/learn/${second.slug}/${nextLesson.slug}`);
 		for (const l of inSecond.slice(1)) study(l.id, new Date('2026-11-25T02:00:00Z'));
-		expect(moduleCards(db, user.id)[1]!.status).toBe('done');
+		expect(moduleCards(db, user)[1]!.status).toBe('done');
 	});
 });

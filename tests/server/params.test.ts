@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { match as isId } from '../../src/params/id';
 import { match as isFormat } from '../../src/params/format';
 import { match as isToken } from '../../src/params/token';
+import { match as isKey } from '../../src/params/key';
 
 describe('route param matchers', () => {
 	it('an id is a positive integer of at most 16 digits, nothing else', () => {
@@ -43,5 +44,11 @@ describe('route param matchers', () => {
 		]) {
 			expect(isToken(bad), bad).toBe(false);
 		}
+	});
+
+	it('a lesson or question key is l or q and up to six digits, as a draft gives them', () => {
+		expect(['l1', 'q7', 'l0', 'q123456'].filter(isKey)).toEqual(['l1', 'q7', 'l0', 'q123456']);
+		for (const bad of ['', 'l', 'q', 'L1', 'x1', 'l-1', 'l1a', 'q1234567', 'l 1', 'lq1', '1', 'l١'])
+			expect(isKey(bad), bad).toBe(false);
 	});
 });

@@ -215,7 +215,7 @@ describe('module attempts', () => {
 		]);
 		expect(db.select().from(wrongBook).where(eq(wrongBook.userId, user.id)).all()).toHaveLength(2);
 		// Grading by highest attempt.
-		expect(moduleQuizzes(db, user.id).find((q) => q.slug === 'whole-process-democracy')).toMatchObject({
+		expect(moduleQuizzes(db, user).find((q) => q.slug === 'whole-process-democracy')).toMatchObject({
 			best: 100,
 			passed: true,
 			used: 2

@@ -5,6 +5,8 @@ import { cleanQuery, search } from '../../src/lib/server/content/search';
 import type { Db } from '../../src/lib/server/db';
 
 let db: Db;
+/** Someone without an office or courses: the built-in modules (tests/server/audience.test.ts covers who sees what). */
+const VIEWER = { id: 1, officeId: null };
 beforeAll(() => {
 	db = testDb();
 	syncContent(db, 'content');
@@ -12,7 +14,7 @@ beforeAll(() => {
 
 describe('search', () => {
 	it('finds a three-character Chinese substring through the trigram index, with the match highlighted', () => {
-		const results = search(db, '票决制');
+		const results = search(db, VIEWER, '票决制');
 		expect(results.length).toBeGreaterThan(0);
 		expect(
 			results.some((r) => r.kind === 'lesson' && r.moduleSlug === 'whole-process-democracy' && r.lessonSlug)
@@ -21,34 +23,34 @@ describe('search', () => {
 	});
 
 	it('finds a substring in the middle of a word (no word segmentation needed)', () => {
-		expect(search(db, '联络站').length).toBeGreaterThan(0);
+		expect(search(db, VIEWER, '联络站').length).toBeGreaterThan(0);
 	});
 
 	it('falls back to a scan for one- and two-character queries', () => {
-		const one = search(db, '廉');
+		const one = search(db, VIEWER, '廉');
 		expect(one.length).toBeGreaterThan(0);
 		expect(one.every((r) => r.snippetHtml.includes('<mark>廉</mark>') || r.title.includes('廉'))).toBe(true);
-		const two = search(db, '教育');
+		const two = search(db, VIEWER, '教育');
 		expect(two.some((r) => r.moduleSlug === 'education')).toBe(true);
 	});
 
 	it('returns nothing for text that is not there, and treats quotes, % and HTML as plain text', () => {
-		expect(search(db, '量子计算机')).toEqual([]);
-		expect(search(db, '"')).toEqual([]);
+		expect(search(db, VIEWER, '量子计算机')).toEqual([]);
+		expect(search(db, VIEWER, '"')).toEqual([]);
 		// % is a literal character, not a wildcard: only the lesson that really contains one matches.
-		const percent = search(db, '%');
+		const percent = search(db, VIEWER, '%');
 		expect(percent.length).toBeLessThan(3);
 		expect(percent.every((r) => r.snippetHtml.includes('<mark>%</mark>'))).toBe(true);
-		expect(search(db, '<script>')).toEqual([]);
-		expect(search(db, '   ')).toEqual([]);
+		expect(search(db, VIEWER, '<script>')).toEqual([]);
+		expect(search(db, VIEWER, '   ')).toEqual([]);
 	});
 
 	it('never fails on control characters, quotes or FTS5 syntax: they are plain text', () => {
-		const nul = search(db, '\u0000票决制');
+		const nul = search(db, VIEWER, '\u0000票决制');
 		expect(nul.length).toBeGreaterThan(0);
-		expect(nul).toEqual(search(db, '票决制'));
-		expect(search(db, '\u0000abc')).toEqual([]);
-		expect(search(db, '票\u0000决制')).toEqual([]);
+		expect(nul).toEqual(search(db, VIEWER, '票决制'));
+		expect(search(db, VIEWER, '\u0000abc')).toEqual([]);
+		expect(search(db, VIEWER, '票\u0000决制')).toEqual([]);
 		for (const q of [
 			'"',
 			'""',
@@ -70,12 +72,13 @@ describe('search', () => {
 			'\uD800票决',
 			'\u2028票决制'
 		]) {
-			expect(() => search(db, q), JSON.stringify(q)).not.toThrow();
+			expect(() => search(db, VIEWER, q), JSON.stringify(q)).not.toThrow();
 		}
 		// Operators are not obeyed: "AND" finds only text that contains "AND".
-		expect(search(db, '票决制 AND 人民')).toEqual([]);
+		expect(search(db, VIEWER, '票决制 AND 人民')).toEqual([]);
 		// Our own match marks cannot be smuggled in.
-		for (const r of search(db, '\u0002票决制\u0003')) expect(r.snippetHtml).not.toMatch(/<mark>[^<]*<mark>/);
+		for (const r of search(db, VIEWER, '\u0002票决制\u0003'))
+			expect(r.snippetHtml).not.toMatch(/<mark>[^<]*<mark>/);
 	});
 
 	it('cleans a query to what could have been typed, cut by characters', () => {

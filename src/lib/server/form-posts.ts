@@ -1,4 +1,5 @@
 import { error, json, type RequestEvent } from '@sveltejs/kit';
+import { MEDIA_UPLOAD_PATH } from './media/limits';
 
 /**
  * Every POST in this app is a form action. SvelteKit hands an action any body it counts as a
@@ -47,6 +48,27 @@ function mediaType(request: Request): string {
 	return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/**
+ * The POSTs that are no form action — the lesson editor's live preview and the players' watch
+ * reports (JSON by fetch), the media library's uploads (multipart by XMLHttpRequest) — go to
+ * endpoints, which take them only from a page of this site: browsers send Origin with every POST
+ * a script makes, and another site's page cannot forge it.
+ */
+export function fromOwnPage(request: Request, url: URL): boolean {
+	const site = request.headers.get('sec-fetch-site');
+	return request.headers.get('origin') === url.origin && (site === null || site === 'same-origin');
+}
+
+/** Whether the body is JSON (`application/json`, with any parameters). */
+export function isJson(request: Request): boolean {
+	return mediaType(request) === 'application/json';
+}
+
+/** A JSON endpoint's refusal: `{ message }` in Chinese, never cached. */
+export function jsonRefusal(status: number, message: string): Response {
+	return json({ message }, { status, headers: { 'cache-control': 'no-store' } });
+}
+
 /** The action named by `?/name`, as SvelteKit finds it. */
 function actionName(url: URL): string | null {
 	for (const [key] of url.searchParams) if (key.startsWith('/')) return key.slice(1);
@@ -90,10 +112,66 @@ async function readForm(request: Request, type: string): Promise<FormData> {
 }
 
 /**
- * Checks a form post before its action runs: returns the refusal, or null to go on with
- * `request.formData()` reading as above. Call it after the access guard.
+ * The largest request body of the app but media uploads. adapter-node has one BODY_SIZE_LIMIT for
+ * every request, and media uploads need 501 MB (scripts/serve.js sets that); every other body is
+ * held to 8 MB here, as adapter-node would: reading past it fails with status 413, which the
+ * form reader above turns into the Chinese 413 (or an action catches to say it beside its field).
+ * The upload endpoint checks its own limits per kind while it streams the file to disk.
+ */
+export const BODY_LIMIT = 8 * 1024 * 1024;
+
+function tooLarge(): Error {
+	return Object.assign(new Error(`request body over ${BODY_LIMIT} bytes`), { status: 413 });
+}
+
+/**
+ * The body as a stream that errors with status 413 past the limit. The client's stream is then
+ * left unread, not cancelled: cancelling destroys the connection before the answer is sent, and
+ * Node discards what is left of a body once the response ends.
+ */
+function capped(body: ReadableStream<Uint8Array>, declared: number): ReadableStream<Uint8Array> {
+	let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+	let read = 0;
+	return new ReadableStream<Uint8Array>(
+		{
+			async pull(controller) {
+				// A declared length over the limit is refused before a byte is read.
+				if (declared > BODY_LIMIT) return controller.error(tooLarge());
+				reader ??= body.getReader();
+				const { done, value } = await reader.read();
+				if (done) return controller.close();
+				read += value.byteLength;
+				if (read > BODY_LIMIT) return controller.error(tooLarge());
+				controller.enqueue(value);
+			},
+			cancel(reason) {
+				return (reader ?? body).cancel(reason);
+			}
+		},
+		{ highWaterMark: 0 }
+	);
+}
+
+/** Holds every request body but a media upload's to BODY_LIMIT (see above). */
+function limitBody(event: RequestEvent): void {
+	const { request } = event;
+	if (!request.body || event.url.pathname === MEDIA_UPLOAD_PATH) return;
+	const declared = Number(request.headers.get('content-length') ?? NaN);
+	// adapter-node ends a body at its declared length: a length within the limit needs no count.
+	if (Number.isFinite(declared) && declared <= BODY_LIMIT) return;
+	event.request = new Request(request, {
+		body: capped(request.body, Number.isFinite(declared) ? declared : 0),
+		duplex: 'half'
+	} as RequestInit);
+}
+
+/**
+ * Checks a request before its route runs: holds its body to BODY_LIMIT, and for a form post
+ * returns the refusal, or null to go on with `request.formData()` reading as above. Call it
+ * (for every request) after the access guard.
  */
 export function checkFormPost(event: RequestEvent): Response | null {
+	limitBody(event);
 	const { request } = event;
 	if (request.method !== 'POST') return null;
 	// SvelteKit answers `?/default` and names like `?/constructor` (found on every object) with a 500.

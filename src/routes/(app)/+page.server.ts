@@ -16,7 +16,7 @@ export const load: PageServerLoad = ({ locals }) => {
 	const now = new Date();
 	const office = user.officeId ? getOffice(db, user.officeId) : undefined;
 	const school = user.schoolId ? getSchool(db, user.schoolId) : undefined;
-	const next = continueTarget(db, user.id);
+	const next = continueTarget(db, user);
 	// Courses are assigned to learners (cadres and office admins); others have no tasks or 学时.
 	const learner = isMemberRole(user.role);
 	const studySessions = studySessionsForUser(db, user.officeId, now, 3);

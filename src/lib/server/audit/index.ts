@@ -148,12 +148,11 @@ export function recordAudit(tx: Tx, actor: AuditActor | null, entry: AuditEntry)
 		.run();
 }
 
-/** The signed-in admin of a request and the address the request came from. */
-export function actorOf(event: { locals: App.Locals; getClientAddress: () => string }): Required<AuditActor> {
-	const user = event.locals.user;
-	// The access guard lets nobody without a session reach an admin action.
-	if (!user) throw new Error('actorOf: no signed-in user');
-	const ip = clientAddress(event);
+/** A user acting, as the log records them: from a request (actorOf) or in a script (the demo seed). */
+export function auditActor(
+	user: Pick<AuditActor, 'id' | 'name' | 'role' | 'officeId'> & { schoolId: number | null },
+	ip: string | null = null
+): Required<AuditActor> {
 	return {
 		id: user.id,
 		name: user.name,
@@ -162,6 +161,14 @@ export function actorOf(event: { locals: App.Locals; getClientAddress: () => str
 		schoolId: user.schoolId,
 		ip
 	};
+}
+
+/** The signed-in admin of a request and the address the request came from. */
+export function actorOf(event: { locals: App.Locals; getClientAddress: () => string }): Required<AuditActor> {
+	const user = event.locals.user;
+	// The access guard lets nobody without a session reach an admin action.
+	if (!user) throw new Error('actorOf: no signed-in user');
+	return auditActor(user, clientAddress(event));
 }
 
 // ---------------------------------------------------------------- retention

@@ -20,7 +20,15 @@ export class ContentError extends Error {
 	}
 }
 
-const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'slug 只能是小写字母、数字和连字符' });
+/** Slugs of modules written in the app: `a<draft id>` and `a<draft id>-<key>` (authoring/doc.ts). */
+export const AUTHORED_SLUG = /^a\d+(-|$)/;
+
+const slug = z
+	.string()
+	.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'slug 只能是小写字母、数字和连字符' })
+	.refine((s) => !AUTHORED_SLUG.test(s), {
+		error: 'slug 不能以“a+数字”开头（如 a12、a12-l1）：这样的 slug 留给应用内编写的模块，请换一个'
+	});
 
 const themeSchema = z.object({ slug, name: z.string().min(1), order: z.number().int() });
 

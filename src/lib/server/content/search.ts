@@ -1,6 +1,7 @@
 import type { Queryable } from '../db';
 import { containsPattern } from '../db/like';
 import { escapeHtml } from '../html';
+import { audienceParams, type Viewer } from '../learning/audience';
 import { contentStatements, type SearchRow } from './statements';
 
 export interface SearchResult {
@@ -45,14 +46,16 @@ export function cleanQuery(raw: string): string {
 }
 
 /**
- * Searches live module and lesson titles and text. Three characters or more go
- * to the FTS5 trigram index (any Chinese substring matches); one or two
- * characters, which trigrams cannot index, fall back to a LIKE scan.
+ * Searches the titles and text of the modules and lessons this viewer may study (the same
+ * audience as the catalog). Three characters or more go to the FTS5 trigram index (any
+ * Chinese substring matches); one or two characters, which trigrams cannot index, fall back
+ * to a LIKE scan.
  */
-export function search(db: Queryable, rawQuery: string): SearchResult[] {
+export function search(db: Queryable, viewer: Viewer, rawQuery: string): SearchResult[] {
 	const q = cleanQuery(rawQuery);
 	if (!q) return [];
-	const rows = Array.from(q).length >= 3 ? ftsSearch(db, q) : likeSearch(db, q);
+	const audience = audienceParams(db, viewer);
+	const rows = Array.from(q).length >= 3 ? ftsSearch(db, q, audience) : likeSearch(db, q, audience);
 	return rows.map((row) => ({
 		kind: row.kind,
 		title: row.title,
@@ -63,14 +66,16 @@ export function search(db: Queryable, rawQuery: string): SearchResult[] {
 	}));
 }
 
-function ftsSearch(db: Queryable, q: string): SearchRow[] {
+type Audience = ReturnType<typeof audienceParams>;
+
+function ftsSearch(db: Queryable, q: string, audience: Audience): SearchRow[] {
 	// One quoted phrase: FTS5 operators (AND, NEAR, *, ^, column filters) are plain text inside it.
 	const phrase = `"${q.replaceAll('"', '""')}"`;
 	return contentStatements(db)
-		.fullText.all({ phrase, open: OPEN, close: CLOSE })
+		.fullText.all({ phrase, open: OPEN, close: CLOSE, ...audience })
 		.map((row) => ({ ...row, snip: row.snip && row.snip.includes(OPEN) ? row.snip : null }));
 }
 
-function likeSearch(db: Queryable, q: string): SearchRow[] {
-	return contentStatements(db).scan.all({ pattern: containsPattern(q) });
+function likeSearch(db: Queryable, q: string, audience: Audience): SearchRow[] {
+	return contentStatements(db).scan.all({ pattern: containsPattern(q), ...audience });
 }

@@ -1,8 +1,8 @@
-import { and, eq, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db, Queryable } from '../db';
 import { lessons, modules, questions, themes } from '../db/schema';
-import { readPack, type ContentPack } from './pack';
+import { ContentError, readPack, type ContentPack, type ContentProblem } from './pack';
 import { minReadSeconds, plainTextOf, readingLength, renderMarkdown } from './render';
 
 export interface SyncSummary {
@@ -24,6 +24,11 @@ export function contentDir(): string {
  * changed; ids stay, so progress, attempts and points keep pointing at them.
  * Whatever left the pack is archived. Nothing is written unless the whole pack
  * is valid (readPack throws ContentError), and the write is one transaction.
+ *
+ * The pack is the built-in library (系统内容): only rows without an owner are its own. Modules
+ * written in the app (owner columns set), their lessons and questions, and the themes party
+ * schools added are never updated or archived here; a pack row that would land on one of them
+ * stops the sync (ContentError) with nothing written.
  */
 export function syncContent(db: Db, dir = contentDir(), now = new Date()): SyncSummary {
 	const pack = readPack(dir);
@@ -33,8 +38,16 @@ export function syncContent(db: Db, dir = contentDir(), now = new Date()): SyncS
 
 	db.transaction(
 		(tx) => {
+			refuseAuthoredCollisions(tx, pack);
 			const themeIds = upsertThemes(tx, pack);
-			summary.archived += archiveMissing(tx, themes, themes.slug, pack.themes.map((t) => t.slug), now);
+			summary.archived += archiveMissing(
+				tx,
+				themes,
+				themes.slug,
+				pack.themes.map((t) => t.slug),
+				now,
+				isNull(themes.ownerSchoolId)
+			);
 			for (const renderedModule of rendered) upsertModule(tx, renderedModule, themeIds, now, count);
 			const questionKeys = upsertQuestions(tx, pack, now, count);
 			summary.archived += archiveLeftovers(tx, pack, questionKeys, now);
@@ -42,6 +55,51 @@ export function syncContent(db: Db, dir = contentDir(), now = new Date()): SyncS
 		}
 	);
 	return summary;
+}
+
+/** Built-in modules (the pack's own), as a condition on `modules`. */
+const builtInModule = and(isNull(modules.ownerSchoolId), isNull(modules.ownerOfficeId));
+const builtInModuleIds = sql`(SELECT ${modules.id} FROM ${modules} WHERE ${builtInModule})`;
+
+/**
+ * The pack's slugs never name authored rows (pack.ts refuses the `a<n>` slugs authoring uses), but
+ * a theme a school added, or a database from elsewhere, could still share one: stop rather than
+ * overwrite what someone wrote in the app.
+ */
+function refuseAuthoredCollisions(tx: Queryable, pack: ContentPack): void {
+	const problems: ContentProblem[] = [];
+	const themeSlugs = pack.themes.map((t) => t.slug);
+	const moduleSlugs = pack.modules.map((m) => m.meta.slug);
+	const lessonSlugs = pack.modules.flatMap((m) => m.lessons.map((l) => l.meta.slug));
+	const moduleFile = new Map(pack.modules.map((m) => [m.meta.slug, m.file]));
+	const lessonFile = new Map(pack.modules.flatMap((m) => m.lessons.map((l) => [l.meta.slug, l.file])));
+	if (themeSlugs.length) {
+		for (const t of tx
+			.select({ slug: themes.slug, name: themes.name })
+			.from(themes)
+			.where(and(inArray(themes.slug, themeSlugs), isNotNull(themes.ownerSchoolId)))
+			.all())
+			problems.push({ file: 'themes.yaml', message: `主题 slug ${t.slug} 已被党校在应用内添加的主题“${t.name}”使用，请换一个` });
+	}
+	const authored = or(isNotNull(modules.ownerSchoolId), isNotNull(modules.ownerOfficeId));
+	if (moduleSlugs.length) {
+		for (const m of tx
+			.select({ slug: modules.slug })
+			.from(modules)
+			.where(and(inArray(modules.slug, moduleSlugs), authored))
+			.all())
+			problems.push({ file: moduleFile.get(m.slug) ?? m.slug, message: `模块 slug ${m.slug} 已被应用内编写的模块使用，请换一个` });
+	}
+	if (lessonSlugs.length) {
+		for (const l of tx
+			.select({ slug: lessons.slug })
+			.from(lessons)
+			.innerJoin(modules, eq(modules.id, lessons.moduleId))
+			.where(and(inArray(lessons.slug, lessonSlugs), authored))
+			.all())
+			problems.push({ file: lessonFile.get(l.slug) ?? l.slug, message: `课程 slug ${l.slug} 已被应用内编写的模块使用，请换一个` });
+	}
+	if (problems.length) throw new ContentError(problems);
 }
 
 type Outcome = 'created' | 'updated' | 'unchanged';
@@ -82,7 +140,13 @@ function upsertModule(tx: Queryable, packModule: RenderedModule, themeIds: Map<s
 	const moduleId = upsert(tx, modules, modules.slug, meta.slug, packModule.hash, values, count);
 	for (const lesson of packModule.lessons) {
 		const lessonValues = { ...lesson.values, moduleId, archivedAt: null, updatedAt: now };
-		upsert(tx, lessons, lessons.slug, lesson.meta.slug, lesson.hash, lessonValues, count);
+		const lessonId = upsert(tx, lessons, lessons.slug, lesson.meta.slug, lesson.hash, lessonValues, count);
+		// The Markdown (what an author's copy of a built-in module starts from): filled in for rows
+		// synced before it was kept, whose hash has not changed since.
+		tx.update(lessons)
+			.set({ bodyMd: lesson.values.bodyMd })
+			.where(and(eq(lessons.id, lessonId), sql`${lessons.bodyMd} <> ${lesson.values.bodyMd}`))
+			.run();
 	}
 }
 
@@ -114,14 +178,14 @@ function upsertQuestions(tx: Queryable, pack: ContentPack, now: Date, count: Cou
 	return questionKeys;
 }
 
-/** Archives the modules, lessons and questions that left the pack; returns how many. */
+/** Archives the built-in modules, lessons and questions that left the pack; returns how many. */
 function archiveLeftovers(tx: Queryable, pack: ContentPack, questionKeys: string[], now: Date): number {
 	const moduleSlugs = pack.modules.map((m) => m.meta.slug);
 	const lessonSlugs = pack.modules.flatMap((m) => m.lessons.map((l) => l.meta.slug));
 	return (
-		archiveMissing(tx, modules, modules.slug, moduleSlugs, now) +
-		archiveMissing(tx, lessons, lessons.slug, lessonSlugs, now) +
-		archiveMissing(tx, questions, questions.key, questionKeys, now)
+		archiveMissing(tx, modules, modules.slug, moduleSlugs, now, builtInModule) +
+		archiveMissing(tx, lessons, lessons.slug, lessonSlugs, now, inArray(lessons.moduleId, builtInModuleIds)) +
+		archiveMissing(tx, questions, questions.key, questionKeys, now, inArray(questions.moduleId, builtInModuleIds))
 	);
 }
 
@@ -145,6 +209,7 @@ function renderPack(pack: ContentPack) {
 					sourceHeading: l.meta.source.heading,
 					sourceSection: l.meta.source.section ?? null,
 					sourceParagraph: l.meta.source.paragraph,
+					bodyMd: l.body,
 					bodyHtml,
 					plainText,
 					charCount,
@@ -192,17 +257,21 @@ function archiveMissing(
 	table: ContentTable | typeof themes,
 	keyColumn: SQLiteColumn,
 	present: string[],
-	now: Date
+	now: Date,
+	ownRows: SQL | undefined
 ): number {
 	const result = tx
 		.update(table)
 		.set({ archivedAt: now })
-		.where(and(isNull(table.archivedAt), present.length ? notInArray(keyColumn, present) : undefined))
+		.where(and(isNull(table.archivedAt), ownRows, present.length ? notInArray(keyColumn, present) : undefined))
 		.run();
 	return result.changes;
 }
 
-/** The FTS index mirrors the live (unarchived) modules and lessons. */
+/**
+ * The FTS index mirrors the live (unarchived) modules and lessons, built-in and authored alike
+ * (publishing replaces one authored module's rows; who may find what is decided when searching).
+ */
 function rebuildSearchIndex(tx: Queryable): void {
 	tx.run(sql`DELETE FROM search_index`);
 	tx.run(sql`

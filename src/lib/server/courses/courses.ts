@@ -1,9 +1,10 @@
-import { asc, eq, inArray, isNull, and } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '../db';
 import { courseModules, courses, modules, schools } from '../db/schema';
 import { field, parseWith, type FieldErrors } from '../validation';
 import { changesOf, recordAudit, type AuditActor } from '../audit';
+import { moduleOptions, NOT_PICKABLE, pickableModules } from '../learning/catalog';
 
 const COURSE_LABELS = {
 	title: '名称',
@@ -48,6 +49,16 @@ export function courseModuleList(db: Queryable, courseId: number) {
 		.where(eq(courseModules.courseId, courseId))
 		.orderBy(asc(courseModules.position))
 		.all();
+}
+
+/**
+ * The modules a course of this school may use (learning/audience.ts, ModulePicker): built-in
+ * ones, every school's catalog modules and all of this school's own (its "courses only" ones
+ * too), never an office's; a course being edited also keeps the live modules it already has.
+ */
+export function courseModuleOptions(db: Queryable, schoolId: number | null, courseId?: number) {
+	const keep = courseId === undefined ? [] : courseModuleList(db, courseId).map((m) => m.id);
+	return moduleOptions(db, { kind: 'school', schoolId }, keep);
 }
 
 /** Every course, own school's first. */
@@ -129,13 +140,6 @@ export function saveCourse(
 	const parsed = parseWith(courseInput, input);
 	if (!parsed.ok) return parsed;
 	const d = parsed.data;
-	const live = db
-		.select({ id: modules.id })
-		.from(modules)
-		.where(and(inArray(modules.id, d.moduleIds), isNull(modules.archivedAt)))
-		.all();
-	if (live.length !== d.moduleIds.length)
-		return { ok: false, errors: { moduleIds: '所选模块不存在或已下线' } };
 	let schoolId = actor.schoolId;
 	let existing: Course | undefined;
 	if (id !== undefined) {
@@ -145,6 +149,10 @@ export function saveCourse(
 		schoolId = existing.schoolId;
 	}
 	if (!schoolId) return { ok: false, errors: { _form: '只有党校管理员可以创建课程' } };
+	// Only modules of the school's picker (courseModuleOptions); a course keeps the live modules it already has.
+	const keep = existing ? courseModuleList(db, existing.id).map((m) => m.id) : [];
+	if (!pickableModules(db, { kind: 'school', schoolId }, d.moduleIds, keep))
+		return { ok: false, errors: { moduleIds: NOT_PICKABLE } };
 	const now = new Date();
 	const values = {
 		title: d.title,

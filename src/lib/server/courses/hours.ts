@@ -47,12 +47,21 @@ export function setYearlyRequirement(
 	return { ok: true };
 }
 
+export type CreditSource = (typeof creditHours.$inferSelect)['source'];
+
+/** What each source of 学时 is called where credited hours are listed. */
+export const CREDIT_SOURCE_LABELS: Record<CreditSource, string> = {
+	course: '专题班',
+	session: '集中学习',
+	module: '模块学时'
+};
+
 /** Credits hours once per source, in the Shanghai year of `at`. Returns false if already credited. */
 export function credit(
 	tx: Queryable,
 	c: {
 		userId: number;
-		source: 'course' | 'session';
+		source: CreditSource;
 		sourceId: number;
 		title: string;
 		hours: number;

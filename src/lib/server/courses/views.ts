@@ -61,6 +61,10 @@ export function recordView(db: Queryable, userId: number, now = new Date()) {
 				hours: c.hours,
 				day: shanghaiDay(c.creditedAt)
 			})),
+		// 模块学时: modules whose 学时 were credited on completing them.
+		moduleHours: record.credits
+			.filter((c) => c.source === 'module')
+			.map((c) => ({ id: c.sourceId, title: c.title, hours: c.hours, day: shanghaiDay(c.creditedAt) })),
 		studied: record.studied.map((m) => ({ title: m.title, done: m.done, total: m.total })),
 		bestScores: record.bestScores.map((b) => ({ title: b.title, best: b.best, tries: b.tries })),
 		certificates: record.certificates

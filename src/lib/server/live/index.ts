@@ -17,6 +17,8 @@ import { releaseAttempt, reserveAttempt, tooManyAttempts } from '../rate-limit';
 import { PINYIN_ORDER } from '../users/name-key';
 import { publish } from './bus';
 import { recordAudit, type AuditActor } from '../audit';
+import { pickableModule } from '../learning/audience';
+import { NOT_PICKABLE } from '../learning/catalog';
 
 export type Live = typeof liveQuizzes.$inferSelect;
 /** Answers arriving this long after the countdown still count (network delay), never more. */
@@ -55,14 +57,17 @@ export function createLive(
 	const errors: Record<string, string> = {};
 	// Either hand-picked questions (in the order given) or a random draw from one module's bank.
 	const picked = [...new Set(input.questionIds ?? [])];
+	// Only modules the office's members may study (learning/audience.ts: the office picker).
+	const pickable = pickableModule(db, { kind: 'office', officeId: host.officeId });
 	const mod = picked.length
 		? undefined
 		: db
 				.select()
 				.from(modules)
-				.where(and(eq(modules.id, input.moduleId), isNull(modules.archivedAt)))
+				.where(and(eq(modules.id, input.moduleId), pickable))
 				.get();
-	if (!picked.length && !mod) errors.moduleId = '请选择题目来源模块，或手选题目';
+	if (!picked.length && !mod)
+		errors.moduleId = input.moduleId > 0 ? NOT_PICKABLE : '请选择题目来源模块，或手选题目';
 	if (picked.length > 20) errors.questionIds = '手选题目最多 20 道';
 	if (!picked.length && (!Number.isInteger(input.count) || input.count < 1 || input.count > 20))
 		errors.count = '题数为 1–20';
@@ -70,10 +75,12 @@ export function createLive(
 		errors.seconds = '每题时间为 10–120 秒';
 	const chosen = picked.length
 		? db
-				.select()
+				.select({ question: questions })
 				.from(questions)
-				.where(and(inArray(questions.id, picked), isNull(questions.archivedAt)))
+				.innerJoin(modules, eq(modules.id, questions.moduleId))
+				.where(and(inArray(questions.id, picked), isNull(questions.archivedAt), pickable))
 				.all()
+				.map((r) => r.question)
 		: [];
 	if (picked.length && chosen.length !== picked.length) errors.questionIds = '所选题目不存在或已下线';
 	if (Object.keys(errors).length) return { ok: false, errors };
@@ -436,12 +443,19 @@ export function results(db: Queryable, liveId: number) {
 		.all();
 }
 
-/** The live question bank a host may hand-pick from (stems only, never the answers), by module. */
-export function pickableQuestions(db: Queryable): { id: number; stem: string; moduleId: number }[] {
+/**
+ * The live question bank a host may hand-pick from (stems only, never the answers), by module:
+ * the modules of the host office's picker (what its members may study).
+ */
+export function pickableQuestions(
+	db: Queryable,
+	officeId: number | null
+): { id: number; stem: string; moduleId: number }[] {
 	return db
 		.select({ id: questions.id, stem: questions.stem, moduleId: questions.moduleId })
 		.from(questions)
-		.where(isNull(questions.archivedAt))
+		.innerJoin(modules, eq(modules.id, questions.moduleId))
+		.where(and(isNull(questions.archivedAt), pickableModule(db, { kind: 'office', officeId })))
 		.orderBy(asc(questions.moduleId), asc(questions.id))
 		.all();
 }

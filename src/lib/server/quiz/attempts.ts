@@ -4,6 +4,8 @@ import { bit, writeTransaction } from '../db/statements';
 import { attemptItems, attempts, lessonProgress, lessons, modules, questions } from '../db/schema';
 import { award } from '../points/ledger';
 import { checkCourseCompletion } from '../courses/progress';
+import { canSeeModule, visibleModule } from '../learning/audience';
+import { creditModuleHours } from '../learning/module-hours';
 import { userOffice } from '../org/offices';
 import { shanghaiDay } from '../time';
 import {
@@ -81,16 +83,13 @@ function openAttempt(
 
 /**
  * Starts a module quiz, or resumes the one already running. The questions are
- * drawn, ordered and snapshotted now; the deadline is fixed now.
+ * drawn, ordered and snapshotted now; the deadline is fixed now. Only a module
+ * the user may study (learning/audience.ts): any other is as missing as an archived one.
  */
 export function startModuleAttempt(db: Db, user: User, moduleId: number, now = new Date()): StartResult {
+	if (!canSeeModule(db, user, moduleId)) return { ok: false, message: '没有找到这个模块的测验，或它已下线' };
 	const settings = getQuizSettings(db, moduleId);
-	const mod = db
-		.select()
-		.from(modules)
-		.where(and(eq(modules.id, moduleId), isNull(modules.archivedAt)))
-		.get();
-	if (!settings || !mod) return { ok: false, message: '没有找到这个模块的测验，或它已下线' };
+	if (!settings) return { ok: false, message: '没有找到这个模块的测验，或它已下线' };
 	return db.transaction((tx): StartResult => {
 		const open = openAttempt(
 			tx,
@@ -140,7 +139,7 @@ export function attemptsUsed(db: Queryable, userId: number, moduleId: number): n
 	);
 }
 
-/** Modules the user has started reading; the daily practice draws from these (or all, if none). */
+/** Modules the user has started reading; the daily practice draws from these (or all they may study, if none). */
 function startedModuleIds(db: Queryable, userId: number): number[] {
 	return db
 		.selectDistinct({ id: lessons.moduleId })
@@ -165,10 +164,11 @@ export function startDailyPractice(db: Db, user: User, now = new Date()): StartR
 				finalise(tx, today, now, true);
 			return { ok: true, attemptId: today.id, resumed: true };
 		}
+		// Only modules the user may study now (learning/audience.ts), even if they read others before.
 		const live = tx
 			.select({ id: modules.id })
 			.from(modules)
-			.where(isNull(modules.archivedAt))
+			.where(visibleModule(tx, user))
 			.all()
 			.map((m) => m.id);
 		const started = startedModuleIds(tx, user.id).filter((id) => live.includes(id));
@@ -312,7 +312,10 @@ function finalise(tx: Queryable, attempt: Attempt, now: Date, auto: boolean): vo
 	const tooFast = !auto && submittedAt.getTime() - attempt.startedAt.getTime() < FAST_MS_PER_QUESTION * total;
 	const points = awardAttemptPoints(tx, attempt, { correct, total, passed }, submittedAt);
 	quizStatements(tx).recordScore.run(correct, percent, bit(passed), points, bit(tooFast), attempt.id);
-	if (passed && attempt.kind === 'module') checkCourseCompletion(tx, attempt.userId, submittedAt);
+	if (passed && attempt.kind === 'module') {
+		checkCourseCompletion(tx, attempt.userId, submittedAt);
+		if (attempt.moduleId !== null) creditModuleHours(tx, attempt.userId, attempt.moduleId, submittedAt);
+	}
 }
 
 /** Marks the attempt submitted unless it already is; false when another transaction closed it first. */

@@ -1,20 +1,30 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
-import { attempts, lessons, modules, users } from '../db/schema';
+import { attempts, lessons, modules, questions, users } from '../db/schema';
 import { shanghaiDay } from '../time';
+import { visibleModule, type Viewer } from '../learning/audience';
 import { answerText, responseText } from './questions';
 import { items } from './attempts';
 import type { Attempt } from './attempts';
 import { getQuizSettings } from './settings';
 import { quizStatements } from './statements';
 
-/** Every module's quiz with this user's best score (grading by highest attempt) and attempts left. */
-export function moduleQuizzes(db: Queryable, userId: number) {
+/**
+ * The quiz of every module this user may study (learning/audience.ts) that has questions, with
+ * their best score (grading by highest attempt) and attempts left.
+ */
+export function moduleQuizzes(db: Queryable, viewer: Viewer) {
+	const userId = viewer.id;
 	const mods = db
 		.select({ id: modules.id, slug: modules.slug, title: modules.title })
 		.from(modules)
-		.where(isNull(modules.archivedAt))
-		.orderBy(asc(modules.sortOrder))
+		.where(
+			and(
+				visibleModule(db, viewer),
+				sql`EXISTS (SELECT 1 FROM ${questions} WHERE ${questions.moduleId} = ${modules.id} AND ${questions.archivedAt} IS NULL)`
+			)
+		)
+		.orderBy(asc(modules.sortOrder), asc(modules.id))
 		.all();
 	const stats = db
 		.select({
@@ -128,7 +138,10 @@ export function resultView(db: Queryable, attempt: Attempt) {
 			lesson: lesson && {
 				href: `/learn/${lesson.moduleSlug}/${lesson.slug}`,
 				title: lesson.title,
-				source: `第${lesson.part}部分${lesson.section ? ' ' + lesson.section : ''} 第${lesson.paragraph}段`
+				// Authored lessons may name no passage of the report.
+				source: lesson.part
+					? `第${lesson.part}部分${lesson.section ? ' ' + lesson.section : ''}${lesson.paragraph ? ` 第${lesson.paragraph}段` : ''}`
+					: null
 			}
 		};
 	});

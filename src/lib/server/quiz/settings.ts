@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db';
 import { modules, questions, quizSettings } from '../db/schema';
@@ -49,13 +49,30 @@ export function bankSize(db: Queryable, moduleId: number): number {
 	);
 }
 
-/** Every live module's quiz with its settings and the size of its bank, in catalogue order (党校's quiz list). */
+/**
+ * The modules whose quiz settings the 党校 page manages: the built-in ones (shared by everyone).
+ * An authored module's quiz settings are part of the module (内容编写): changed in its draft,
+ * reviewed and published with a version, so a publish never silently undoes an edit made here.
+ */
+const builtInQuizModule: SQL = sql`(${modules.archivedAt} IS NULL AND ${modules.ownerOfficeId} IS NULL
+	AND ${modules.ownerSchoolId} IS NULL)`;
+
+/** The school quiz settings page's module (by slug), if this school manages its quiz. */
+export function schoolQuizModuleBySlug(db: Queryable, slug: string) {
+	return db
+		.select({ id: modules.id, slug: modules.slug, title: modules.title })
+		.from(modules)
+		.where(and(eq(modules.slug, slug), builtInQuizModule))
+		.get();
+}
+
+/** The quizzes a school manages with their settings and the size of their bank, in catalogue order (党校's quiz list). */
 export function quizModules(db: Queryable) {
 	const list = db
 		.select({ id: modules.id, slug: modules.slug, title: modules.title })
 		.from(modules)
-		.where(isNull(modules.archivedAt))
-		.orderBy(asc(modules.sortOrder))
+		.where(builtInQuizModule)
+		.orderBy(asc(modules.sortOrder), asc(modules.id))
 		.all();
 	const banks = new Map(
 		db

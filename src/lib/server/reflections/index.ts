@@ -1,11 +1,13 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
-import { modules, reflectionComments, reflections, users } from '../db/schema';
+import { reflectionComments, reflections, users } from '../db/schema';
 import { mayAttend } from '../study-sessions';
 import { canManageOffice, managedOfficeIds, type Actor } from '../org/offices';
 import { award } from '../points/ledger';
 import type { FieldErrors } from '../validation';
 import { recordAudit, type AuditActor } from '../audit';
+import { canSeeModule } from '../learning/audience';
+import { NOT_PICKABLE } from '../learning/catalog';
 
 export const MIN_CHARS = 300;
 export const MAX_CHARS = 5000;
@@ -55,8 +57,17 @@ export function saveReflection(
 	else if (submit && length < MIN_CHARS)
 		errors.body = `提交需要至少 ${MIN_CHARS} 字（现在 ${length} 字），可以先保存草稿`;
 	if (!moduleId && !sessionId) errors.topic = '请选择心得对应的学习模块或集中学习';
-	if (moduleId && !db.select({ id: modules.id }).from(modules).where(eq(modules.id, moduleId)).get())
-		errors.topic = '所选模块不存在';
+	// A module the author may study (learning/audience.ts), or the one their draft already has.
+	const draftModuleId =
+		id === undefined
+			? null
+			: (db
+					.select({ moduleId: reflections.moduleId })
+					.from(reflections)
+					.where(and(eq(reflections.id, id), eq(reflections.userId, author.id)))
+					.get()?.moduleId ?? null);
+	if (moduleId && moduleId !== draftModuleId && !canSeeModule(db, author, moduleId))
+		errors.topic = NOT_PICKABLE;
 	// Only a session of the author's own office (hosted or invited): another office's is not theirs to write about.
 	if (sessionId && !mayAttend(db, author.officeId, sessionId))
 		errors.topic = '所选集中学习不存在，或您所在单位不在其参加范围内';

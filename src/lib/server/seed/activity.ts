@@ -2,7 +2,7 @@ import { asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
 import { lessonProgress, lessons, modules, users } from '../db/schema';
 import { MEMBER_ROLES } from '../access';
-import { award } from '../points/ledger';
+import { payLessonPoint } from '../learning/progress';
 import { shanghaiDay, shanghaiMidnight } from '../time';
 import { rng } from './people';
 
@@ -85,14 +85,7 @@ export function seedStudyHistory(db: Db, now = new Date()): number {
 							completedDay: shanghaiDay(completedAt)
 						})
 						.run();
-					award(tx, {
-						userId: learner.id,
-						officeId: learner.officeId,
-						rule: 'lesson_complete',
-						key: `lesson:${learner.id}:${lesson.id}`,
-						reason: `完成课程《${lesson.title}》`,
-						at: completedAt
-					});
+					payLessonPoint(tx, learner, lesson, completedAt);
 					written++;
 					at += (5 + random() * 20) * 60_000;
 				}

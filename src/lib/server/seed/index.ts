@@ -47,6 +47,14 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 		school: '中共吕梁市委党校',
 		title: '教务处副处长'
 	},
+	// The school's second admin: reviews and publishes what 高志远 writes (内容编写).
+	{
+		username: 'dangxiao2',
+		name: '梁雅琴',
+		role: 'school_admin',
+		school: '中共吕梁市委党校',
+		title: '教研室主任'
+	},
 	{
 		username: 'lvliang.admin',
 		name: '郭晓红',

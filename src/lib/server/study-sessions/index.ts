@@ -23,6 +23,7 @@ import { PINYIN_ORDER } from '../users/name-key';
 import { hoursLabel } from '../../format';
 import { recordAudit, type AuditActor } from '../audit';
 import { accountLabel } from '../users/describe';
+import { NOT_PICKABLE, pickableModules } from '../learning/catalog';
 
 /*
  * 集中学习: study sessions an office holds (schedule, roster, check-in, minutes). "Session" alone
@@ -118,13 +119,9 @@ export function scheduleStudySession(
 	const parsed = parseWith(studySessionInput, input);
 	if (!parsed.ok) return parsed;
 	const d = parsed.data;
-	if (
-		d.moduleIds.length &&
-		db.select({ id: modules.id }).from(modules).where(inArray(modules.id, d.moduleIds)).all().length !==
-			d.moduleIds.length
-	) {
-		return { ok: false, errors: { moduleIds: '所选模块不存在' } };
-	}
+	// Modules the office's members may study (learning/audience.ts: the office picker).
+	if (!pickableModules(db, { kind: 'office', officeId: actor.officeId }, d.moduleIds))
+		return { ok: false, errors: { moduleIds: NOT_PICKABLE } };
 	const invited = [...new Set(d.invitedOfficeIds)].filter((id) => id !== actor.officeId);
 	// Only offices below the host's own: inviting an office notifies its members and puts
 	// their names and 学时 in this admin's hands, so it must be within what they manage.

@@ -9,7 +9,7 @@ export const load: PageServerLoad = ({ locals }) => {
 	const userId = locals.user!.id;
 	return {
 		daily: dailyStatus(db, userId),
-		quizzes: moduleQuizzes(db, userId),
+		quizzes: moduleQuizzes(db, locals.user!),
 		due: dueCount(db, userId),
 		bookSize: listBook(db, userId).length,
 		recent: history(db, userId, 1, 5)

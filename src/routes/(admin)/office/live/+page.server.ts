@@ -11,8 +11,8 @@ export const load: PageServerLoad = ({ locals }) => {
 	const db = getDb();
 	return {
 		lives: officeLives(db, managedOfficeIds(db, locals.user!)),
-		modules: moduleOptions(db),
-		bank: pickableQuestions(db)
+		modules: moduleOptions(db, { kind: 'office', officeId: locals.user!.officeId }),
+		bank: pickableQuestions(db, locals.user!.officeId)
 	};
 };
 

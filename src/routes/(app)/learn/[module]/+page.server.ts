@@ -5,8 +5,10 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params, locals }) => {
 	const db = getDb();
-	const mod = getModule(db, params.module);
+	const user = locals.user!;
+	// A module outside the user's audience is as missing as an archived one.
+	const mod = getModule(db, user, params.module);
 	if (!mod) error(404, { message: '没有找到这个学习模块，或它已下线' });
-	const lessons = moduleLessons(db, mod.id, locals.user!.id);
+	const lessons = moduleLessons(db, mod.id, user.id);
 	return { module: mod, lessons, resume: resumeLesson(lessons)?.slug ?? null };
 };

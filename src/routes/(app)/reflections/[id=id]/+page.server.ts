@@ -36,7 +36,7 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 		comments: found.comments,
 		canModerate: found.canModerate,
 		editable,
-		topics: editable ? topicOptions(db, locals.user!.officeId) : null,
+		topics: editable ? topicOptions(db, locals.user!, reflection.moduleId) : null,
 		min: MIN_CHARS,
 		max: MAX_CHARS,
 		flash: url.searchParams.has('submitted')

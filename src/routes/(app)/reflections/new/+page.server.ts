@@ -7,7 +7,7 @@ import { topicOptions } from '$lib/server/reflections/topics';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => ({
-	topics: topicOptions(getDb(), locals.user!.officeId),
+	topics: topicOptions(getDb(), locals.user!),
 	preset: { moduleId: url.searchParams.get('module'), sessionId: url.searchParams.get('session') },
 	min: MIN_CHARS,
 	max: MAX_CHARS

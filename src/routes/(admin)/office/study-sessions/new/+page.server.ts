@@ -9,7 +9,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals }) => {
 	const db = getDb();
 	return {
-		modules: moduleOptions(db),
+		// What the office's members may study (the server refuses any other module).
+		modules: moduleOptions(db, { kind: 'office', officeId: locals.user!.officeId }),
 		// Only offices below the admin's own can be invited (the server refuses any other).
 		offices: invitableOfficeOptions(db, locals.user!),
 		canSchedule: !!locals.user!.officeId

@@ -2,11 +2,10 @@ import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { refuse } from '$lib/server/forms';
 import { actorOf } from '$lib/server/audit';
-import { canEditCourse, getCourse, saveCourse } from '$lib/server/courses/courses';
+import { canEditCourse, courseModuleOptions, getCourse, saveCourse } from '$lib/server/courses/courses';
 import { assignCourse, listAssignments, withdrawAssignment } from '$lib/server/courses/enrol';
 import { courseMembers, officeFigures, remindBehind } from '$lib/server/courses/dashboard';
 import { courseInputFrom } from '$lib/server/courses/form';
-import { moduleOptions } from '$lib/server/learning/catalog';
 import { flattenTree, listOffices, officeTree } from '$lib/server/org/offices';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -28,7 +27,7 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 			moduleIds: course.modules.map((m) => m.id)
 		},
 		canEdit: canEditCourse(locals.user!, course),
-		modules: moduleOptions(db),
+		modules: courseModuleOptions(db, course.schoolId, course.id),
 		offices: flattenTree(officeTree(listOffices(db))).map((o) => ({
 			id: o.id,
 			name: o.name,

@@ -2,12 +2,13 @@ import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { refuse } from '$lib/server/forms';
 import { actorOf } from '$lib/server/audit';
-import { saveCourse } from '$lib/server/courses/courses';
+import { courseModuleOptions, saveCourse } from '$lib/server/courses/courses';
 import { courseInputFrom } from '$lib/server/courses/form';
-import { moduleOptions } from '$lib/server/learning/catalog';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = () => ({ modules: moduleOptions(getDb()) });
+export const load: PageServerLoad = ({ locals }) => ({
+	modules: courseModuleOptions(getDb(), locals.user!.schoolId)
+});
 
 export const actions: Actions = {
 	default: async (event) => {

@@ -2,14 +2,19 @@ import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { refuse } from '$lib/server/forms';
 import { actorOf } from '$lib/server/audit';
-import { getModule } from '$lib/server/learning/catalog';
-import { bankSize, getQuizSettings, saveQuizSettings } from '$lib/server/quiz/settings';
+import {
+	bankSize,
+	getQuizSettings,
+	saveQuizSettings,
+	schoolQuizModuleBySlug
+} from '$lib/server/quiz/settings';
 import { formFields } from '$lib/server/validation';
 import type { Actions, PageServerLoad } from './$types';
 
+/** Built-in modules only: an authored module's quiz is set in its draft (内容编写). */
 function moduleOf(slug: string) {
-	const mod = getModule(getDb(), slug);
-	if (!mod) error(404, { message: '没有找到这个模块，或它已下线' });
+	const mod = schoolQuizModuleBySlug(getDb(), slug);
+	if (!mod) error(404, { message: '没有找到这个模块，或不在您的管理范围内' });
 	return mod;
 }
 

@@ -1,21 +1,22 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { refuse } from '$lib/server/forms';
-import { getLesson, getModule, moduleLessons, sourceLabel } from '$lib/server/learning/catalog';
+import { findLesson, moduleLessons, sourceLabel, type Viewer } from '$lib/server/learning/catalog';
 import { completeLesson, openLesson } from '$lib/server/learning/progress';
+import { LESSON_NOT_FOUND, lessonPlayer } from '$lib/server/learning/watch';
 import type { Actions, PageServerLoad } from './$types';
 
-function find(moduleSlug: string, lessonSlug: string) {
+function find(moduleSlug: string, lessonSlug: string, viewer: Viewer) {
 	const db = getDb();
-	const mod = getModule(db, moduleSlug);
-	const lesson = mod && getLesson(db, mod.id, lessonSlug);
-	if (!mod || !lesson) error(404, { message: '没有找到这节课程，或它已下线' });
-	return { db, mod, lesson };
+	// A lesson outside the user's audience is as missing as an archived one.
+	const found = findLesson(db, viewer, moduleSlug, lessonSlug);
+	if (!found) error(404, { message: LESSON_NOT_FOUND });
+	return { db, mod: found.module, lesson: found.lesson };
 }
 
 export const load: PageServerLoad = ({ params, locals }) => {
-	const { db, mod, lesson } = find(params.module, params.lesson);
 	const user = locals.user!;
+	const { db, mod, lesson } = find(params.module, params.lesson, user);
 	// Reading time counts from the first time the server shows the lesson.
 	const progress = openLesson(db, user.id, lesson.id);
 	const list = moduleLessons(db, mod.id, user.id);
@@ -24,6 +25,7 @@ export const load: PageServerLoad = ({ params, locals }) => {
 	return {
 		module: { slug: mod.slug, title: mod.title },
 		lesson: {
+			slug: lesson.slug,
 			title: lesson.title,
 			html: lesson.bodyHtml,
 			source: sourceLabel(lesson),
@@ -31,6 +33,7 @@ export const load: PageServerLoad = ({ params, locals }) => {
 			charCount: lesson.charCount
 		},
 		position: { index: index + 1, total: list.length },
+		player: lessonPlayer(db, user.id, lesson),
 		done: progress.completedAt !== null,
 		secondsLeft: Math.max(
 			0,
@@ -44,8 +47,10 @@ export const load: PageServerLoad = ({ params, locals }) => {
 
 export const actions: Actions = {
 	complete: ({ params, locals }) => {
-		const { db, lesson } = find(params.module, params.lesson);
+		const { db, lesson } = find(params.module, params.lesson, locals.user!);
 		const result = completeLesson(db, locals.user!, lesson.id);
+		if (!result.ok && result.reason === 'watch')
+			return refuse(400, '本节是音视频课程：观看满 90% 后自动完成，无需点“完成本节”。');
 		if (!result.ok && result.reason === 'too-early') {
 			// The page's countdown takes the seconds left from its reloaded data.
 			return refuse(
@@ -53,7 +58,7 @@ export const actions: Actions = {
 				`还不能完成：本节需要阅读满 ${lesson.minReadSeconds} 秒，还需阅读 ${result.secondsLeft} 秒。`
 			);
 		}
-		if (!result.ok) error(404, { message: '没有找到这节课程，或它已下线' });
+		if (!result.ok) error(404, { message: LESSON_NOT_FOUND });
 		return {
 			completed: true,
 			awarded: result.awarded,

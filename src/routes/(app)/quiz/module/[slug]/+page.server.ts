@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params, locals }) => {
 	const db = getDb();
-	const quiz = moduleQuizzes(db, locals.user!.id).find((q) => q.slug === params.slug);
+	const quiz = moduleQuizzes(db, locals.user!).find((q) => q.slug === params.slug);
 	if (!quiz) error(404, { message: '没有找到这个模块的测验，或它已下线' });
 	return { quiz };
 };
@@ -16,7 +16,7 @@ export const load: PageServerLoad = ({ params, locals }) => {
 export const actions: Actions = {
 	start: ({ params, locals }) => {
 		const db = getDb();
-		const mod = getModule(db, params.slug);
+		const mod = getModule(db, locals.user!, params.slug);
 		if (!mod) error(404, { message: '没有找到这个模块的测验，或它已下线' });
 		const result = startModuleAttempt(db, locals.user!, mod.id);
 		if (!result.ok) return refuse(400, result.message);

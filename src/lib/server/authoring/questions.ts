@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import type { Db } from '../db';
+import { QUESTION_TYPES } from '../db/schema';
+import type { AuditActor } from '../audit';
+import { BLANK, MAX_BLANK_LENGTH, TYPE_LABELS } from '../quiz/questions';
+import { parseWith, type FieldErrors, type Parsed } from '../validation';
+import type { QuestionAnswer } from '../content/pack';
+import type { ModuleDoc, QuestionDoc } from './doc';
+import { editDraft, formError, type EditOutcome } from './store';
+import { LIMITS, requiredText } from './validate';
+import type { Fields, Result } from './types';
+import { LETTER_WARNING, MAX_BLANKS, OPTION_LETTERS, letterWarning } from '../../lesson-editor';
+
+/*
+ * The question bank of a draft, in the shape the quiz engine snapshots and scores (see
+ * quiz/questions.ts): options as texts, the answer as an option index (single), sorted indexes
+ * (multiple), a boolean (true/false) or, per blank, the accepted variants (fill-in, blanks
+ * marked ____ in the stem as in the content pack).
+ */
+
+// The form's limits and the letter warning are the editor's (lesson-editor.ts), which checks as one types.
+export { LETTER_WARNING, MAX_BLANKS };
+export const MAX_OPTIONS = OPTION_LETTERS.length;
+const QUESTION_NOT_FOUND = '没有找到这道题目，它可能已被删除';
+
+const questionInput = z.object({
+	type: z.enum(QUESTION_TYPES, { error: '请选择题型' }),
+	stem: requiredText('题干', LIMITS.stem),
+	explanation: requiredText('解析', LIMITS.explanation),
+	lessonKey: z.string({ error: '请选择本题对应的课时' }).trim().min(1, { error: '请选择本题对应的课时' }),
+	difficulty: z.preprocess(
+		(v) => (v === '' || v === undefined ? '2' : v),
+		z.enum(['1', '2', '3'], { error: '请选择难度' }).transform((v) => Number(v) as 1 | 2 | 3)
+	),
+	sourceRef: z
+		.string({ error: '出处须为文字' })
+		.trim()
+		.max(LIMITS.sourceRef, { error: `出处不能超过 ${LIMITS.sourceRef} 个字` })
+		.default('')
+});
+
+/** The options given (option0…option5), without the empty ones at the end; a gap is an error. */
+function optionsOf(fields: Fields, errors: FieldErrors): string[] {
+	const given = Array.from({ length: MAX_OPTIONS }, (_, i) => (fields[`option${i}`] ?? '').trim());
+	const last = given.findLastIndex((o) => o !== '');
+	const options = given.slice(0, last + 1);
+	options.forEach((option, i) => {
+		const field = `option${i}`;
+		if (!option) errors[field] ??= `请填写选项${OPTION_LETTERS[i]}，或删去它后面的选项`;
+		else if (option.length > LIMITS.option) errors[field] ??= `选项不能超过 ${LIMITS.option} 个字`;
+		else if (options.indexOf(option) < i)
+			errors[field] ??= `与选项${OPTION_LETTERS[options.indexOf(option)]}重复`;
+	});
+	if (options.length < 2) errors[`option${options.length}`] ??= '至少要有两个选项';
+	return options;
+}
+
+/** The chosen option indexes (`correct`: one index, or several joined by ','). */
+function correctOf(fields: Fields, optionCount: number): number[] {
+	const picked = (fields.correct ?? '')
+		.split(',')
+		.map((v) => v.trim())
+		.filter((v) => /^\d$/.test(v))
+		.map(Number)
+		.filter((i) => i < optionCount);
+	return [...new Set(picked)].sort((a, b) => a - b);
+}
+
+/** Per blank (blank0…blank4) the accepted answers, separated by ｜ or |. */
+function blanksOf(fields: Fields, blankCount: number, errors: FieldErrors): string[][] {
+	const blanks: string[][] = [];
+	for (let i = 0; i < Math.max(blankCount, 1); i++) {
+		const field = `blank${i}`;
+		const accepted = (fields[field] ?? '')
+			.split(/[｜|]/)
+			.map((v) => v.trim())
+			.filter(Boolean);
+		if (accepted.length === 0) errors[field] ??= `请填写第 ${i + 1} 空的答案（多个可接受的答案用｜分隔）`;
+		else if (accepted.some((a) => a.length > MAX_BLANK_LENGTH))
+			errors[field] ??= `每个答案不能超过 ${MAX_BLANK_LENGTH} 个字`;
+		blanks.push([...new Set(accepted)]);
+	}
+	for (let i = blankCount; i < MAX_BLANKS; i++) {
+		if (blankCount > 0 && (fields[`blank${i}`] ?? '').trim())
+			errors[`blank${i}`] ??= `题干只有 ${blankCount} 个空（用 ${BLANK} 表示），请删去多余的答案`;
+	}
+	return blanks;
+}
+
+/** The options and answer of one type, from the form; problems go into `errors`. */
+function answerOf(
+	type: QuestionDoc['type'],
+	stem: string,
+	fields: Fields,
+	errors: FieldErrors
+): { options: string[]; answer: QuestionAnswer } {
+	switch (type) {
+		case 'single':
+		case 'multiple': {
+			const options = optionsOf(fields, errors);
+			const correct = correctOf(fields, options.length);
+			if (type === 'single' && correct.length !== 1) errors.correct ??= '请选择一个正确答案';
+			if (type === 'multiple' && correct.length < 2) errors.correct ??= '多选题至少要有两个正确答案';
+			return { options, answer: type === 'single' ? (correct[0] ?? 0) : correct };
+		}
+		case 'truefalse': {
+			const value = fields.truefalse;
+			if (value !== 'true' && value !== 'false') errors.truefalse ??= '请选择这句话是正确还是错误';
+			return { options: [], answer: value === 'true' };
+		}
+		case 'fill': {
+			const blankCount = stem.split(BLANK).length - 1;
+			if (blankCount === 0) errors.stem ??= `填空题题干中没有空，请用 ${BLANK}（四个下划线）标出要填的地方`;
+			if (blankCount > MAX_BLANKS) errors.stem ??= `填空题最多 ${MAX_BLANKS} 个空`;
+			return { options: [], answer: blanksOf(fields, Math.min(blankCount, MAX_BLANKS), errors) };
+		}
+	}
+}
+
+/**
+ * A question from its form, checked against the draft (its lesson must be one of the draft's).
+ * Fields: type, stem, option0…option5, correct, truefalse, blank0…blank4, explanation,
+ * lessonKey, difficulty, sourceRef.
+ */
+export function parseQuestion(doc: ModuleDoc, fields: Fields, key: string): Parsed<QuestionDoc> {
+	const parsed = parseWith(questionInput, fields);
+	const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+	const type = QUESTION_TYPES.find((t) => t === fields.type);
+	const stem = (fields.stem ?? '').trim();
+	const content = type ? answerOf(type, stem, fields, errors) : { options: [], answer: 0 };
+	const lessonKey = (fields.lessonKey ?? '').trim();
+	if (lessonKey && !doc.lessons.some((l) => l.key === lessonKey))
+		errors.lessonKey = '所选课时不存在，请重新选择';
+	if (!parsed.ok || Object.keys(errors).length) return { ok: false, errors };
+	return { ok: true, data: { key, ...parsed.data, ...content } };
+}
+
+/** A question as form fields (what its form starts from, and how submission re-checks it). */
+export function questionFields(q: QuestionDoc): Fields {
+	const fields: Fields = {
+		type: q.type,
+		stem: q.stem,
+		explanation: q.explanation,
+		lessonKey: q.lessonKey,
+		difficulty: String(q.difficulty),
+		sourceRef: q.sourceRef
+	};
+	q.options.forEach((option, i) => (fields[`option${i}`] = option));
+	if (q.type === 'single') fields.correct = String(q.answer);
+	if (q.type === 'multiple') fields.correct = (q.answer as number[]).join(',');
+	if (q.type === 'truefalse') fields.truefalse = String(q.answer);
+	if (q.type === 'fill')
+		(q.answer as string[][]).forEach((accepted, i) => (fields[`blank${i}`] = accepted.join('｜')));
+	return fields;
+}
+
+/**
+ * key null: a new question. `warnings`: what is allowed but likely wrong, e.g. an explanation
+ * naming option letters while options are shuffled.
+ */
+export function saveQuestion(
+	db: Db,
+	actor: AuditActor,
+	draftId: number,
+	key: string | null,
+	fields: Fields
+): Result<{ key: string; warnings: string[] }> {
+	return editDraft(
+		db,
+		actor,
+		draftId,
+		({ doc, newQuestionKey }): EditOutcome<{ key: string; warnings: string[] }> => {
+			const index = key === null ? doc.questions.length : doc.questions.findIndex((q) => q.key === key);
+			if (index < 0) return formError(QUESTION_NOT_FOUND);
+			if (key === null && doc.questions.length >= LIMITS.questions)
+				return formError(`一个模块的题库最多 ${LIMITS.questions} 道题`);
+			const parsed = parseQuestion(doc, fields, key ?? 'new');
+			if (!parsed.ok) return parsed;
+			const question = { ...parsed.data, key: key ?? newQuestionKey() };
+			doc.questions[index] = question;
+			const summary = `${key === null ? '新增' : '修改'}题目（${TYPE_LABELS[question.type]}）：${clip(question.stem)}（模块《${doc.title}》）`;
+			const warnings = questionWarnings(question, doc.quiz.shuffle_options);
+			return { ok: true, value: { key: question.key, warnings }, summary };
+		}
+	);
+}
+
+export function removeQuestion(db: Db, actor: AuditActor, draftId: number, key: string): Result {
+	return editDraft(db, actor, draftId, ({ doc }): EditOutcome<object> => {
+		const question = doc.questions.find((q) => q.key === key);
+		if (!question) return formError(QUESTION_NOT_FOUND);
+		doc.questions = doc.questions.filter((q) => q.key !== key);
+		return { ok: true, value: {}, summary: `删除题目：${clip(question.stem)}（模块《${doc.title}》）` };
+	});
+}
+
+const clip = (text: string) => (text.length > 30 ? text.slice(0, 30) + '…' : text);
+
+/**
+ * Shuffle-safety and other non-blocking warnings of a question (shown in the bank list too).
+ * Options are shown in a new order to each learner when the quiz shuffles them, so "A" in
+ * the explanation (or the stem) names a different option for almost everyone.
+ */
+export function questionWarnings(question: QuestionDoc, shuffleOptions = true): string[] {
+	const warning = letterWarning(question.type, question.stem, question.explanation, shuffleOptions);
+	return warning ? [warning] : [];
+}

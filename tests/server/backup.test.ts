@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createDb, migrateDb } from '../../src/lib/server/db';
+import { mediaFilePath } from '../../src/lib/server/media/store';
+
+const root = mkdtempSync(join(tmpdir(), 'xuexi-backup-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function runBackup(database: string, dest: string): string {
+	return execFileSync('npx', ['tsx', 'scripts/backup.ts', dest], {
+		env: { ...process.env, DATABASE_URL: database, MEDIA_DIR: join(root, 'media') },
+		encoding: 'utf8'
+	});
+}
+
+describe('npm run db:backup', () => {
+	it('copies the database and the media files it refers to, each file once', () => {
+		const database = join(root, 'app.db');
+		const db = createDb(database);
+		migrateDb(db);
+		const bytes = Buffer.from('%PDF-1.4 讲义');
+		const sha256 = createHash('sha256').update(bytes).digest('hex');
+		const stored = mediaFilePath(sha256, join(root, 'media'));
+		mkdirSync(dirname(stored), { recursive: true });
+		writeFileSync(stored, bytes);
+		const user = db.$client
+			.prepare("INSERT INTO users (username, name, password_hash) VALUES ('a', '甲', 'x') RETURNING id")
+			.pluck()
+			.get();
+		db.$client
+			.prepare(
+				`INSERT INTO media (sha256, kind, mime, size, file_name, uploaded_by, uploaded_at)
+				VALUES (?, 'pdf', 'application/pdf', ?, '讲义.pdf', ?, 0)`
+			)
+			.run(sha256, bytes.length, user);
+		db.$client.close();
+
+		const first = runBackup(database, join(root, 'backups', 'one.db'));
+		expect(first).toContain('本次新复制 1 个');
+		const copy = mediaFilePath(sha256, join(root, 'backups', 'media'));
+		expect(readFileSync(copy)).toEqual(bytes);
+		const restored = new Database(join(root, 'backups', 'one.db'), { readonly: true });
+		expect(restored.prepare('SELECT file_name FROM media').pluck().get()).toBe('讲义.pdf');
+		restored.close();
+
+		// A second backup into the same folder shares the files already there.
+		expect(runBackup(database, join(root, 'backups', 'two.db'))).toContain('本次新复制 0 个');
+		expect(existsSync(join(root, 'backups', 'two.db'))).toBe(true);
+	});
+});
