@@ -17,7 +17,8 @@ export interface MediaItem {
 /** A blank in a fill-in stem, as the quiz splits it (content/FORMAT.md). */
 export const BLANK = '____';
 export const MAX_BLANKS = 5;
-export const OPTION_LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+/** Up to eight options (A–H), as the question bank imports and exports them (issue #16). */
+export const OPTION_LETTERS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'] as const;
 
 /** How many blanks a fill-in stem has (`________` is two). */
 export function blankCount(stem: string): number {
@@ -216,9 +217,9 @@ export const QUESTION_TYPE_LABELS = {
 } as const;
 export const DIFFICULTY_LABELS: Record<string, string> = { '1': '易', '2': '中', '3': '难' };
 
-// The one rule, also the server's questionWarnings (authoring/questions.ts): a run of A–F
+// The one rule, also the server's questionWarnings (authoring/questions.ts): a run of A–H
 // standing alone ("A 项", "选项C", "D错误", "AB", "答案为B") names an option by its letter.
-const OPTION_LETTER_RUN = /(?<![A-Za-z])[A-F]{1,6}(?![A-Za-z])/;
+const OPTION_LETTER_RUN = /(?<![A-Za-z])[A-H]{1,8}(?![A-Za-z])/;
 export const LETTER_WARNING = '解析提到了选项字母，选项打乱后会对不上，请改为引用选项文字';
 
 /** The warning while typing: a choice question whose explanation or stem names option letters. */

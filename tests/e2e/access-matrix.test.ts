@@ -67,6 +67,8 @@ const SCHOOL_PUBLISHED = `SELECT min(draft_id) FROM module_versions v JOIN modul
 const LISHI_MODULE = `SELECT min(id) FROM module_drafts WHERE owner_office_id = ${office('lishi')} AND module_id IS NOT NULL`;
 /** A file of the school's media library that no lesson uses (uploaded in beforeAll): its authors only. */
 const SCHOOL_MEDIA = `SELECT min(id) FROM media WHERE owner_school_id = (SELECT school_id FROM users WHERE username = 'dangxiao') AND id NOT IN (SELECT media_id FROM lesson_media)`;
+/** A question import of the school's published module, staged by its admin in beforeAll. */
+const SCHOOL_IMPORT = `SELECT id FROM question_imports WHERE draft_id = :id AND created_by = ${user('dangxiao')} ORDER BY created_at DESC LIMIT 1`;
 const draftTitle = (draft: string) =>
 	`SELECT json_extract(doc, '$.title') FROM module_drafts WHERE id = (${draft})`;
 
@@ -125,6 +127,28 @@ const TARGETS: Record<string, Target[]> = {
 			},
 			visible: ['schoolAdmin']
 		}
+	],
+	// Importing and exporting the bank: the owner's admins only; a staged import (beforeAll) is its author's.
+	'/author/[id]/questions/import': [
+		{ params: { id: SCHOOL_PUBLISHED }, visible: ['schoolAdmin'], secret: draftTitle(SCHOOL_PUBLISHED) },
+		{ params: { id: LISHI_MODULE }, visible: ['officeAdmin'], secret: draftTitle(LISHI_MODULE) }
+	],
+	'/author/[id]/questions/import/[token]': [
+		{
+			params: { id: SCHOOL_PUBLISHED, token: SCHOOL_IMPORT },
+			visible: ['schoolAdmin'],
+			secret: "SELECT 'access.matrix.question'"
+		}
+	],
+	'/author/[id]/questions/export': [
+		{ params: { id: SCHOOL_PUBLISHED }, visible: ['schoolAdmin'], secret: draftTitle(SCHOOL_PUBLISHED) }
+	],
+	'/author/[id]/questions/export.[kind]': [
+		{ params: { id: SCHOOL_PUBLISHED, kind: "SELECT 'csv'" }, visible: ['schoolAdmin'] },
+		{ params: { id: LISHI_MODULE, kind: "SELECT 'gift'" }, visible: ['officeAdmin'] }
+	],
+	'/author/questions-template.[format]': [
+		{ params: { format: "SELECT 'xlsx'" }, visible: ['officeAdmin', 'cityAdmin', 'schoolAdmin'] }
 	],
 	'/author/[id]/versions': [
 		{ params: { id: SCHOOL_PUBLISHED }, visible: ['schoolAdmin'], secret: draftTitle(SCHOOL_PUBLISHED) },
@@ -370,6 +394,17 @@ beforeAll(async () => {
 		body
 	});
 	if (staged.status !== 303) throw new Error(`staging an import answered ${staged.status}`);
+	// A question import of the school's published module, staged by its admin: its preview is theirs.
+	const importing = await send(`/author/${sql(SCHOOL_PUBLISHED)}/questions/import?/stage`, {
+		method: 'POST',
+		cookie: cookies.get('schoolAdmin'),
+		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		body: new URLSearchParams({
+			text: '1. access.matrix.question 由谁选举产生？（A）\nA. 选民\nB. 上级\n解析：选举。',
+			format: 'auto'
+		}).toString()
+	});
+	if (importing.status !== 303) throw new Error(`staging a question import answered ${importing.status}`);
 	// A picture in the school's media library (1×1 PNG).
 	const png = Buffer.from(
 		'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
@@ -536,6 +571,8 @@ describe('form actions refused to whoever may not use them, with nothing written
 		const lishiReflection = id(reflectionOf(MEMBER.lishi));
 		const cadreAttempt = id(`SELECT min(id) FROM attempts WHERE user_id = ${user(CADRE)}`);
 		const live = id('SELECT min(id) FROM live_quizzes');
+		const schoolModule = id(SCHOOL_PUBLISHED);
+		const schoolImport = sql(SCHOOL_IMPORT, { id: schoolModule })!;
 		const long = '这篇心得写得很好，联系实际，值得大家学习借鉴。';
 		const cases: [Who, string, [string, string][]][] = [
 			[
@@ -581,7 +618,15 @@ describe('form actions refused to whoever may not use them, with nothing written
 				]
 			],
 			['officeAdmin', `/quiz/attempt/${cadreAttempt}?/submit`, []],
-			['schoolAdmin', `/live/${live}?/answer`, [['choice', '0']]]
+			['schoolAdmin', `/live/${live}?/answer`, [['choice', '0']]],
+			// Another owner's bank: nothing staged, imported or discarded.
+			[
+				'officeAdmin',
+				`/author/${schoolModule}/questions/import?/stage`,
+				[['text', '1. 题目（A）\nA. 甲\nB. 乙']]
+			],
+			['officeAdmin', `/author/${schoolModule}/questions/import/${schoolImport}`, [['count', '1']]],
+			['officeAdmin', `/author/${schoolModule}/questions/import?/discard`, [['token', schoolImport]]]
 		];
 		const problems: string[] = [];
 		for (const [who, path, pairs] of cases) {

@@ -88,6 +88,15 @@ const PARAMS: Record<string, Record<string, string>> = {
 		id: AUTHOR_PUBLISHED,
 		key: "SELECT json_extract(doc, '$.questions[0].key') FROM module_drafts WHERE id = :id"
 	},
+	// Importing questions: the published module's bank, and an import of it staged in beforeAll.
+	'/author/[id]/questions/import': { id: AUTHOR_PUBLISHED },
+	'/author/[id]/questions/import/[token]': {
+		id: AUTHOR_PUBLISHED,
+		token: `SELECT id FROM question_imports WHERE draft_id = :id AND created_by = ${user('dangxiao')} ORDER BY created_at DESC LIMIT 1`
+	},
+	'/author/[id]/questions/export': { id: AUTHOR_PUBLISHED },
+	'/author/[id]/questions/export.[kind]': { id: AUTHOR_PUBLISHED, kind: "SELECT 'csv'" },
+	'/author/questions-template.[format]': { format: "SELECT 'csv'" },
 	'/author/[id]/versions': { id: AUTHOR_PUBLISHED },
 	'/author/[id]/versions/[version]': {
 		id: AUTHOR_PUBLISHED,
@@ -349,7 +358,7 @@ async function expectRedirect(reply: Promise<Reply>, to: RegExp, what: string): 
 	return r.location!;
 }
 
-/** What the fuzz needs besides the seed: a running attempt, a live question, a staged import, a draft. */
+/** What the fuzz needs besides the seed: a running attempt, a live question, staged imports, a draft. */
 async function createTargets(): Promise<void> {
 	const slug = pick(db, QUIZ_MODULE, 'a quiz module');
 	await expectRedirect(
@@ -391,6 +400,21 @@ async function createTargets(): Promise<void> {
 		}),
 		/^\/office\/members\/import\/\w+$/,
 		'stage an import'
+	);
+
+	// A staged question import of the school's published module: one question without an answer.
+	const published = pick(db, AUTHOR_PUBLISHED, 'a published module of the school');
+	await expectRedirect(
+		post(
+			`/author/${published}/questions/import?/stage`,
+			'school',
+			urlencoded([
+				['text', '1. 没有答案的题目（　）\nA. 甲\nB. 乙'],
+				['format', 'auto']
+			])
+		),
+		/^\/author\/\d+\/questions\/import\/[a-z2-7]{24}$/,
+		'stage a question import'
 	);
 
 	const topic = `module:${moduleId}`;

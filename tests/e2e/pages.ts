@@ -77,7 +77,9 @@ export function otherPages(): Record<string, string[]> {
 			`/author/${authored}/lessons/${lessonKey}`,
 			`/author/${authored}/questions`,
 			`/author/${authored}/questions/new`,
-			`/author/${authored}/questions/${questionKey}`
+			`/author/${authored}/questions/${questionKey}`,
+			`/author/${authored}/questions/import`,
+			`/author/${authored}/questions/export`
 		],
 		admin: [
 			'/admin/offices',

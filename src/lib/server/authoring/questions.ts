@@ -21,6 +21,7 @@ import { LETTER_WARNING, MAX_BLANKS, OPTION_LETTERS, letterWarning } from '../..
 // The form's limits and the letter warning are the editor's (lesson-editor.ts), which checks as one types.
 export { LETTER_WARNING, MAX_BLANKS };
 export const MAX_OPTIONS = OPTION_LETTERS.length;
+export const MISSING_EXPLANATION = '没有解析：请在题目中补上解析，否则不能提交审核';
 const QUESTION_NOT_FOUND = '没有找到这道题目，它可能已被删除';
 
 const questionInput = z.object({
@@ -39,7 +40,7 @@ const questionInput = z.object({
 		.default('')
 });
 
-/** The options given (option0…option5), without the empty ones at the end; a gap is an error. */
+/** The options given (option0…option7), without the empty ones at the end; a gap is an error. */
 function optionsOf(fields: Fields, errors: FieldErrors): string[] {
 	const given = Array.from({ length: MAX_OPTIONS }, (_, i) => (fields[`option${i}`] ?? '').trim());
 	const last = given.findLastIndex((o) => o !== '');
@@ -119,7 +120,7 @@ function answerOf(
 
 /**
  * A question from its form, checked against the draft (its lesson must be one of the draft's).
- * Fields: type, stem, option0…option5, correct, truefalse, blank0…blank4, explanation,
+ * Fields: type, stem, option0…option7, correct, truefalse, blank0…blank4, explanation,
  * lessonKey, difficulty, sourceRef.
  */
 export function parseQuestion(doc: ModuleDoc, fields: Fields, key: string): Parsed<QuestionDoc> {
@@ -202,6 +203,9 @@ const clip = (text: string) => (text.length > 30 ? text.slice(0, 30) + '…' : t
  * the explanation (or the stem) names a different option for almost everyone.
  */
 export function questionWarnings(question: QuestionDoc, shuffleOptions = true): string[] {
+	const warnings: string[] = [];
+	// Only an import brings a question without one (the form requires it); review refuses it.
+	if (!question.explanation.trim()) warnings.push(MISSING_EXPLANATION);
 	const warning = letterWarning(question.type, question.stem, question.explanation, shuffleOptions);
-	return warning ? [warning] : [];
+	return warning ? [...warnings, warning] : warnings;
 }

@@ -5,6 +5,7 @@ export * from './imports';
 export * from './content';
 export * from './media';
 export * from './authoring';
+export * from './question-bank';
 export * from './progress';
 export * from './points';
 export * from './quiz';

@@ -1,77 +1,45 @@
 import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { checkCell, MAX_IMPORT_ROWS, SheetRows, SpreadsheetError, type SheetRow } from './sheet-rows';
-import { readXlsxRows } from './xlsx';
+import {
+	isZip,
+	NOT_A_SHEET,
+	readCsvRows,
+	readXlsxRows,
+	SpreadsheetError,
+	type SheetLimits,
+	type SheetRow
+} from '../spreadsheet';
 
-export { MAX_IMPORT_ROWS, SpreadsheetError };
+export { SpreadsheetError };
+
+/** Members in one file (the header row comes on top). */
+export const MAX_IMPORT_ROWS = 2000;
+
+/** The bounds of a member sheet: every member field is far shorter than a cell may be. */
+export const MEMBER_SHEET: SheetLimits = {
+	rows: MAX_IMPORT_ROWS,
+	// The template has five.
+	columns: 30,
+	cellChars: 200,
+	lines: MAX_IMPORT_ROWS * 5,
+	// A 2,000-member sheet is well under 1 MB.
+	unzippedBytes: 20 * 1024 * 1024,
+	zipEntries: 500,
+	words: {
+		sheet: '成员名单',
+		table: '成员表',
+		rows: '成员',
+		tooManyRows: `一次最多导入 ${MAX_IMPORT_ROWS} 人，请分批导入`
+	}
+};
 
 export const IMPORT_HEADERS = ['姓名', '登录名', '单位', '职务', '手机号'] as const;
 export type ImportHeader = (typeof IMPORT_HEADERS)[number];
 export type RawRow = { line: number; values: Record<ImportHeader, string> };
 
-const NOT_A_SHEET = '文件不是表格：请上传 .xlsx 或 .csv 文件';
-
-function isZip(bytes: Uint8Array): boolean {
-	return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
-}
-
-const startsWith = (bytes: Uint8Array, ...prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
-
-/**
- * The text of a CSV as Excel and WPS save it: UTF-8 (with or without BOM), "Unicode 文本"
- * (UTF-16 with its BOM), or GBK/GB18030 (CSV saved on Chinese Windows).
- */
-function decodeText(bytes: Uint8Array): string {
-	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	if (startsWith(bytes, 0xff, 0xfe)) return iconv.decode(buffer.subarray(2), 'utf-16le');
-	if (startsWith(bytes, 0xfe, 0xff)) return iconv.decode(buffer.subarray(2), 'utf-16be');
-	if (bytes.includes(0)) throw new SpreadsheetError(NOT_A_SHEET);
-	try {
-		return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
-	} catch {
-		return iconv.decode(buffer, 'gb18030');
-	}
-}
-
-/** Tab-separated (Excel's "Unicode 文本" and "文本文件") when the header line has more tabs than commas. */
-function delimiterOf(text: string): string {
-	const header = text.split(/\r?\n/, 50).find((l) => l.trim()) ?? '';
-	const count = (c: string) => header.split(c).length - 1;
-	return count('\t') > count(',') ? '\t' : ',';
-}
-
-function readCsvRows(bytes: Uint8Array): SheetRows {
-	const text = decodeText(bytes);
-	const out = new SheetRows();
-	let line = 0;
-	try {
-		parseCsv(text, {
-			delimiter: delimiterOf(text),
-			relax_column_count: true,
-			relax_quotes: true,
-			skip_empty_lines: false,
-			// Each record is checked as it is parsed and none is kept by the parser.
-			on_record: (record: string[]) => {
-				line++;
-				out.countLine();
-				const cells = record.map((c) => c.trim());
-				for (const [i, c] of cells.entries()) if (c) checkCell(line, i + 1, c);
-				out.add(line, cells);
-				return null;
-			}
-		});
-	} catch (e) {
-		if (e instanceof SpreadsheetError) throw e;
-		throw new SpreadsheetError('CSV 文件格式不正确：请使用模板填写后另存为 CSV（逗号分隔）');
-	}
-	return out;
-}
-
 /** The rows of an .xlsx (first sheet) or a .csv, refused as soon as the file breaks a bound. */
 async function readRows(fileName: string, bytes: Uint8Array): Promise<SheetRow[]> {
-	if (isZip(bytes)) return (await readXlsxRows(bytes)).rows;
-	if (fileName.toLowerCase().endsWith('.csv')) return readCsvRows(bytes).rows;
+	if (isZip(bytes)) return (await readXlsxRows(bytes, MEMBER_SHEET)).rows;
+	if (fileName.toLowerCase().endsWith('.csv')) return readCsvRows(bytes, MEMBER_SHEET).rows;
 	throw new SpreadsheetError(NOT_A_SHEET);
 }
 

@@ -1,25 +1,22 @@
 import yauzl from 'yauzl';
 import { SaxesParser } from 'saxes';
 import { StringDecoder } from 'node:string_decoder';
-import { checkCell, MAX_COLUMNS, MAX_CELL_CHARS, SheetRows, SpreadsheetError } from './sheet-rows';
+import { checkCell, SheetRows, SpreadsheetError, type SheetLimits } from './bounds';
 
 // An .xlsx is a zip of XML parts. A few kilobytes can unzip to gigabytes, and a cell reference
 // like XFD1048576 makes whole-workbook readers allocate the sheet up to it. So the zip's
 // directory is checked before anything is unzipped, each part is unzipped as a stream no
 // larger than it declared (yauzl checks), and the first sheet's XML is read event by event
-// into at most MAX_COLUMNS cells per row, stopping at the first cell out of bounds.
-
-/** What the parts of one upload may unzip to in all; a 2,000-member sheet is well under 1 MB. */
-export const MAX_UNZIPPED_BYTES = 20 * 1024 * 1024;
-/** Parts in the zip; a workbook saved by Excel or WPS has about a dozen. */
-export const MAX_ZIP_ENTRIES = 500;
+// into at most `limits.columns` cells per row, stopping at the first cell out of bounds.
+// A formula cell gives the value its program last calculated (the <v> it saved); nothing is
+// ever evaluated.
 
 const UNREADABLE = '无法读取该 Excel 文件：请用模板另存为 .xlsx 后重试';
 
 type Entries = Map<string, yauzl.Entry>;
 
-/** The first sheet of an .xlsx as rows of trimmed cell text, within the bounds of sheet-rows.ts. */
-export async function readXlsxRows(bytes: Uint8Array): Promise<SheetRows> {
+/** The first sheet of an .xlsx as rows of trimmed cell text, within `limits`. */
+export async function readXlsxRows(bytes: Uint8Array, limits: SheetLimits): Promise<SheetRows> {
 	let zip: yauzl.ZipFile;
 	try {
 		zip = await yauzl.fromBufferPromise(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
@@ -29,10 +26,10 @@ export async function readXlsxRows(bytes: Uint8Array): Promise<SheetRows> {
 		throw new SpreadsheetError(UNREADABLE);
 	}
 	try {
-		const entries = await listEntries(zip);
+		const entries = await listEntries(zip, limits);
 		const parts = await locateParts(zip, entries);
-		const shared = parts.sharedStrings ? await readSharedStrings(zip, parts.sharedStrings) : [];
-		return await readSheet(zip, parts.sheet, shared);
+		const shared = parts.sharedStrings ? await readSharedStrings(zip, parts.sharedStrings, limits) : [];
+		return await readSheet(zip, parts.sheet, shared, limits);
 	} catch (e) {
 		if (e instanceof SpreadsheetError) throw e;
 		throw new SpreadsheetError(UNREADABLE);
@@ -41,18 +38,19 @@ export async function readXlsxRows(bytes: Uint8Array): Promise<SheetRows> {
 	}
 }
 
-async function listEntries(zip: yauzl.ZipFile): Promise<Entries> {
-	if (zip.entryCount > MAX_ZIP_ENTRIES)
+async function listEntries(zip: yauzl.ZipFile, limits: SheetLimits): Promise<Entries> {
+	if (zip.entryCount > limits.zipEntries)
 		throw new SpreadsheetError(
-			`该 Excel 文件包含的部件过多（超过 ${MAX_ZIP_ENTRIES} 个），不像是成员名单：请用模板另存为 .xlsx 后重试`
+			`该 Excel 文件包含的部件过多（超过 ${limits.zipEntries} 个），不像是${limits.words.sheet}：请用模板另存为 .xlsx 后重试`
 		);
 	const entries: Entries = new Map();
 	let total = 0;
 	for await (const entry of zip.eachEntry()) {
 		total += entry.uncompressedSize;
-		if (total > MAX_UNZIPPED_BYTES) {
+		if (total > limits.unzippedBytes) {
+			const { sheet, table } = limits.words;
 			throw new SpreadsheetError(
-				`该 Excel 文件解压后超过 ${MAX_UNZIPPED_BYTES / 1024 / 1024} MB，不像是成员名单：请只保留成员表，另存为 .xlsx 后重试`
+				`该 Excel 文件解压后超过 ${limits.unzippedBytes / 1024 / 1024} MB，不像是${sheet}：请只保留${table}，另存为 .xlsx 后重试`
 			);
 		}
 		// Part names are case-insensitive in OOXML.
@@ -121,10 +119,21 @@ async function locateParts(
 }
 
 /**
+ * Whether more text may be added to a cell's: once its trimmed text is over the bound the
+ * rest is not kept (the cell is refused anyway), so one huge string costs no memory.
+ */
+const fits = (text: string, limits: SheetLimits) =>
+	text.length <= limits.cellChars || text.trim().length <= limits.cellChars;
+
+/**
  * The shared string table. A string longer than a cell may hold is kept cut to one character
  * over, so a cell using it is refused without the whole string being kept.
  */
-async function readSharedStrings(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string[]> {
+async function readSharedStrings(
+	zip: yauzl.ZipFile,
+	entry: yauzl.Entry,
+	limits: SheetLimits
+): Promise<string[]> {
 	const strings: string[] = [];
 	let text = '';
 	let inText = false;
@@ -136,17 +145,16 @@ async function readSharedStrings(zip: yauzl.ZipFile, entry: yauzl.Entry): Promis
 			else if (name === 'rPh') phonetic = true;
 			else if (name === 't' && !phonetic) inText = true;
 		});
-		p.on('text', (t) => {
-			if (inText) text += t;
-		});
-		p.on('cdata', (t) => {
-			if (inText) text += t;
-		});
+		const onText = (t: string) => {
+			if (inText && fits(text, limits)) text += t;
+		};
+		p.on('text', onText);
+		p.on('cdata', onText);
 		p.on('closetag', (tag) => {
 			const name = local(tag.name);
 			if (name === 't') inText = false;
 			else if (name === 'rPh') phonetic = false;
-			else if (name === 'si') strings.push(text.trim().slice(0, MAX_CELL_CHARS + 1));
+			else if (name === 'si') strings.push(text.trim().slice(0, limits.cellChars + 1));
 		});
 	});
 	return strings;
@@ -180,8 +188,13 @@ function cellText(type: string, value: string, inline: string, shared: string[])
 	return Number.isInteger(n) ? n.toFixed(0) : String(n);
 }
 
-async function readSheet(zip: yauzl.ZipFile, entry: yauzl.Entry, shared: string[]): Promise<SheetRows> {
-	const out = new SheetRows();
+async function readSheet(
+	zip: yauzl.ZipFile,
+	entry: yauzl.Entry,
+	shared: string[],
+	limits: SheetLimits
+): Promise<SheetRows> {
+	const out = new SheetRows(limits);
 	let line = 0;
 	let cells: string[] = [];
 	let column = 0;
@@ -209,8 +222,8 @@ async function readSheet(zip: yauzl.ZipFile, entry: yauzl.Entry, shared: string[
 			else if (name === 't' && !phonetic) into = 't';
 		});
 		const onText = (t: string) => {
-			if (into === 'v') value += t;
-			else if (into === 't') inline += t;
+			if (into === 'v' && fits(value, limits)) value += t;
+			else if (into === 't' && fits(inline, limits)) inline += t;
 		};
 		p.on('text', onText);
 		p.on('cdata', onText);
@@ -221,12 +234,12 @@ async function readSheet(zip: yauzl.ZipFile, entry: yauzl.Entry, shared: string[
 			else if (name === 'c') {
 				const text = cellText(type, value, inline, shared);
 				if (!text) return;
-				checkCell(line, column, text);
+				checkCell(limits, line, column, text);
 				cells[column - 1] = text;
 			} else if (name === 'row')
 				out.add(
 					line,
-					Array.from({ length: Math.min(cells.length, MAX_COLUMNS) }, (_, i) => cells[i] ?? '')
+					Array.from({ length: Math.min(cells.length, limits.columns) }, (_, i) => cells[i] ?? '')
 				);
 		});
 	});
