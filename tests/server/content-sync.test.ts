@@ -195,6 +195,14 @@ describe('an invalid pack stops the sync, names the file and the problem, and ch
 		expectRejected('demo/questions.yaml', '题干有 1 个空，但给出了 2 组答案');
 	});
 
+	it('an explanation that names an option by its letter (options are shuffled for the learner)', () => {
+		pack.write(
+			'demo/questions.yaml',
+			QUESTIONS.replace('explanation: 见第六部分导语。', 'explanation: 见第六部分导语，B错误。')
+		);
+		expectRejected('demo/questions.yaml', /第 1 题（q1）：解析提到了选项字母/);
+	});
+
 	it('a reference to an unknown lesson', () => {
 		pack.write('demo/questions.yaml', QUESTIONS.replace('lesson: lesson-two', 'lesson: no-such-lesson'));
 		expectRejected('demo/questions.yaml', '引用了本模块中不存在的课程“no-such-lesson”');

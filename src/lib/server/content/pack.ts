@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { letterWarning } from '../../lesson-editor';
 
 /**
  * Reads and checks the content pack (content/FORMAT.md). Every problem is
@@ -281,6 +282,9 @@ function readQuestions(path: string, lessonSlugs: Set<string>, { report, parseFi
 		if (problem) report(path, `${label}：${problem}`);
 		if (!lessonSlugs.has(q.lesson)) report(path, `${label}：引用了本模块中不存在的课程“${q.lesson}”`);
 		if (out.some((o) => o.id === q.id)) report(path, `${label}：题目 id 重复`);
+		// Options are shuffled for the learner (daily practice always), so "D错误" would point at another option.
+		const letters = letterWarning(q.type, q.stem, q.explanation, true);
+		if (letters) report(path, `${label}：${letters}`);
 		if (problem || !lessonSlugs.has(q.lesson)) continue;
 		const options = 'options' in q ? q.options : [];
 		const answer: QuestionAnswer =
