@@ -83,7 +83,9 @@ export const lessons = sqliteTable(
 	(t) => [index('lessons_module_idx').on(t.moduleId, t.sortOrder)]
 );
 
-export const QUESTION_TYPES = ['single', 'multiple', 'truefalse', 'fill'] as const;
+export const QUESTION_TYPES = ['single', 'multiple', 'truefalse', 'fill', 'essay'] as const;
+/** The types scored automatically: the only ones module quizzes, daily practice and live quizzes draw. */
+export const OBJECTIVE_TYPES = ['single', 'multiple', 'truefalse', 'fill'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 
 /** The question bank. `answer` never leaves the server before an attempt is submitted. */
@@ -102,7 +104,7 @@ export const questions = sqliteTable(
 		type: text('type', { enum: QUESTION_TYPES }).notNull(),
 		stem: text('stem').notNull(),
 		options: text('options').notNull(), // JSON string[]; [] for truefalse and fill
-		answer: text('answer').notNull(), // JSON: number | number[] | boolean | string[][]
+		answer: text('answer').notNull(), // JSON: number | number[] | boolean | string[][] | EssayAnswer (简答)
 		explanation: text('explanation').notNull(),
 		// 1 易, 2 中, 3 难.
 		difficulty: integer('difficulty').notNull().default(2),

@@ -83,7 +83,7 @@ export const creditHours = sqliteTable(
 		userId: integer('user_id')
 			.notNull()
 			.references(() => users.id, { onDelete: 'cascade' }),
-		source: text('source', { enum: ['course', 'session', 'module'] }).notNull(),
+		source: text('source', { enum: ['course', 'session', 'module', 'exam'] }).notNull(),
 		sourceId: integer('source_id').notNull(),
 		title: text('title').notNull(),
 		hours: real('hours').notNull(),

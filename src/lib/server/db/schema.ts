@@ -13,4 +13,5 @@ export * from './courses';
 export * from './study-sessions';
 export * from './reflections';
 export * from './live';
+export * from './exams';
 export * from './audit';
