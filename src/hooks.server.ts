@@ -16,6 +16,7 @@ import { withSecurityHeaders } from '$lib/server/security-headers';
 import { syncContent } from '$lib/server/content/sync';
 import { ContentError } from '$lib/server/content/pack';
 import { finaliseOverdue } from '$lib/server/quiz/attempts';
+import { finaliseOverdueExams, releaseDue } from '$lib/server/exams';
 import { sendDueNotices } from '$lib/server/courses/dashboard';
 import { purgeAudit } from '$lib/server/audit';
 import { fillNameKeys } from '$lib/server/users/name-key';
@@ -38,8 +39,13 @@ export const init: ServerInit = () => {
 };
 
 function startSweepers(db: Db): void {
-	// Attempts whose time ran out are closed with what was saved, even if nobody comes back to them.
-	setInterval(() => finaliseOverdue(db), 30_000).unref();
+	// Attempts (quizzes and exams) whose time ran out are closed with what was saved, even if nobody comes back to them.
+	setInterval(() => {
+		finaliseOverdue(db);
+		finaliseOverdueExams(db);
+		// Exam results whose release time has come (once grading is complete).
+		releaseDue(db);
+	}, 30_000).unref();
 	// Due-soon and overdue course notices; each is sent once, so running often is harmless.
 	sendDueNotices(db);
 	setInterval(() => sendDueNotices(db), 15 * 60_000).unref();

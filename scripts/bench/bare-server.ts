@@ -1,5 +1,6 @@
-// The baseline for bench:quiz: node:http + better-sqlite3 doing the same SQL writes as the
-// app's answer and submit actions, with nothing else (no framework, no ORM, no scoring).
+// The baseline for bench:quiz and bench:exam: node:http + better-sqlite3 doing the same SQL
+// writes as the app's answer and submit actions (module quizzes at /quiz/attempt, exams at
+// /exams/attempt), with nothing else (no framework, no ORM, no scoring).
 // Run as its own process (like the app) with PORT, ORIGIN and DATABASE_URL.
 import Database from 'better-sqlite3';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -19,35 +20,54 @@ db.pragma('busy_timeout = 5000');
 const sessionById = db.prepare<[string], { userId: number; secretHash: Buffer; expiresAt: number }>(
 	'SELECT user_id AS userId, secret_hash AS secretHash, expires_at AS expiresAt FROM sessions WHERE id = ?'
 );
-const ownOpenAttempt = db.prepare<[number, number], { submittedAt: number | null; deadline: number }>(
-	'SELECT submitted_at AS submittedAt, deadline FROM attempts WHERE id = ? AND user_id = ?'
-);
-const saveItem = db.prepare(
-	'UPDATE attempt_items SET response = ?, answered_at = ? WHERE attempt_id = ? AND position = ?'
-);
-const closeAttempt = db.prepare(
-	'UPDATE attempts SET submitted_at = ?, auto_submitted = 0 WHERE id = ? AND submitted_at IS NULL'
-);
+/** The statements of one kind of sitting: its attempts table and its items table. */
+function statementsFor(attemptsTable: string, itemsTable: string) {
+	return {
+		ownOpenAttempt: db.prepare<[number, number], { submittedAt: number | null; deadline: number }>(
+			`SELECT submitted_at AS submittedAt, deadline FROM ${attemptsTable} WHERE id = ? AND user_id = ?`
+		),
+		saveItem: db.prepare(
+			`UPDATE ${itemsTable} SET response = ?, answered_at = ? WHERE attempt_id = ? AND position = ?`
+		),
+		closeAttempt: db.prepare(
+			`UPDATE ${attemptsTable} SET submitted_at = ?, auto_submitted = 0 WHERE id = ? AND submitted_at IS NULL`
+		)
+	};
+}
+const KINDS = {
+	quiz: statementsFor('attempts', 'attempt_items'),
+	exams: statementsFor('exam_attempts', 'exam_attempt_items')
+};
+type Kind = keyof typeof KINDS;
 
 type Outcome = { status: number; location?: string };
 
 // Like the app: own-attempt check and write in one immediate transaction.
 const save = db.transaction(
-	(userId: number, attemptId: number, position: number, response: string, now: number): Outcome => {
+	(
+		kind: Kind,
+		userId: number,
+		attemptId: number,
+		position: number,
+		response: string,
+		now: number
+	): Outcome => {
+		const { ownOpenAttempt, saveItem } = KINDS[kind];
 		const attempt = ownOpenAttempt.get(attemptId, userId);
 		if (!attempt) return { status: 404 };
 		if (attempt.submittedAt !== null) return { status: 409 };
 		const r = saveItem.run(response, now, attemptId, position);
 		return r.changes
-			? { status: 303, location: `/quiz/attempt/${attemptId}?q=${position}` }
+			? { status: 303, location: `/${kind}/attempt/${attemptId}?q=${position}` }
 			: { status: 400 };
 	}
 );
 
-const submit = db.transaction((userId: number, attemptId: number, now: number): Outcome => {
+const submit = db.transaction((kind: Kind, userId: number, attemptId: number, now: number): Outcome => {
+	const { ownOpenAttempt, closeAttempt } = KINDS[kind];
 	if (!ownOpenAttempt.get(attemptId, userId)) return { status: 404 };
 	closeAttempt.run(now, attemptId);
-	return { status: 303, location: `/quiz/attempt/${attemptId}/result` };
+	return { status: 303, location: `/${kind}/attempt/${attemptId}/result` };
 });
 
 /** The session cookie checked like the app does: id lookup, SHA-256 of the secret, expiry. */
@@ -69,7 +89,9 @@ function responseOf(form: URLSearchParams): string | null {
 	const tf = form.get('tf');
 	if (tf === 'true' || tf === 'false') return JSON.stringify(tf === 'true');
 	const blanks = form.getAll('blank');
-	return blanks.length ? JSON.stringify(blanks) : null;
+	if (blanks.length) return JSON.stringify(blanks);
+	const essay = form.get('essay');
+	return essay ? JSON.stringify(essay) : null;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -92,7 +114,7 @@ function reply(req: IncomingMessage, res: ServerResponse, o: Outcome): void {
 	}
 }
 
-const ACTION = /^\/quiz\/attempt\/(\d+)\?\/(answer|submit)$/;
+const ACTION = /^\/(quiz|exams)\/attempt\/(\d+)\?\/(answer|submit)$/;
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 	if (req.method === 'GET' && req.url === '/healthz') {
@@ -106,14 +128,15 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 	const body = await readBody(req);
 	const userId = userOf(req);
 	if (userId === null) return reply(req, res, { status: 401 });
-	const attemptId = Number(action[1]);
-	if (action[2] === 'submit') return reply(req, res, submit.immediate(userId, attemptId, Date.now()));
+	const kind = action[1] as Kind;
+	const attemptId = Number(action[2]);
+	if (action[3] === 'submit') return reply(req, res, submit.immediate(kind, userId, attemptId, Date.now()));
 	const form = new URLSearchParams(body);
 	const position = Number(form.get('position'));
 	const response = responseOf(form);
 	if (!Number.isInteger(position) || position < 1 || response === null)
 		return reply(req, res, { status: 400 });
-	reply(req, res, save.immediate(userId, attemptId, position, response, Date.now()));
+	reply(req, res, save.immediate(kind, userId, attemptId, position, response, Date.now()));
 }
 
 createServer((req, res) => {

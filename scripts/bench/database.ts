@@ -66,6 +66,8 @@ function answerFields(snapshot: QuestionSnapshot): string {
 		case 'fill':
 			// The app refuses a response with the wrong number of blanks.
 			return (snapshot.answer as string[][]).map(() => 'blank=x').join('&');
+		case 'essay':
+			return 'essay=x';
 	}
 }
 

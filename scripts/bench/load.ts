@@ -1,4 +1,4 @@
-// The load generator: closed-loop workers doing quiz answer-saves with a submission
+// The load generator: closed-loop workers doing quiz (or exam) answer-saves with a submission
 // every `submitEvery`-th request of each user. Used unchanged against the app and the
 // bare baseline, so the two numbers differ only by the server.
 import { post, type Target } from './http';
@@ -19,7 +19,12 @@ export interface LoadOptions {
 	seconds: number;
 	concurrency: number;
 	submitEvery: number;
+	/** The form action a save or a submission posts to (default: the module quiz's). */
+	actionPath?: (attemptId: number, action: 'answer' | 'submit') => string;
 }
+
+const quizActionPath = (attemptId: number, action: 'answer' | 'submit') =>
+	`/quiz/attempt/${attemptId}?/${action}`;
 
 export interface LoadResult {
 	/** Length of the measured window (warm-up excluded), in seconds. */
@@ -74,7 +79,7 @@ export async function runLoad(t: Target, users: BenchUser[], o: LoadOptions): Pr
 			const s = states[turn++ % states.length]!;
 			const attemptId = s.user.attempts[s.next]!;
 			const submit = s.saves >= o.submitEvery - 1;
-			const path = `/quiz/attempt/${attemptId}?/${submit ? 'submit' : 'answer'}`;
+			const path = (o.actionPath ?? quizActionPath)(attemptId, submit ? 'submit' : 'answer');
 			const body = submit ? '' : `position=${s.position}&${s.user.fields[s.position - 1]}&go=stay`;
 			const t0 = performance.now();
 			let ok = false;

@@ -213,7 +213,24 @@ export const QUESTION_TYPE_LABELS = {
 	single: '单选',
 	multiple: '多选',
 	truefalse: '判断',
-	fill: '填空'
+	fill: '填空',
+	essay: '简答'
+} as const;
+
+/**
+ * The bounds of a 简答 (essay) question, the form's and the server's (authoring/questions.ts):
+ * the reference answer's length, 1–10 scoring points (采分点) of 0.5–100 points in half-point
+ * steps, and the candidate's length limit (50–5000 characters, 500 unless set).
+ */
+export const ESSAY_LIMITS = {
+	reference: 3_000,
+	point: 200,
+	rubricRows: 10,
+	minPoints: 0.5,
+	maxPoints: 100,
+	minLength: 50,
+	maxLength: 5_000,
+	defaultLength: 500
 } as const;
 export const DIFFICULTY_LABELS: Record<string, string> = { '1': '易', '2': '中', '3': '难' };
 

@@ -71,6 +71,34 @@ const SCHOOL_MEDIA = `SELECT min(id) FROM media WHERE owner_school_id = (SELECT 
 const SCHOOL_IMPORT = `SELECT id FROM question_imports WHERE draft_id = :id AND created_by = ${user('dangxiao')} ORDER BY created_at DESC LIMIT 1`;
 const draftTitle = (draft: string) =>
 	`SELECT json_extract(doc, '$.title') FROM module_drafts WHERE id = (${draft})`;
+/**
+ * 试卷 and 考试: the school's seeded paper and released exam (its candidates are 离石区's), and a
+ * paper and exam of 离石区's admin made in beforeAll: each only its owner's admins manage.
+ */
+const SCHOOL_PAPER = `SELECT min(id) FROM exam_papers WHERE owner_school_id = (SELECT school_id FROM users WHERE username = 'dangxiao')`;
+const SCHOOL_EXAM = `SELECT min(id) FROM exams WHERE owner_school_id = (SELECT school_id FROM users WHERE username = 'dangxiao') AND released_at IS NOT NULL`;
+const LISHI_PAPER = `SELECT min(id) FROM exam_papers WHERE owner_office_id = ${office('lishi')}`;
+const LISHI_EXAM = `SELECT min(id) FROM exams WHERE owner_office_id = ${office('lishi')}`;
+const paperTitle = (paper: string) => `SELECT title FROM exam_papers WHERE id = (${paper})`;
+const examTitle = (exam: string) => `SELECT title FROM exams WHERE id = (${exam})`;
+/** An exam page of the school's exam and of 离石区's, each seen by its owner's admins only. */
+const examTargets = (visibleToGraders = true): Target[] => [
+	{ params: { id: SCHOOL_EXAM }, visible: ['schoolAdmin'], secret: examTitle(SCHOOL_EXAM) },
+	// 离石区's exam has no 简答 and no graders: its grading page is nobody's.
+	{
+		params: { id: LISHI_EXAM },
+		visible: visibleToGraders ? ['officeAdmin'] : [],
+		secret: examTitle(LISHI_EXAM)
+	}
+];
+
+/**
+ * 我的考试 (the candidate's side): the school's released exam, held for 离石区 (with descendants):
+ * its candidates are 离石区's members, the demo cadre and 离石区's admin among them; others get a
+ * 404 that never names it. The demo cadre sat it (the seed's attempt, handed in).
+ */
+const CANDIDATE_EXAM = `SELECT min(id) FROM exams WHERE owner_school_id = (SELECT school_id FROM users WHERE username = 'dangxiao') AND released_at IS NOT NULL`;
+const CADRE_EXAM_ATTEMPT = `SELECT min(id) FROM exam_attempts WHERE user_id = ${user(CADRE)} AND exam_id = (${CANDIDATE_EXAM})`;
 
 /**
  * A resource a route's params point at, and who may see it (among the roles its area lets in).
@@ -162,6 +190,31 @@ const TARGETS: Record<string, Target[]> = {
 			},
 			visible: ['schoolAdmin'],
 			secret: draftTitle(SCHOOL_PUBLISHED)
+		}
+	],
+	'/author/papers/[id]': [
+		{ params: { id: SCHOOL_PAPER }, visible: ['schoolAdmin'], secret: paperTitle(SCHOOL_PAPER) },
+		{ params: { id: LISHI_PAPER }, visible: ['officeAdmin'], secret: paperTitle(LISHI_PAPER) }
+	],
+	'/author/exams/[id]': examTargets(),
+	'/author/exams/[id]/edit': examTargets(),
+	'/author/exams/[id]/candidates': examTargets(),
+	'/author/exams/[id]/grading': examTargets(false),
+	'/author/exams/[id]/analysis': examTargets(),
+	'/author/exams/[id]/results.xlsx': [
+		{ params: { id: SCHOOL_EXAM }, visible: ['schoolAdmin'] },
+		{ params: { id: LISHI_EXAM }, visible: ['officeAdmin'] }
+	],
+	'/author/exams/[id]/print/[office]': [
+		{
+			params: { id: SCHOOL_EXAM, office: `SELECT ${office('lishi')}` },
+			visible: ['schoolAdmin'],
+			secret: examTitle(SCHOOL_EXAM)
+		},
+		{
+			params: { id: LISHI_EXAM, office: `SELECT ${office('lishi')}` },
+			visible: ['officeAdmin'],
+			secret: examTitle(LISHI_EXAM)
 		}
 	],
 	'/media/[id]': [{ params: { id: SCHOOL_MEDIA }, visible: ['schoolAdmin'] }],
@@ -267,6 +320,14 @@ const TARGETS: Record<string, Target[]> = {
 			secret: `SELECT title FROM study_sessions WHERE id = (${sessionOf('xiaoyi')})`
 		}
 	],
+	'/exams/[id]': [
+		{ params: { id: CANDIDATE_EXAM }, visible: ['cadre', 'officeAdmin'], secret: examTitle(CANDIDATE_EXAM) }
+	],
+	'/exams/[id]/result': [
+		{ params: { id: CANDIDATE_EXAM }, visible: ['cadre', 'officeAdmin'], secret: examTitle(CANDIDATE_EXAM) }
+	],
+	// The cadre's own sitting: handed in, it sends them to the exam's page.
+	'/exams/attempt/[id]': [{ params: { id: CADRE_EXAM_ATTEMPT }, visible: ['cadre'], shown: [303] }],
 	// The cadre's own attempt: a submitted one opens its result.
 	'/quiz/attempt/[id]': [
 		{
@@ -405,6 +466,43 @@ beforeAll(async () => {
 		}).toString()
 	});
 	if (importing.status !== 303) throw new Error(`staging a question import answered ${importing.status}`);
+	// A paper and an exam of 离石区's admin (one built-in single-choice question; no candidates).
+	const question = sql(
+		`SELECT min(q.id) FROM questions q JOIN modules m ON m.id = q.module_id WHERE q.type = 'single'
+		 AND q.archived_at IS NULL AND m.archived_at IS NULL AND m.owner_school_id IS NULL AND m.owner_office_id IS NULL`
+	)!;
+	const officeForm = (path: string, fields: Record<string, string>) =>
+		send(path, {
+			method: 'POST',
+			cookie: cookies.get('officeAdmin'),
+			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: new URLSearchParams(fields).toString()
+		});
+	const paper = await officeForm('/author/papers/new?/save', {
+		title: '离石区访问矩阵试卷',
+		instructions: '',
+		passMark: '1',
+		'sections.0.kind': 'fixed',
+		'sections.0.title': '一、单项选择题',
+		'sections.0.instructions': '',
+		'sections.0.items.0.questionId': question,
+		'sections.0.items.0.points': '2'
+	});
+	const paperId = /\/author\/papers\/(\d+)/.exec(paper.location ?? '')?.[1];
+	if (paper.status !== 303 || !paperId) throw new Error(`making 离石区's paper answered ${paper.status}`);
+	const exam = await officeForm('/author/exams/new?/create', {
+		title: '离石区访问矩阵考试',
+		instructions: '',
+		paperId,
+		opensAt: '2030-06-01T09:00',
+		closesAt: '2030-06-01T11:00',
+		durationMinutes: '60',
+		attemptsAllowed: '1',
+		counting: 'highest',
+		gradingMargin: '2',
+		creditHours: '0'
+	});
+	if (exam.status !== 303) throw new Error(`making 离石区's exam answered ${exam.status}`);
 	// A picture in the school's media library (1×1 PNG).
 	const png = Buffer.from(
 		'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
@@ -618,6 +716,18 @@ describe('form actions refused to whoever may not use them, with nothing written
 				]
 			],
 			['officeAdmin', `/quiz/attempt/${cadreAttempt}?/submit`, []],
+			// Another candidate's exam sitting, and an exam they are no candidate of.
+			[
+				'officeAdmin',
+				`/exams/attempt/${id(CADRE_EXAM_ATTEMPT)}?/answer`,
+				[
+					['position', '1'],
+					['choice', '0'],
+					['go', 'stay']
+				]
+			],
+			['officeAdmin', `/exams/attempt/${id(CADRE_EXAM_ATTEMPT)}?/submit`, []],
+			['schoolAdmin', `/exams/${id(CANDIDATE_EXAM)}?/start`, []],
 			['schoolAdmin', `/live/${live}?/answer`, [['choice', '0']]],
 			// Another owner's bank: nothing staged, imported or discarded.
 			[
@@ -626,7 +736,32 @@ describe('form actions refused to whoever may not use them, with nothing written
 				[['text', '1. 题目（A）\nA. 甲\nB. 乙']]
 			],
 			['officeAdmin', `/author/${schoolModule}/questions/import/${schoolImport}`, [['count', '1']]],
-			['officeAdmin', `/author/${schoolModule}/questions/import?/discard`, [['token', schoolImport]]]
+			['officeAdmin', `/author/${schoolModule}/questions/import?/discard`, [['token', schoolImport]]],
+			// Another owner's paper and exams: not edited, deleted, cancelled, released or assigned.
+			['officeAdmin', '/author/papers?/archive', [['paperId', id(SCHOOL_PAPER)]]],
+			['officeAdmin', `/author/papers/${id(SCHOOL_PAPER)}?/save`, [['title', '越权改卷']]],
+			['officeAdmin', `/author/exams/${id(SCHOOL_EXAM)}?/cancel`, []],
+			['officeAdmin', `/author/exams/${id(SCHOOL_EXAM)}?/release`, []],
+			['officeAdmin', `/author/exams/${id(SCHOOL_EXAM)}?/remind`, []],
+			['cityAdmin', `/author/exams/${id(LISHI_EXAM)}?/cancel`, []],
+			[
+				'cityAdmin',
+				`/author/exams/${id(LISHI_EXAM)}/candidates?/assignOffice`,
+				[
+					['officeId', names.get('xiaoyi')!],
+					['includeDescendants', 'on']
+				]
+			],
+			// Not a grader of the exam: no grade is written.
+			[
+				'schoolAdmin',
+				`/author/exams/${id(LISHI_EXAM)}/grading?/grade`,
+				[
+					['attemptId', '1'],
+					['position', '0'],
+					['scores.0', '1']
+				]
+			]
 		];
 		const problems: string[] = [];
 		for (const [who, path, pairs] of cases) {

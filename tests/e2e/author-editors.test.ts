@@ -308,6 +308,128 @@ describe('question bank editor', () => {
 		await snapshot(page, 'author-question-bank-desktop');
 		await context.close();
 	});
+
+	it('writes a 简答 question: reference answer, scoring points added and removed with their total, the limit; bad points are refused beside the row', async () => {
+		const [context, page] = await signedIn(DESKTOP);
+		await open(page, `/author/${draftId}/questions/new`);
+		const before = draft().doc.questions.length;
+		await page.getByLabel('简答', { exact: true }).check();
+		// Only the 简答 part: no options, no true/false, no blanks.
+		expect(await page.getByRole('textbox', { name: '选项A' }).count()).toBe(0);
+		expect(await page.getByRole('textbox', { name: '第 1 空' }).count()).toBe(0);
+		await page.getByRole('textbox', { name: '题干' }).fill('简述人大代表联络站的作用。');
+		await page
+			.getByRole('textbox', { name: '参考答案' })
+			.fill('联络站是代表密切联系群众的平台。\n代表在这里听取和反映群众意见。');
+		const point = (n: number) => page.getByRole('textbox', { name: `第 ${n} 个采分点`, exact: true });
+		const points = (n: number) => page.getByRole('textbox', { name: `第 ${n} 个采分点的分值` });
+		expect(await point(2).count()).toBe(0);
+		await point(1).fill('密切联系群众的平台');
+		await points(1).fill('3');
+		await page.getByRole('button', { name: '+ 添加采分点' }).click();
+		await point(2).fill('听取和反映群众意见');
+		await points(2).fill('0.3');
+		await page.getByRole('button', { name: '+ 添加采分点' }).click();
+		await point(3).fill('多余的一条');
+		await points(3).fill('1');
+		await page.getByText('合计 4.3 分').waitFor();
+		await page.getByRole('button', { name: '删除第 3 个采分点' }).click();
+		expect(await point(3).count()).toBe(0);
+		await page.getByText('合计 3.3 分').waitFor();
+		await page.getByLabel('关联课时').selectOption({ index: 1 });
+		await page.getByRole('textbox', { name: '字数上限' }).fill('300');
+		await page.getByRole('button', { name: '保存题目' }).click();
+		await page
+			.locator('#f-points1-error', { hasText: '第 2 个采分点的分值为 0.5–100 分，且须为 0.5 的倍数' })
+			.waitFor();
+		expect(await points(2).getAttribute('aria-invalid')).toBe('true');
+		expect(await point(2).inputValue()).toBe('听取和反映群众意见');
+		expect(draft().doc.questions).toHaveLength(before);
+
+		await points(2).fill('2.5');
+		await page.getByText('合计 5.5 分').waitFor();
+		await page.getByRole('button', { name: '保存题目' }).click();
+		await page.waitForURL(/\/questions\/q\d+\?created=1$/);
+		await page.getByText('题目已添加。').waitFor();
+		const saved = draft().doc.questions.at(-1)! as unknown as {
+			type: string;
+			options: string[];
+			answer: unknown;
+			explanation: string;
+		};
+		expect(saved).toMatchObject({
+			type: 'essay',
+			options: [],
+			explanation: '',
+			answer: {
+				reference: '联络站是代表密切联系群众的平台。\n代表在这里听取和反映群众意见。',
+				rubric: [
+					{ point: '密切联系群众的平台', points: 3 },
+					{ point: '听取和反映群众意见', points: 2.5 }
+				],
+				maxLength: 300
+			}
+		});
+		// The edit form starts from what was saved.
+		expect(await point(2).inputValue()).toBe('听取和反映群众意见');
+		expect(await page.getByRole('textbox', { name: '字数上限' }).inputValue()).toBe('300');
+
+		await open(page, `/author/${draftId}/questions`);
+		const listed = page.getByRole('row').filter({ hasText: '简述人大代表联络站的作用。' });
+		await listed.getByText('简答题').waitFor();
+		await listed.getByText('共 5.5 分').waitFor();
+		expect(await page.locator('p.count').innerText()).toMatch(
+			/^题库 \d+ 道，每次抽 1 道（其中简答题 1 道：简答题不进入模块测验，只用于考试）/
+		);
+		await open(page, `/author/${draftId}`);
+		await page.getByText('简答题不进入模块测验，只用于考试').waitFor();
+		await context.close();
+	});
+
+	it('without JavaScript, a 简答 shows ten scoring rows (empty ones ignored) and a bad limit is refused beside it', async () => {
+		const context = await browser.newContext({
+			viewport: DESKTOP,
+			locale: 'zh-CN',
+			javaScriptEnabled: false
+		});
+		await context.addCookies([{ name: 'session', value: cookie.split('=')[1]!, url: baseURL() }]);
+		const page = await context.newPage();
+		await open(page, `/author/${draftId}/questions/new`);
+		const before = draft().doc.questions.length;
+		expect(await page.getByRole('textbox', { name: /^第 \d+ 个采分点$/ }).count()).toBe(10);
+		await page.getByLabel('简答', { exact: true }).check();
+		await page.getByRole('textbox', { name: '题干' }).fill('简述代表的义务（无脚本）。');
+		await page.getByRole('textbox', { name: '参考答案' }).fill('模范地遵守宪法和法律。');
+		await page.getByRole('textbox', { name: '第 1 个采分点', exact: true }).fill('遵守宪法');
+		await page.getByRole('textbox', { name: '第 1 个采分点的分值' }).fill('2');
+		await page.getByRole('textbox', { name: '第 3 个采分点', exact: true }).fill('遵守法律');
+		await page.getByRole('textbox', { name: '第 3 个采分点的分值' }).fill('3');
+		await page.getByRole('textbox', { name: '字数上限' }).fill('40');
+		await page.getByLabel('关联课时').selectOption({ index: 1 });
+		await page.getByRole('button', { name: '保存题目' }).click();
+		await page.waitForLoadState('load');
+		await page.locator('#f-maxLength-error', { hasText: '字数上限为 50–5000 字的整数' }).waitFor();
+		expect(await page.getByRole('textbox', { name: '第 3 个采分点', exact: true }).inputValue()).toBe(
+			'遵守法律'
+		);
+		expect(draft().doc.questions).toHaveLength(before);
+
+		await page.getByRole('textbox', { name: '字数上限' }).fill('');
+		await page.getByRole('button', { name: '保存题目' }).click();
+		await page.waitForURL(/\/questions\/q\d+\?created=1$/);
+		expect(draft().doc.questions.at(-1)).toMatchObject({
+			type: 'essay',
+			answer: {
+				reference: '模范地遵守宪法和法律。',
+				rubric: [
+					{ point: '遵守宪法', points: 2 },
+					{ point: '遵守法律', points: 3 }
+				],
+				maxLength: 500
+			}
+		});
+		await context.close();
+	});
 });
 
 describe('a draft under review', () => {
@@ -335,6 +457,12 @@ describe('a draft under review', () => {
 		await open(page, `/author/${draftId}/questions/${question.key}`);
 		await page.getByText('待审核期间不能修改').waitFor();
 		expect(await page.getByRole('button', { name: '保存' }).count()).toBe(0);
+		// A 简答 read-only: its reference answer, scoring points and limit.
+		const essay = doc.questions.find((q) => q.type === 'essay')!;
+		await open(page, `/author/${draftId}/questions/${essay.key}`);
+		await page.getByText('参考答案：联络站是代表密切联系群众的平台。').waitFor();
+		await page.getByText('听取和反映群众意见（2.5 分）').waitFor();
+		await page.getByText('合计 5.5 分 · 字数上限 300 字').waitFor();
 		await context.close();
 
 		// Posted anyway: refused, nothing changes.

@@ -63,6 +63,11 @@ const SCHOOL_OF = "(SELECT school_id FROM users WHERE username = 'dangxiao')";
 const AUTHOR_DRAFT = `SELECT min(id) FROM module_drafts WHERE owner_school_id = ${SCHOOL_OF} AND module_id IS NULL AND status = 'editing'`;
 /** The school's seeded module with published versions. */
 const AUTHOR_PUBLISHED = `SELECT min(draft_id) FROM module_versions v JOIN module_drafts d ON d.id = v.draft_id WHERE d.owner_school_id = ${SCHOOL_OF}`;
+/** 试卷 and 考试: the school's seeded paper, and its open exam (its 简答 wait in dangxiao's grading queue). */
+const SCHOOL_PAPER = `SELECT min(id) FROM exam_papers WHERE owner_school_id = ${SCHOOL_OF} AND archived_at IS NULL`;
+const SCHOOL_EXAM = `SELECT min(id) FROM exams WHERE owner_school_id = ${SCHOOL_OF} AND released_at IS NULL AND cancelled_at IS NULL`;
+/** The cadre's side of an exam: the school's open exam (the whole city sits it) and the cadre's sitting of it (started in beforeAll). */
+const OPEN_EXAM = `SELECT min(id) FROM exams WHERE owner_school_id = ${SCHOOL_OF} AND released_at IS NULL AND cancelled_at IS NULL AND EXISTS (SELECT 1 FROM exam_candidates c WHERE c.exam_id = exams.id AND c.user_id = ${user(CADRE)})`;
 const LIVE = `SELECT max(live_id) FROM live_players p JOIN live_quizzes q ON q.id = p.live_id WHERE p.user_id = ${user(CADRE)} AND q.phase <> 'finished'`;
 
 /**
@@ -97,6 +102,11 @@ const PARAMS: Record<string, Record<string, string>> = {
 	'/author/[id]/questions/export': { id: AUTHOR_PUBLISHED },
 	'/author/[id]/questions/export.[kind]': { id: AUTHOR_PUBLISHED, kind: "SELECT 'csv'" },
 	'/author/questions-template.[format]': { format: "SELECT 'csv'" },
+	'/author/papers/[id]': { id: SCHOOL_PAPER },
+	'/author/exams/[id]': { id: SCHOOL_EXAM },
+	'/author/exams/[id]/edit': { id: SCHOOL_EXAM },
+	'/author/exams/[id]/candidates': { id: SCHOOL_EXAM },
+	'/author/exams/[id]/grading': { id: SCHOOL_EXAM },
 	'/author/[id]/versions': { id: AUTHOR_PUBLISHED },
 	'/author/[id]/versions/[version]': {
 		id: AUTHOR_PUBLISHED,
@@ -114,6 +124,10 @@ const PARAMS: Record<string, Record<string, string>> = {
 		id: `SELECT id FROM member_imports WHERE created_by = ${user('lishi.admin')} ORDER BY created_at DESC LIMIT 1`
 	},
 	'/office/study-sessions/[id]': { id: `SELECT min(id) FROM study_sessions WHERE office_id = ${LISHI}` },
+	'/exams/[id]': { id: OPEN_EXAM },
+	'/exams/attempt/[id]': {
+		id: `SELECT max(id) FROM exam_attempts WHERE user_id = ${user(CADRE)} AND submitted_at IS NULL`
+	},
 	'/quiz/attempt/[id]': {
 		id: `SELECT max(id) FROM attempts WHERE user_id = ${user(CADRE)} AND submitted_at IS NULL`
 	},
@@ -181,7 +195,7 @@ interface Body {
 const BIG = '字a'.repeat(50_000);
 // Fields that carry numbers or ids: they get letters and impossible numbers, the rest get nothing.
 const NUMERIC =
-	/(Id|Ids|^id|count|seconds|hours|position|requirement|retention|sortOrder|draw|passMark|attemptsAllowed|timeLimitMinutes|choice|^tf|^s|^c)$/;
+	/(Id|Ids|^id|count|seconds|hours|Hours|position|requirement|retention|sortOrder|draw|passMark|attemptsAllowed|timeLimitMinutes|durationMinutes|extraAttempts|gradingMargin|Points|Page|^round|choice|^tf|^s|^c)$/;
 
 const urlencoded = (pairs: Pairs): Body => ({
 	contentType: 'application/x-www-form-urlencoded',
@@ -345,11 +359,16 @@ function resolveParams(route: RouteInfo, action?: ActionInfo): Record<string, st
 }
 
 /**
- * Attempts still running. The app's sweeper closes those whose time ran out (every 30 s), which
+ * Attempts still running (quizzes and exams). The app's sweepers close those whose time ran out (every 30 s), which
  * writes several tables: a change that coincides with one closing is the sweeper's, not the case's.
  */
 const runningAttempts = () =>
-	db.prepare('SELECT count(*) FROM attempts WHERE submitted_at IS NULL').pluck().get() as number;
+	db
+		.prepare(
+			'SELECT (SELECT count(*) FROM attempts WHERE submitted_at IS NULL) + (SELECT count(*) FROM exam_attempts WHERE submitted_at IS NULL)'
+		)
+		.pluck()
+		.get() as number;
 
 async function expectRedirect(reply: Promise<Reply>, to: RegExp, what: string): Promise<string> {
 	const r = await reply;
@@ -358,13 +377,20 @@ async function expectRedirect(reply: Promise<Reply>, to: RegExp, what: string): 
 	return r.location!;
 }
 
-/** What the fuzz needs besides the seed: a running attempt, a live question, staged imports, a draft. */
+/** What the fuzz needs besides the seed: running attempts (quiz, exam), a live question, staged imports, a draft. */
 async function createTargets(): Promise<void> {
 	const slug = pick(db, QUIZ_MODULE, 'a quiz module');
 	await expectRedirect(
 		post(`/quiz/module/${slug}?/start`, 'cadre', urlencoded([])),
 		/^\/quiz\/attempt\/\d+/,
 		'start a module quiz'
+	);
+
+	const exam = pick(db, OPEN_EXAM, 'an open exam of the cadre');
+	await expectRedirect(
+		post(`/exams/${exam}?/start`, 'cadre', urlencoded([])),
+		/^\/exams\/attempt\/\d+$/,
+		'start an exam'
 	);
 
 	const moduleId = pick(db, `SELECT id FROM modules WHERE slug = '${slug}'`, 'module id');
@@ -460,6 +486,8 @@ afterAll(async () => {
 	if (live) await post(live, 'office', urlencoded([]));
 	const attempt = paths.get('/quiz/attempt/[id]?/submit');
 	if (attempt) await post(attempt, 'cadre', urlencoded([]));
+	const sitting = paths.get('/exams/attempt/[id]?/submit');
+	if (sitting) await post(sitting, 'cadre', urlencoded([]));
 	db?.close();
 });
 

@@ -29,8 +29,28 @@ export function otherPages(): Record<string, string[]> {
 	const questionKey = id(
 		`SELECT json_extract(doc, '$.questions[0].key') AS id FROM module_drafts WHERE id = ${authored}`
 	);
+	// 试卷 and 考试 (内容编写) of the party school: its seeded paper, its released exam (dashboard,
+	// analysis, printable 成绩单 of 离石区) and its open one (settings, candidates, grading queue).
+	const schoolOf = `(SELECT school_id FROM users WHERE username = 'dangxiao')`;
+	const paper = id(
+		`SELECT min(id) AS id FROM exam_papers WHERE owner_school_id = ${schoolOf} AND archived_at IS NULL`
+	);
+	const releasedExam = id(
+		`SELECT min(id) AS id FROM exams WHERE owner_school_id = ${schoolOf} AND released_at IS NOT NULL`
+	);
+	const openExam = id(
+		`SELECT min(id) AS id FROM exams WHERE owner_school_id = ${schoolOf} AND released_at IS NULL AND cancelled_at IS NULL`
+	);
+	// 我的考试 of 离石区's demo cadre: the released exam it sat (result and review) and the open one.
+	const sat = id(
+		`SELECT min(exam_id) AS id FROM exam_attempts WHERE user_id = (SELECT id FROM users WHERE username = 'lishi.cadre') AND released_at IS NOT NULL`
+	);
 	return {
 		'lishi.cadre': [
+			'/exams',
+			`/exams/${sat}`,
+			`/exams/${sat}/result`,
+			`/exams/${openExam}`,
 			'/learn',
 			`/learn/${module}`,
 			'/quiz',
@@ -79,7 +99,19 @@ export function otherPages(): Record<string, string[]> {
 			`/author/${authored}/questions/new`,
 			`/author/${authored}/questions/${questionKey}`,
 			`/author/${authored}/questions/import`,
-			`/author/${authored}/questions/export`
+			`/author/${authored}/questions/export`,
+			'/author/papers',
+			'/author/papers/new',
+			`/author/papers/${paper}`,
+			'/author/exams',
+			'/author/exams/new',
+			`/author/exams/${releasedExam}`,
+			`/author/exams/${releasedExam}/analysis`,
+			`/author/exams/${releasedExam}/print/${id(`SELECT id FROM offices WHERE code = 'lishi'`)}`,
+			`/author/exams/${openExam}`,
+			`/author/exams/${openExam}/edit`,
+			`/author/exams/${openExam}/candidates`,
+			`/author/exams/${openExam}/grading`
 		],
 		admin: [
 			'/admin/offices',

@@ -348,7 +348,7 @@ describe('exporting', () => {
 		await page.goto(`${baseURL()}/author/${draftId}/questions`, { waitUntil: 'networkidle' });
 		await page.getByRole('link', { name: '导出' }).click();
 		await page.getByRole('heading', { name: '导出题库' }).waitFor();
-		await page.getByText(/本题库有 4 道多选、判断或填空题不会导出/).waitFor();
+		await page.getByText(/本题库有 4 道多选、判断、填空或简答题不会导出/).waitFor();
 		await snapshot(page, 'question-export-desktop');
 		const files: Record<string, string> = {};
 		for (const label of [
@@ -394,5 +394,8 @@ describe('exporting', () => {
 		);
 		const csvTemplate = await (await get('/author/questions-template.csv', cookie)).text();
 		expect(csvTemplate).toContain('题型,题干');
+		// The template's columns and example rows include the 简答 question's.
+		expect(csvTemplate).toContain('原文出处,采分点,字数上限');
+		expect(csvTemplate).toMatch(/\r\n简答,简述人大代表应当如何密切联系人民群众。,/);
 	});
 });

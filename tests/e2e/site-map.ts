@@ -121,7 +121,8 @@ function fieldNames(files: string[]): string[] {
 	};
 	for (const f of files) scan(f, 2);
 	// Fields of query strings and GET forms (search boxes, filters) are no form action's.
-	for (const n of ['q', 'page', 'status', 'sort', 'dir', 'period', 'redirectTo']) names.delete(n);
+	for (const n of ['q', 'page', 'status', 'sort', 'dir', 'period', 'redirectTo', 'who', 'show'])
+		names.delete(n);
 	// Header names and zip paths read with .get() are no fields.
 	return [...names].filter((n) => /^[A-Za-z_]\w*$/.test(n)).sort();
 }

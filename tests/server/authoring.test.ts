@@ -485,7 +485,7 @@ describe('refused input leaves nothing written', () => {
 		expectRefused(save(single, { lessonKey: '' }), 'lessonKey', '请选择本题对应的课时');
 		expectRefused(save(single, { lessonKey: 'l9' }), 'lessonKey', '所选课时不存在');
 		expectRefused(save(single, { difficulty: '4' }), 'difficulty', '请选择难度');
-		expectRefused(save(single, { type: 'essay' }), 'type', '请选择题型');
+		expectRefused(save(single, { type: 'lecture' }), 'type', '请选择题型');
 		expectRefused(save(single, { sourceRef: '长'.repeat(101) }), 'sourceRef', '不能超过 100 个字');
 	});
 

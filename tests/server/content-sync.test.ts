@@ -203,6 +203,14 @@ describe('an invalid pack stops the sync, names the file and the problem, and ch
 		expectRejected('demo/questions.yaml', /第 1 题（q1）：解析提到了选项字母/);
 	});
 
+	it('a 简答 (essay) question: the built-in banks are scored automatically', () => {
+		pack.write(
+			'demo/questions.yaml',
+			QUESTIONS + '\n- id: q9\n  lesson: lesson-one\n  type: essay\n  stem: 简述。\n  explanation: 见正文。\n'
+		);
+		expectRejected('demo/questions.yaml', /第 \d+ 题（q9）：内容包不收简答题/);
+	});
+
 	it('a reference to an unknown lesson', () => {
 		pack.write('demo/questions.yaml', QUESTIONS.replace('lesson: lesson-two', 'lesson: no-such-lesson'));
 		expectRejected('demo/questions.yaml', '引用了本模块中不存在的课程“no-such-lesson”');

@@ -100,7 +100,7 @@ function addQuestion(draftId: number, fields: Fields, actor: Actor = a1): string
 }
 
 /** Every shape the bank holds: eight options, several right answers, both true/false, blanks with variants, escapes. */
-function richBank(draftId: number, { multiBlank = true } = {}): void {
+function richBank(draftId: number, { multiBlank = true, essays = false } = {}): void {
 	addQuestion(draftId, {
 		type: 'single',
 		stem: '党的二十大报告提出，全过程人民民主是社会主义民主政治的什么？',
@@ -153,6 +153,29 @@ function richBank(draftId: number, { multiBlank = true } = {}): void {
 		option1: '上级任命',
 		option2: '单位推荐',
 		correct: '0'
+	});
+	if (!essays) return;
+	addQuestion(draftId, {
+		type: 'essay',
+		stem: '简述人大代表应当如何联系群众：{要求} #1 = "引号"',
+		reference: '=经常联系原选区选民，\n听取和反映意见。C:\\n 不是换行；逗号, 引号"',
+		point0: '经常联系原选区选民；或原选举单位',
+		points0: '3',
+		point1: '听取和反映意见 {和要求}',
+		points1: '2.5',
+		maxLength: '800',
+		explanation: '',
+		lessonKey: 'l2',
+		difficulty: '3',
+		sourceRef: '代表法'
+	});
+	addQuestion(draftId, {
+		type: 'essay',
+		stem: '简述全过程人民民主。',
+		reference: '全链条、全方位、全覆盖。',
+		point0: '全链条、全方位、全覆盖',
+		points0: '10',
+		explanation: '见报告第六部分。'
 	});
 }
 
@@ -209,6 +232,8 @@ describe('formats', () => {
 		expect(detectFormat('', '::Q1:: 题干 {=对 ~错}')).toBe('gift');
 		expect(detectFormat('', '$CATEGORY: 第一章\n\n题干 {T}')).toBe('gift');
 		expect(detectFormat('', '题干 {\n=甲\n~乙\n}')).toBe('gift');
+		expect(detectFormat('', '// 参考答案：甲\n// 采分点：甲（2分）\n简述。{}')).toBe('gift');
+		expect(detectFormat('', '一、简答题\n1. 简述。\n参考答案：甲\n采分点：甲（2分）')).toBe('text');
 		expect(detectFormat('', aiken(2))).toBe('aiken');
 		expect(detectFormat('', '1. 人大代表由谁选举产生？（A）\nA. 选民\nB. 上级')).toBe('text');
 		expect(detectFormat('', '题型\t题干\t选项A\n单选\t题\t甲')).toBe('sheet');
@@ -235,8 +260,11 @@ describe('formats', () => {
 
 	it('the import page’s examples are read by their readers without a problem', () => {
 		const read = (r: ParseResult) => ({ questions: r.questions.length, problems: r.problems });
-		expect(read(parseText(FORMAT_EXAMPLES.text))).toEqual({ questions: 4, problems: [] });
-		expect(read(parseGift(FORMAT_EXAMPLES.gift))).toEqual({ questions: 2, problems: [] });
+		expect(read(parseText(FORMAT_EXAMPLES.text))).toEqual({ questions: 5, problems: [] });
+		expect(read(parseGift(FORMAT_EXAMPLES.gift))).toEqual({ questions: 3, problems: [] });
+		// Each example shows a 简答 too.
+		expect(parseText(FORMAT_EXAMPLES.text).questions.at(-1)!.type).toBe('essay');
+		expect(parseGift(FORMAT_EXAMPLES.gift).questions.at(-1)!.type).toBe('essay');
 		expect(read(parseAiken(FORMAT_EXAMPLES.aiken))).toEqual({ questions: 1, problems: [] });
 		expect(detectFormat('', FORMAT_EXAMPLES.text)).toBe('text');
 		expect(detectFormat('', FORMAT_EXAMPLES.gift)).toBe('gift');
@@ -383,11 +411,16 @@ describe('staging and the preview', () => {
 			'3. 代表应当遵守宪法。（√）',
 			'解析：宪法。',
 			'三、简答题',
-			'4. 简述代表的权利。'
+			'4. 简述代表的权利。',
+			'参考答案：审议权、表决权、提出议案权。',
+			'采分点：审议权（2分）；表决权（2分）；提出议案权（1分）',
+			'5. 简述代表的义务。',
+			'四、名词解释',
+			'6. 人大代表'
 		].join('\n');
 		const token = tokenOf(await stageImport(db, a1, draftId, text(pasted)));
 		const preview = importPreview(db, a1, draftId, token)!;
-		expect(preview).toMatchObject({ format: 'text', ready: 2, problems: 1, skipped: 1 });
+		expect(preview).toMatchObject({ format: 'text', ready: 3, problems: 2, skipped: 1 });
 		expect(
 			preview.items.map((i) =>
 				i.kind === 'question' ? [i.line, i.type, i.answer] : [i.line, i.message, i.skipped]
@@ -396,7 +429,76 @@ describe('staging and the preview', () => {
 			[2, 'single', 0],
 			[6, expect.stringContaining('答案'), false],
 			[10, 'truefalse', true],
-			[13, expect.stringContaining('简答题'), true]
+			[
+				13,
+				'essay',
+				{
+					reference: '审议权、表决权、提出议案权。',
+					rubric: [
+						{ point: '审议权', points: 2 },
+						{ point: '表决权', points: 2 },
+						{ point: '提出议案权', points: 1 }
+					],
+					maxLength: 500
+				}
+			],
+			[16, '简答题没有找到参考答案：请另起一行写“参考答案：……”', false],
+			[18, '暂不支持名词解释，已跳过', true]
+		]);
+		// A 简答 without an explanation has no warning: its reference answer says what is right.
+		expect(preview.items[3]).toMatchObject({ kind: 'question', typeLabel: '简答题', warnings: [] });
+	});
+
+	it('checks each 简答 with the question form’s own rule: points, how many, the limit, the reference’s length', async () => {
+		const draftId = emptyDraft();
+		const essay = (n: number, rubric: string, extra: string[] = []) => [
+			`${n}. 第 ${n} 道简答题。`,
+			'参考答案：参考答案。',
+			`采分点：${rubric}`,
+			...extra
+		];
+		const eleven = Array.from({ length: 11 }, (_, i) => `要点${i + 1}（1分）`).join('；');
+		const pasted = [
+			'一、简答题',
+			...essay(1, '要点（0.3分）'),
+			...essay(2, '要点（101分）'),
+			...essay(3, eleven),
+			...essay(4, '要点（3分）', ['字数上限：10']),
+			...essay(5, '要点（3分）', ['字数上限：5001']),
+			...essay(6, '要点一（3分）；要点二（1.5分）', ['字数上限：5000'])
+		].join('\n');
+		const token = tokenOf(await stageImport(db, a1, draftId, text(pasted)));
+		const preview = importPreview(db, a1, draftId, token)!;
+		expect(
+			preview.items.map((i) => (i.kind === 'question' ? [i.line, i.type] : [i.line, i.message]))
+		).toEqual([
+			[2, '第 1 个采分点的分值为 0.5–100 分，且须为 0.5 的倍数'],
+			[5, '第 1 个采分点的分值为 0.5–100 分，且须为 0.5 的倍数'],
+			[8, '采分点最多 10 个，这道题有 11 个'],
+			[11, '字数上限为 50–5000 字的整数（留空为 500 字）'],
+			[15, '字数上限为 50–5000 字的整数（留空为 500 字）'],
+			[19, 'essay']
+		]);
+		expect(confirmImport(db, a1, draftId, token, 1)).toEqual({ ok: true, imported: 1 });
+		expect(docOf(draftId).questions).toEqual([
+			{
+				key: 'q1',
+				type: 'essay',
+				stem: '第 6 道简答题。',
+				options: [],
+				answer: {
+					reference: '参考答案。',
+					rubric: [
+						{ point: '要点一', points: 3 },
+						{ point: '要点二', points: 1.5 }
+					],
+					maxLength: 5000
+				},
+				explanation: '',
+				lessonKey: 'l1',
+				difficulty: 2,
+				sourceRef: ''
+			}
 		]);
 	});
 
@@ -653,7 +755,7 @@ describe('exports and round trips', () => {
 		expect(['xls', 'GIFT', 'txt', '', 'aiken '].filter(isBankFormat)).toEqual([]);
 	});
 
-	async function roundTrip(kind: ExportKind, options: { multiBlank?: boolean } = {}) {
+	async function roundTrip(kind: ExportKind, options: { multiBlank?: boolean; essays?: boolean } = {}) {
 		const source = emptyDraft();
 		richBank(source, options);
 		const exported = (await exportBank(db, a1, source, kind))!;
@@ -680,7 +782,28 @@ describe('exports and round trips', () => {
 			expect(preview.format).toBe('sheet');
 			expect(comparable(target)).toEqual(comparable(source));
 		});
+
+		it(`${kind}: 简答 questions make the same round trip: reference answer, rubric, limit`, async () => {
+			const { source, target } = await roundTrip(kind, { essays: true });
+			expect(source.questions.filter((x) => x.type === 'essay')).toHaveLength(2);
+			expect(comparable(target)).toEqual(comparable(source));
+		});
 	}
+
+	it('GIFT: 简答 questions make the round trip as Moodle essays with their key in comments', async () => {
+		const { source, target } = await roundTrip('gift', { multiBlank: false, essays: true });
+		expect(comparable(target).filter((x) => x.type === 'essay')).toHaveLength(2);
+		expect(comparable(target)).toEqual(comparable(source));
+	});
+
+	it('Aiken leaves 简答 questions out, and says how many', async () => {
+		const draftId = emptyDraft();
+		richBank(draftId, { essays: true });
+		expect(exportCounts(docOf(draftId))).toEqual({ total: 9, giftSkipped: 1, aiken: 2, aikenSkipped: 7 });
+		expect((await exportBank(db, a1, draftId, 'aiken'))!.skipped).toBe(7);
+		const { questions } = parseAiken((await exportBank(db, a1, draftId, 'aiken'))!.body as string);
+		expect(questions.map((x) => x.type)).toEqual(['single', 'single']);
+	});
 
 	it('GIFT: the same round trip (a fill-in with several blanks cannot be written as GIFT)', async () => {
 		const { source, target, preview } = await roundTrip('gift', { multiBlank: false });

@@ -216,7 +216,12 @@ describe('GIFT in', () => {
 	it('lists every type it cannot import as skipped, with the reason and the line where it starts', () => {
 		const { problems } = parseGift(fixture('moodle-export.gift'));
 		expect(problems.map((p) => [p.line, p.message, p.skipped])).toEqual([
-			[48, '不支持的题型：论述题（essay），已跳过', true],
+			// A Moodle essay is our 简答, but it has no reference answer or rubric to import.
+			[
+				48,
+				'论述题（essay）缺少参考答案和采分点：请在题目上方加注释行“// 参考答案：……”和“// 采分点：要点一（3分）；要点二（2分）”',
+				false
+			],
 			[50, '不支持的题型：匹配题（matching），已跳过', true],
 			[56, '不支持的题型：数值题（numerical），已跳过', true],
 			[58, '不支持的题型：说明文字（description，没有用 {…} 写出的答案），已跳过', true]
@@ -418,6 +423,104 @@ describe('GIFT out', () => {
 		expect(giftSkipped(doc)).toBe(1);
 		const { questions, problems } = parseGift(text);
 		expect([questions.map((q) => q.stem), problems]).toEqual([['题干'], []]);
+	});
+});
+
+describe('GIFT and 简答 (essay)', () => {
+	const essay = question({
+		key: 'q1',
+		type: 'essay',
+		stem: '简述全过程人民民主的内涵：a=b {甲} #乙',
+		options: [],
+		answer: {
+			reference: '第一段：全链条、全方位、全覆盖。\n第二段 C:\\new 与 \\n 不是换行 {}#=~',
+			rubric: [
+				{ point: '全链条、全方位；全覆盖', points: 4 },
+				{ point: '最广泛、最真实、最管用', points: 2.5 }
+			],
+			maxLength: 800
+		},
+		explanation: '',
+		lessonKey: 'l2',
+		difficulty: 3,
+		sourceRef: '报告第六部分'
+	});
+
+	it('writes a 简答 as a Moodle essay {} with its key in our comments, and reads it back the same', () => {
+		const doc = moduleDoc([essay, { ...essay, key: 'q2', stem: '第二题', explanation: '解析：见报告。' }]);
+		const text = toGift(doc);
+		expect(text).toContain(
+			[
+				'// 课时：第二课 {依法}治国：要点',
+				'// 难度：难',
+				'// 出处：报告第六部分',
+				'// 参考答案：第一段：全链条、全方位、全覆盖。\\n第二段 C:\\\\new 与 \\\\n 不是换行 {}#=~',
+				'// 采分点：全链条、全方位；全覆盖（4分）；最广泛、最真实、最管用（2.5分）',
+				'// 字数上限：800',
+				'简述全过程人民民主的内涵：a\\=b \\{甲\\} \\#乙{}'
+			].join('\n')
+		);
+		expect(text).toContain('第二题{####解析：见报告。}');
+		expect(giftSkipped(doc)).toBe(0);
+		const { questions, problems } = parseGift(text);
+		expect(problems).toEqual([]);
+		expect(
+			questions.map((q) => [q.type, q.stem, q.options, q.answer, q.explanation, q.difficulty, q.sourceRef])
+		).toEqual([
+			['essay', essay.stem, [], essay.answer, '', 3, '报告第六部分'],
+			['essay', '第二题', [], essay.answer, '解析：见报告。', 3, '报告第六部分']
+		]);
+		// What is read back passes the question form's checks.
+		const back = { ...essay, ...questions[0]!, lessonKey: 'l2', difficulty: 3 as const };
+		expect(parseQuestion(doc, questionFields(back), 'q1')).toEqual({ ok: true, data: essay });
+	});
+
+	it('says what a Moodle essay lacks; a bad rubric or limit is a problem at the line of its text', () => {
+		const text = [
+			'// 参考答案：只有参考答案',
+			'题一{}',
+			'',
+			'// 采分点：要点（3分）',
+			'题二{}',
+			'',
+			'// 参考答案：参考答案',
+			'// 采分点：要点一；要点二（2分）；要点三',
+			'题三{}',
+			'',
+			'// 参考答案：参考答案',
+			'// 采分点：要点（3分）',
+			'// 字数上限：五百',
+			'题四{}',
+			'',
+			'// 参考答案：参考答案',
+			'// 采分点：要点（3分）',
+			'::标题::题五 {####总体反馈}'
+		].join('\n');
+		const { questions, problems } = parseGift(text);
+		expect(questions.map((q) => [q.line, q.stem, q.explanation, q.answer])).toEqual([
+			[
+				18,
+				'题五',
+				'总体反馈',
+				{ reference: '参考答案', rubric: [{ point: '要点', points: 3 }], maxLength: 500 }
+			]
+		]);
+		expect(problems.map((p) => [p.line, p.message, p.skipped])).toEqual([
+			[2, '简答题缺少采分点：请在题目上方加注释行“// 采分点：要点一（3分）；要点二（2分）”', false],
+			[5, '简答题缺少参考答案：请在题目上方加注释行“// 参考答案：……”', false],
+			[
+				9,
+				'采分点“要点三”没有写分值：采分点应写成“要点（分值）”，各条之间用“；”分隔，如：要点一（3分）；要点二（2分）',
+				false
+			],
+			[14, '字数上限应为一个整数，如 500，不是“五百”', false]
+		]);
+	});
+
+	it('Aiken cannot hold a 简答: it is left out and counted', () => {
+		const { text, skipped } = toAiken(moduleDoc([question({ key: 'q1' }), essay]));
+		expect(skipped).toBe(1);
+		expect(parseAiken(text).questions.map((q) => q.type)).toEqual(['single']);
 	});
 });
 

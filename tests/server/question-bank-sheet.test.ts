@@ -13,6 +13,7 @@ import {
 import { ImportError } from '../../src/lib/server/question-bank/errors';
 import type { ParseResult, SourceQuestion } from '../../src/lib/server/question-bank/types';
 import { DEFAULT_QUIZ, type ModuleDoc, type QuestionDoc } from '../../src/lib/server/authoring/doc';
+import type { EssayAnswer } from '../../src/lib/server/exams/types';
 import { inlineRow, xlsxParts, zip } from '../helpers/zip';
 
 type Cell = string | number | boolean | null | { formula: string; result: string };
@@ -62,7 +63,14 @@ const row = (
 	stem: string,
 	options: string[],
 	answer: string,
-	rest: { explanation?: string; difficulty?: string; lesson?: string; sourceRef?: string } = {}
+	rest: {
+		explanation?: string;
+		difficulty?: string;
+		lesson?: string;
+		sourceRef?: string;
+		rubric?: string;
+		maxLength?: string;
+	} = {}
 ) => [
 	type,
 	stem,
@@ -71,7 +79,9 @@ const row = (
 	rest.explanation ?? '解析',
 	rest.difficulty ?? '',
 	rest.lesson ?? '',
-	rest.sourceRef ?? ''
+	rest.sourceRef ?? '',
+	rest.rubric ?? '',
+	rest.maxLength ?? ''
 ];
 
 describe('the template', () => {
@@ -98,6 +108,9 @@ describe('the template', () => {
 			'难度',
 			'对应课时',
 			'原文出处',
+			'采分点',
+			'字数上限',
+			'要点一（3分）；要点二（2分）',
 			'您',
 			'｜',
 			'；'
@@ -117,10 +130,32 @@ describe('the template', () => {
 					['二〇二〇', '2020'],
 					['二〇三五', '2035']
 				]
+			],
+			[
+				6,
+				'essay',
+				{
+					reference:
+						'人大代表应当通过多种方式经常联系原选区选民或者原选举单位，听取和反映人民群众的意见和要求，努力为人民服务，接受人民群众监督。',
+					rubric: [
+						{ point: '经常联系原选区选民或者原选举单位', points: 3 },
+						{ point: '听取和反映人民群众的意见和要求', points: 3 },
+						{ point: '努力为人民服务，接受监督', points: 2 }
+					],
+					maxLength: 300
+				}
 			]
 		]);
 		expect(parsed.questions[3]!.stem).toBe('报告提出，从____年到____年基本实现社会主义现代化。');
-		expect(parsed.questions.map((q) => q.difficulty)).toEqual([1, 2, 1, 3]);
+		expect(parsed.questions.map((q) => q.difficulty)).toEqual([1, 2, 1, 3, 2]);
+		expect((sheet.getRow(6).values as unknown[]).slice(1, 3)).toEqual([
+			'简答',
+			'简述人大代表应当如何密切联系人民群众。'
+		]);
+		expect(sheet.getRow(6).getCell(17).value).toBe('300');
+		expect(sheet.getRow(6).getCell(16).value).toBe(
+			'经常联系原选区选民或者原选举单位（3分）；听取和反映人民群众的意见和要求（3分）；努力为人民服务，接受监督（2分）'
+		);
 	});
 
 	it('as CSV is UTF-8 with a BOM and reads back as the same questions', async () => {
@@ -129,7 +164,7 @@ describe('the template', () => {
 		const fromCsv = await parseSheet('模板.csv', utf8(text));
 		const fromXlsx = await parseSheet('模板.xlsx', await bankTemplateXlsx());
 		expect(fromCsv).toEqual(fromXlsx);
-		expect(fromCsv.questions).toHaveLength(4);
+		expect(fromCsv.questions).toHaveLength(5);
 	});
 });
 
@@ -170,7 +205,7 @@ describe('reading a sheet of questions', () => {
 			[16, '填空题', '下划线长短不一__________，括号（ ）', '一；二'],
 			[17, '填空题', '答案在题干中【人民】和【民主】', ''],
 			[18, '填空题', '一个空（）', '唯一'],
-			[19, '简答题', '请简述全过程人民民主的内涵', ''],
+			[19, '名词解释题', '请解释全过程人民民主', ''],
 			[20, '填空题', '逗号分隔的两个空____、____', '科学立法，民主立法'],
 			[null, { formula: 'B3', result: '单选' }, '题型由公式算出', 'A', '甲', '乙'],
 			[]
@@ -183,7 +218,7 @@ describe('reading a sheet of questions', () => {
 				message: '这些列不会导入：“序号”（可导入的列见模板的“说明”页）',
 				skipped: true
 			},
-			{ line: 21, excerpt: '请简述全过程人民民主的内涵', message: '暂不支持简答题，已跳过', skipped: true }
+			{ line: 21, excerpt: '请解释全过程人民民主', message: '暂不支持名词解释题，已跳过', skipped: true }
 		]);
 		const by = (line: number) => questions.find((q) => q.line === line)!;
 		expect(shape(by(3))).toEqual({
@@ -262,8 +297,8 @@ describe('reading a sheet of questions', () => {
 		const { questions, problems } = await parseSheet('错误.xlsx', file);
 		expect(questions.map((q) => [q.line, q.stem])).toEqual([[2, '好的一题']]);
 		expect(problems.map((p) => [p.line, p.excerpt, p.message, p.skipped])).toEqual([
-			[3, '不认识的题型', '不认识的题型“连连看”：请填写 单选、多选、判断 或 填空', false],
-			[4, '没有题型', '没有填写题型：请填写 单选、多选、判断 或 填空', false],
+			[3, '不认识的题型', '不认识的题型“连连看”：请填写 单选、多选、判断、填空 或 简答', false],
+			[4, '没有题型', '没有填写题型：请填写 单选、多选、判断、填空 或 简答', false],
 			[5, '单选 甲 乙 A 解析', '题干是空的', false],
 			[6, '没有答案', '没有正确答案：请在“答案”列填写正确选项的字母', false],
 			[7, '答案超出选项', '答案 E 没有对应的选项', false],
@@ -290,7 +325,97 @@ describe('reading a sheet of questions', () => {
 			[18, '两个空____和____ 空答案', '第 2 空没有答案', false],
 			[19, '填空没有答案____', '没有正确答案：请在“答案”列填写每个空的答案', false],
 			[20, '难度不对', '难度应为 易、中 或 难（也可留空），不是“非常难”', false],
-			[21, '论述', '暂不支持论述题，已跳过', true]
+			[21, '论述', '没有参考答案：简答题请在“答案”列填写参考答案', false]
+		]);
+	});
+
+	it('reads 简答 rows: 答案 is the reference answer, 采分点 the rubric, 字数上限 the limit', async () => {
+		const file = await xlsx([
+			HEADER,
+			row('简答', '写法一', [], '第一段。\n第二段。', {
+				rubric: '要点一（3分）；要点二（2分）',
+				maxLength: '300'
+			}),
+			row('简答题', '写法二', [], '参考答案', {
+				rubric: '1. 要点一 (3 分)\n2. 要点二（２.5分）\n',
+				maxLength: '８００字'
+			}),
+			row('问答题', '写法三', [], '参考答案', { rubric: '①要点一；其中有分号（1分）;②要点二【2分】。' }),
+			row('论述', '写法四', [], '参考答案', { rubric: '只有一点（10分）', explanation: '' }),
+			row('简答', '没有参考答案', [], '', { rubric: '要点（3分）' }),
+			row('简答', '没有采分点', [], '参考答案'),
+			row('简答', '采分点没有分值', [], '参考答案', { rubric: '要点一（3分）；要点二；要点三' }),
+			row('简答', '采分点只有分值', [], '参考答案', { rubric: '（3分）' }),
+			row('简答', '字数不是数', [], '参考答案', { rubric: '要点（3分）', maxLength: '五百' }),
+			row('简答', '简答有选项', ['甲', '乙'], '参考答案', { rubric: '要点（3分）' })
+		]);
+		const { questions, problems } = await parseSheet('简答.xlsx', file);
+		expect(questions.map((q) => [q.line, q.type, q.stem, q.options, q.answer])).toEqual([
+			[
+				2,
+				'essay',
+				'写法一',
+				[],
+				{
+					reference: '第一段。\n第二段。',
+					rubric: [
+						{ point: '要点一', points: 3 },
+						{ point: '要点二', points: 2 }
+					],
+					maxLength: 300
+				}
+			],
+			[
+				3,
+				'essay',
+				'写法二',
+				[],
+				{
+					reference: '参考答案',
+					rubric: [
+						{ point: '要点一', points: 3 },
+						{ point: '要点二', points: 2.5 }
+					],
+					maxLength: 800
+				}
+			],
+			[
+				4,
+				'essay',
+				'写法三',
+				[],
+				{
+					reference: '参考答案',
+					rubric: [
+						{ point: '要点一；其中有分号', points: 1 },
+						{ point: '要点二', points: 2 }
+					],
+					maxLength: 500
+				}
+			],
+			[
+				5,
+				'essay',
+				'写法四',
+				[],
+				{ reference: '参考答案', rubric: [{ point: '只有一点', points: 10 }], maxLength: 500 }
+			]
+		]);
+		expect(problems.map((p) => [p.line, p.message, p.skipped])).toEqual([
+			[6, '没有参考答案：简答题请在“答案”列填写参考答案', false],
+			[7, '没有采分点：简答题请在“采分点”列填写要点和分值，如 要点一（3分）；要点二（2分）', false],
+			[
+				8,
+				'采分点“要点二；要点三”没有写分值：采分点应写成“要点（分值）”，各条之间用“；”分隔，如：要点一（3分）；要点二（2分）',
+				false
+			],
+			[
+				9,
+				'采分点“（3分）”没有写分值：采分点应写成“要点（分值）”，各条之间用“；”分隔，如：要点一（3分）；要点二（2分）',
+				false
+			],
+			[10, '字数上限应为一个整数，如 500，不是“五百”', false],
+			[11, '简答题没有选项：请把选项列留空', false]
 		]);
 	});
 
@@ -426,30 +551,30 @@ describe('bounds: a hostile or oversized sheet is refused while being read', () 
 		expect(ok.questions.at(-1)!.line).toBe(10_001);
 	}, 20_000);
 
-	it('a cell over 2,000 characters is refused naming it; 2,000 are read', async () => {
-		const long = '长'.repeat(2001);
+	it('a cell over 3,000 characters (a 简答’s reference answer takes as many) is refused naming it; 3,000 are read', async () => {
+		const long = '长'.repeat(3001);
 		await expectRefused(
 			'long.xlsx',
 			await xlsx([HEADER, row('判断', long, [], '对')]),
-			'第 2 行 B 列的内容超过 2000 个字：请检查该单元格后重试'
+			'第 2 行 B 列的内容超过 3000 个字：请检查该单元格后重试'
 		);
 		await expectRefused(
 			'long.csv',
 			utf8(csvText([HEADER, row('判断', '题', [], '对', { explanation: 'x'.repeat(4_000_000) })])),
-			'第 2 行 L 列的内容超过 2000 个字'
+			'第 2 行 L 列的内容超过 3000 个字'
 		);
 		const strings = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>${'x'.repeat(10_000_000)}</t></si></sst>`;
 		const rows = `${inlineRow(1, ['题型', '题干', '答案'])}<row r="2"><c r="A2" t="inlineStr"><is><t>判断</t></is></c><c r="B2" t="s"><v>0</v></c></row>`;
 		await expectRefused(
 			'shared.xlsx',
 			zip(xlsxParts({ rows, sharedStrings: strings })),
-			'第 2 行 B 列的内容超过 2000 个字'
+			'第 2 行 B 列的内容超过 3000 个字'
 		);
 		const fits = await parseSheet(
 			'fits.xlsx',
-			await xlsx([HEADER, row('判断', '长'.repeat(2000), [], '对')])
+			await xlsx([HEADER, row('简答', '题', [], '长'.repeat(3000), { rubric: '要点（3分）' })])
 		);
-		expect(fits.questions[0]!.stem).toHaveLength(2000);
+		expect((fits.questions[0]!.answer as EssayAnswer).reference).toHaveLength(3000);
 	});
 
 	it('a zip bomb, too many parts, a far-out cell and endless blank rows are refused', async () => {
@@ -543,6 +668,23 @@ describe('export, and the round trip back', () => {
 				lessonKey: 'missing',
 				difficulty: 2,
 				sourceRef: ''
+			}),
+			question('q6', {
+				type: 'essay',
+				stem: '简述全过程人民民主的内涵。',
+				options: [],
+				answer: {
+					reference: '=第一段，带逗号, "引号"\n第二段',
+					rubric: [
+						{ point: '全链条、全方位、全覆盖', points: 4 },
+						{ point: '最广泛、最真实、最管用；是民主', points: 2.5 }
+					],
+					maxLength: 800
+				},
+				explanation: '',
+				lessonKey: 'l1',
+				difficulty: 3,
+				sourceRef: '报告第六部分'
 			})
 		]
 	};
@@ -561,7 +703,7 @@ describe('export, and the round trip back', () => {
 	const check = (parsed: ParseResult) => {
 		expect(parsed.problems).toEqual([]);
 		expect(parsed.questions.map(shape)).toEqual(want);
-		expect(parsed.questions.map((q) => q.line)).toEqual([2, 3, 4, 5, 6]);
+		expect(parsed.questions.map((q) => q.line)).toEqual([2, 3, 4, 5, 6, 7]);
 	};
 
 	it('.xlsx: the same questions come back, and no cell is a formula', async () => {
@@ -582,6 +724,13 @@ describe('export, and the round trip back', () => {
 		expect(sheet.getRow(3).getCell(11).value).toBe('ABC');
 		expect(sheet.getRow(5).getCell(11).value).toBe('二〇二〇｜2020；二〇三五');
 		expect(sheet.getRow(2).getCell(14).value).toBe('人民当家作主');
+		expect(sheet.getRow(7).getCell(1).value).toBe('简答');
+		expect(sheet.getRow(7).getCell(11).value).toBe('\'=第一段，带逗号, "引号"\n第二段');
+		expect(sheet.getRow(7).getCell(16).value).toBe(
+			'全链条、全方位、全覆盖（4分）；最广泛、最真实、最管用；是民主（2.5分）'
+		);
+		expect(sheet.getRow(7).getCell(17).value).toBe('800');
+		expect(sheet.getRow(2).getCell(16).value).toBeNull();
 	});
 
 	it('.csv: the same questions come back, and formula-like cells are made inert', async () => {

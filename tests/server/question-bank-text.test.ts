@@ -203,21 +203,140 @@ describe('parseText: the exam-paper fixture', () => {
 		]);
 	});
 
-	it('lists each 简答 question as skipped (its numbered answer lines stay with it), and nothing else', () => {
+	it('says what each 简答 question lacks (its numbered answer lines stay with it), and nothing else', () => {
 		expect(result.questions).toHaveLength(30);
 		expect(result.problems).toEqual([
 			{
 				line: at('31. '),
 				excerpt: '31. 简述中国式现代化的本质要求。',
-				message: '暂不支持简答题，已跳过',
-				skipped: true
+				message: '简答题没有找到采分点：请另起一行写“采分点：要点一（3分）；要点二（2分）”',
+				skipped: false
 			},
 			{
 				line: at('32. '),
 				excerpt: '32. 谈谈你对全过程人民民主的理解。',
-				message: '暂不支持简答题，已跳过',
-				skipped: true
+				message: '简答题没有找到参考答案：请另起一行写“参考答案：……”',
+				skipped: false
 			}
+		]);
+	});
+});
+
+describe('parseText: 简答 questions', () => {
+	it('reads the reference answer over several lines (its own numbered list included), the rubric and the limit', () => {
+		const text = [
+			'一、单项选择题',
+			'1. 人大代表由谁选举产生？（A）',
+			'A. 选民或下一级人大  B. 上级任命',
+			'二、简答题（每题10分）',
+			'2. （10分）简述中国式现代化的本质要求。',
+			'参考答案：',
+			'坚持中国共产党领导，坚持中国特色社会主义，',
+			'1. 实现高质量发展；',
+			'2. 发展全过程人民民主。',
+			'采分点：坚持党的领导（4分）；高质量发展（3分）；全过程人民民主（3分）',
+			'字数上限：３００字',
+			'解析：见报告第三部分。',
+			'难度：难',
+			'3. 简述人大代表的主要职责。',
+			'【参考答案】代表人民的利益和意志，依法行使职权。',
+			'【采分点】',
+			'（1）代表人民的利益和意志（2.5分）',
+			'（2）依法行使职权（2.5分）',
+			'出处：代表法',
+			'4.【简答题】谈谈对全过程人民民主的理解。',
+			'答：全过程人民民主是全链条、全方位、全覆盖的民主。',
+			'评分要点：全链条（1分）；全方位(1分)；全覆盖（1 分）'
+		].join('\n');
+		const { questions, problems } = parseText(text);
+		expect(problems).toEqual([]);
+		expect(questions.slice(1)).toEqual([
+			q(5, {
+				type: 'essay',
+				stem: '简述中国式现代化的本质要求。',
+				answer: {
+					reference:
+						'坚持中国共产党领导，坚持中国特色社会主义，\n1. 实现高质量发展；\n2. 发展全过程人民民主。',
+					rubric: [
+						{ point: '坚持党的领导', points: 4 },
+						{ point: '高质量发展', points: 3 },
+						{ point: '全过程人民民主', points: 3 }
+					],
+					maxLength: 300
+				},
+				explanation: '见报告第三部分。',
+				difficulty: 3
+			}),
+			q(14, {
+				type: 'essay',
+				stem: '简述人大代表的主要职责。',
+				answer: {
+					reference: '代表人民的利益和意志，依法行使职权。',
+					rubric: [
+						{ point: '代表人民的利益和意志', points: 2.5 },
+						{ point: '依法行使职权', points: 2.5 }
+					],
+					maxLength: 500
+				},
+				sourceRef: '代表法'
+			}),
+			q(20, {
+				type: 'essay',
+				stem: '谈谈对全过程人民民主的理解。',
+				answer: {
+					reference: '全过程人民民主是全链条、全方位、全覆盖的民主。',
+					rubric: [
+						{ point: '全链条', points: 1 },
+						{ point: '全方位', points: 1 },
+						{ point: '全覆盖', points: 1 }
+					],
+					maxLength: 500
+				}
+			})
+		]);
+		expect(questions[0]).toMatchObject({ type: 'single', answer: 0 });
+	});
+
+	it('names what a 简答 question lacks or gets wrong, and imports none of it', () => {
+		const text = [
+			'五、简答题',
+			'1. 没有参考答案的题。',
+			'采分点：要点（3分）',
+			'2. 没有采分点的题。',
+			'参考答案：参考答案。',
+			'3. 采分点没有分值的题。',
+			'参考答案：参考答案。',
+			'采分点：要点一（3分）；要点二',
+			'4. 字数上限不是数的题。',
+			'参考答案：参考答案。',
+			'采分点：要点（3分）',
+			'字数上限：很多',
+			'5. 有选项的简答题。',
+			'A. 甲',
+			'B. 乙',
+			'参考答案：参考答案。',
+			'采分点：要点（3分）'
+		].join('\n');
+		const { questions, problems } = parseText(text);
+		expect(questions).toEqual([]);
+		expect(problems.map((p) => [p.line, p.message, p.skipped])).toEqual([
+			[2, '简答题没有找到参考答案：请另起一行写“参考答案：……”', false],
+			[4, '简答题没有找到采分点：请另起一行写“采分点：要点一（3分）；要点二（2分）”', false],
+			[
+				6,
+				'采分点“要点二”没有写分值：采分点应写成“要点（分值）”，各条之间用“；”分隔，如：要点一（3分）；要点二（2分）',
+				false
+			],
+			[9, '字数上限应为一个整数，如 500，不是“很多”', false],
+			[13, '简答题不应有选项', false]
+		]);
+	});
+
+	it('名词解释 and 案例分析 are still listed as skipped', () => {
+		const { questions, problems } = parseText(['六、名词解释', '1. 全过程人民民主', '答：……'].join('\n'));
+		expect(questions).toEqual([]);
+		expect(problems).toEqual([
+			{ line: 2, excerpt: '1. 全过程人民民主', message: '暂不支持名词解释，已跳过', skipped: true }
 		]);
 	});
 });

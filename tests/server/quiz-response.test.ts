@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_BLANK_LENGTH, readResponse, type PublicQuestion } from '../../src/lib/server/quiz/questions';
 
-const single: PublicQuestion = { type: 'single', stem: '单选', options: ['甲', '乙', '丙'], blanks: 0 };
-const multiple: PublicQuestion = { type: 'multiple', stem: '多选', options: ['甲', '乙', '丙'], blanks: 0 };
+const single: PublicQuestion = {
+	type: 'single',
+	stem: '单选',
+	options: ['甲', '乙', '丙'],
+	blanks: 0,
+	maxLength: null
+};
+const multiple: PublicQuestion = {
+	type: 'multiple',
+	stem: '多选',
+	options: ['甲', '乙', '丙'],
+	blanks: 0,
+	maxLength: null
+};
 
 function form(...pairs: [string, string][]): FormData {
 	const f = new FormData();
@@ -34,7 +46,7 @@ describe('an answer is read only as the form sends it', () => {
 	});
 
 	it('refuses an over-long blank instead of storing a cut answer', () => {
-		const fill: PublicQuestion = { type: 'fill', stem: '填空', options: [], blanks: 2 };
+		const fill: PublicQuestion = { type: 'fill', stem: '填空', options: [], blanks: 2, maxLength: null };
 		expect(readResponse(fill, form(['blank', '人民'], ['blank', '民主']))).toEqual({
 			response: ['人民', '民主']
 		});
@@ -46,5 +58,19 @@ describe('an answer is read only as the form sends it', () => {
 				error: `每空不能超过 ${MAX_BLANK_LENGTH} 个字`
 			}
 		);
+	});
+
+	it('reads a 简答 as its trimmed text and refuses one above the length limit instead of cutting it', () => {
+		const essay: PublicQuestion = { type: 'essay', stem: '简答', options: [], blanks: 0, maxLength: 10 };
+		expect(readResponse(essay, form(['essay', '  依法履职。\n  ']))).toEqual({ response: '依法履职。' });
+		expect(readResponse(essay, form(['essay', '   ']))).toEqual({ response: null });
+		expect(readResponse(essay, form())).toEqual({ response: null });
+		// A line break sent as CRLF counts once, as the textarea counted it.
+		expect(readResponse(essay, form(['essay', '一二三四五\r\n六七八九']))).toEqual({
+			response: '一二三四五\n六七八九'
+		});
+		expect(readResponse(essay, form(['essay', '一二三四五六七八九十十一']))).toEqual({
+			error: '答案不能超过 10 个字，您写了 12 个字'
+		});
 	});
 });

@@ -5,7 +5,8 @@ import { seedDemo } from '../../src/lib/server/seed/demo';
 import { DEMO_PASSWORD, OFFICE_TREE } from '../../src/lib/server/seed';
 import { login } from '../../src/lib/server/auth/login';
 import { validateSessionToken } from '../../src/lib/server/auth/session';
-import { offices, schools, users } from '../../src/lib/server/db/schema';
+import { examAttempts, examItemStats, exams, offices, schools, users } from '../../src/lib/server/db/schema';
+import { gradingQueue } from '../../src/lib/server/exams';
 
 // Seeding the full demo is slow-ish (thousands of answers through the quiz engine): once per file.
 let db: ReturnType<typeof testDb>;
@@ -89,5 +90,27 @@ describe('demo data', () => {
 				.map((u) => u.name)
 		);
 		expect(real.filter((n) => names.has(n))).toEqual([]);
+	});
+
+	it('holds a released exam with results and item analysis, and an open one with 简答 to grade', () => {
+		const [past, current] = db.select().from(exams).orderBy(exams.id).all();
+		expect(past?.title).toBe('第一期专题班结业考试');
+		expect(past?.releasedAt).not.toBeNull();
+		const scored = db
+			.select({ score: examAttempts.score, released: examAttempts.releasedAt })
+			.from(examAttempts)
+			.where(eq(examAttempts.examId, past!.id))
+			.all();
+		expect(scored.length).toBeGreaterThan(10);
+		expect(scored.every((a) => a.score !== null && a.released !== null)).toBe(true);
+		expect(
+			db.select({ n: count() }).from(examItemStats).where(eq(examItemStats.examId, past!.id)).get()!.n
+		).toBeGreaterThan(20);
+		expect(current?.title).toBe('2026年度应知应会测试');
+		expect(current?.releasedAt).toBeNull();
+		const grader = db.select().from(users).where(eq(users.username, 'dangxiao2')).get()!;
+		const queue = gradingQueue(db, grader.id, current!.id);
+		expect(queue.next?.rubric.length).toBeGreaterThan(0);
+		expect(queue.progress.complete).toBe(false);
 	});
 });

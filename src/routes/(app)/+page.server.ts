@@ -8,6 +8,8 @@ import { sumPoints, totalPoints } from '$lib/server/points/ledger';
 import { greeting, shanghaiDay } from '$lib/server/time';
 import { taskCards, yearHours } from '$lib/server/courses/views';
 import { isCheckinOpen, studySessionsForUser } from '$lib/server/study-sessions';
+import { myExams } from '$lib/server/exams';
+import { examCard } from '$lib/exam-candidate';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -20,7 +22,13 @@ export const load: PageServerLoad = ({ locals }) => {
 	// Courses are assigned to learners (cadres and office admins); others have no tasks or 学时.
 	const learner = isMemberRole(user.role);
 	const studySessions = studySessionsForUser(db, user.officeId, now, 3);
+	// Exams open now (or running) and the ones coming up: the list puts them first.
+	const exams = myExams(db, user.id, now)
+		.filter((e) => e.state === 'open' || e.state === 'running' || e.state === 'upcoming')
+		.map(examCard);
 	return {
+		exams: exams.slice(0, 3),
+		moreExams: exams.length > 3,
 		studySessions,
 		checkinOpen: studySessions.some((s) => isCheckinOpen(s, now)),
 		greeting: greeting(now),

@@ -69,6 +69,18 @@ export const AUDIT_ACTIONS = {
 	'module.restore': '恢复历史版本',
 	'theme.create': '新建主题',
 	'media.upload': '上传素材',
+	'paper.create': '新建试卷',
+	'paper.update': '修改试卷',
+	'paper.archive': '删除试卷',
+	'exam.create': '新建考试',
+	'exam.update': '修改考试',
+	'exam.cancel': '取消考试',
+	'exam.assign': '布置考试',
+	'exam.withdraw': '撤回考试布置',
+	'exam.retake': '安排补考',
+	'exam.remind': '催考',
+	'exam.grade': '阅卷评分',
+	'exam.release': '公布成绩',
 	'settings.update': '修改系统设置',
 	'audit.purge': '清理过期日志'
 } as const;
@@ -87,6 +99,8 @@ const TARGET_LABELS = {
 	session: '集中学习',
 	reflection: '心得',
 	live: '现场答题',
+	paper: '试卷',
+	exam: '考试',
 	setting: '设置',
 	import: '导入'
 } as const;

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db';
 import { lessons, modules, moduleVersions, questions, quizSettings } from '../db/schema';
 import type { AuditActor } from '../audit';
 import { plainTextOf } from '../content/render';
-import type { QuestionAnswer, QuizDefaults } from '../content/pack';
+import type { QuizDefaults } from '../content/pack';
 import { ownsRow, type Owner } from './owner';
 import type { LessonDoc, ModuleDoc, QuestionDoc } from './doc';
 import { actorOwner, auditDraft, formError, NOT_AN_AUTHOR, NOT_FOUND, quoted } from './store';
@@ -120,7 +120,7 @@ function builtInDoc(db: Queryable, mod: ModuleRow): ModuleDoc {
 			type: q.type,
 			stem: q.stem,
 			options: JSON.parse(q.options) as string[],
-			answer: JSON.parse(q.answer) as QuestionAnswer,
+			answer: JSON.parse(q.answer) as QuestionDoc['answer'],
 			explanation: q.explanation,
 			lessonKey: lessonKeys.get(q.lessonId)!,
 			difficulty: ([1, 2, 3].includes(q.difficulty) ? q.difficulty : 2) as 1 | 2 | 3,

@@ -4,6 +4,7 @@ import type { Queryable } from '../db';
 import { themes } from '../db/schema';
 import { TYPE_LABELS } from '../quiz/questions';
 import { DIFFICULTY_LABELS } from '../../lesson-editor';
+import type { EssayAnswer } from '../exams/types';
 import type { LessonDoc, ModuleDoc, QuestionDoc } from './doc';
 import { latestVersion } from './store';
 import { MODULE_LABELS } from './validate';
@@ -180,8 +181,10 @@ function questionDetails(a: QuestionDoc, aDoc: ModuleDoc, b: QuestionDoc, bDoc: 
 		['题型', TYPE_LABELS[a.type], TYPE_LABELS[b.type]],
 		['题干', a.stem, b.stem],
 		['选项', optionsText(a), optionsText(b)],
-		['正确答案', answerText(a), answerText(b)],
-		['解析', a.explanation, b.explanation],
+		[a.type === 'essay' && b.type === 'essay' ? '参考答案' : '正确答案', answerText(a), answerText(b)],
+		['采分点', rubricText(a), rubricText(b)],
+		['字数上限', lengthText(a), lengthText(b)],
+		['解析', a.explanation || NOTHING, b.explanation || NOTHING],
 		['难度', DIFFICULTY_LABELS[a.difficulty]!, DIFFICULTY_LABELS[b.difficulty]!],
 		['所属课时', lessonTitle(aDoc, a.lessonKey), lessonTitle(bDoc, b.lessonKey)],
 		['出处', a.sourceRef || NOTHING, b.sourceRef || NOTHING]
@@ -208,5 +211,17 @@ export function answerText(q: QuestionDoc): string {
 			return (q.answer as string[][])
 				.map((accepted, i) => `第 ${i + 1} 空：${accepted.join('｜')}`)
 				.join('；');
+		case 'essay':
+			return (q.answer as EssayAnswer).reference;
 	}
+}
+
+/** A 简答's scoring points with their points (（无） for the other types). */
+function rubricText(q: QuestionDoc): string {
+	if (q.type !== 'essay') return NOTHING;
+	return (q.answer as EssayAnswer).rubric.map((r) => `${r.point}（${r.points}分）`).join('；');
+}
+
+function lengthText(q: QuestionDoc): string {
+	return q.type === 'essay' ? `${(q.answer as EssayAnswer).maxLength} 字` : NOTHING;
 }

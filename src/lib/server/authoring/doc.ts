@@ -1,5 +1,6 @@
 import type { LessonKind, QuestionType } from '../db/schema';
 import type { QuestionAnswer, QuizDefaults } from '../content/pack';
+import type { EssayAnswer } from '../exams/types';
 
 /**
  * An authored module as one document: what a draft holds (module_drafts.doc) and what each
@@ -48,10 +49,14 @@ export interface QuestionDoc {
 	key: string;
 	type: QuestionType;
 	stem: string;
-	/** Option texts (single/multiple); [] for truefalse and fill. */
+	/** Option texts (single/multiple); [] for truefalse, fill and essay. */
 	options: string[];
-	/** As stored in `questions.answer`: option index, sorted indexes, boolean, or per blank the accepted variants. */
-	answer: QuestionAnswer;
+	/**
+	 * As stored in `questions.answer`: option index, sorted indexes, boolean, per blank the
+	 * accepted variants, or a 简答's key (reference answer, rubric, length limit).
+	 */
+	answer: QuestionAnswer | EssayAnswer;
+	/** Required, except for 简答 (graded by hand against the reference answer and rubric). */
 	explanation: string;
 	/** The lesson the question is about. */
 	lessonKey: string;

@@ -5,6 +5,7 @@
  * - copy.ts — copying a built-in module (or one of the owner's) into a new draft
  * - lessons.ts, questions.ts — the lessons and the question bank of a draft
  * - preview.ts — Markdown and whole modules rendered as learners get them
+ * - item-stats.ts — the latest exam's item analysis beside each question of the bank
  * - themes.ts — the themes to choose from; schools add themes
  * - review.ts — submit, recall, approve (publishing), return
  * - publish.ts — the live rows written at approval; 下线
@@ -46,11 +47,15 @@ export {
 	removeQuestion,
 	questionWarnings,
 	questionFields,
+	rubricTotal,
+	isObjective,
+	objectiveCount,
 	LETTER_WARNING,
 	MAX_OPTIONS,
 	MAX_BLANKS
 } from './questions';
 export { lessonPreview, renderDoc } from './preview';
+export { bankItemStats, ITEM_FLAG_LABELS, type BankItemStat } from './item-stats';
 export { themeOptions, createTheme } from './themes';
 export {
 	submitDraft,

@@ -1,25 +1,27 @@
 import { z } from 'zod';
 import type { Db } from '../db';
-import { QUESTION_TYPES } from '../db/schema';
+import { OBJECTIVE_TYPES, QUESTION_TYPES } from '../db/schema';
 import type { AuditActor } from '../audit';
 import { BLANK, MAX_BLANK_LENGTH, TYPE_LABELS } from '../quiz/questions';
 import { parseWith, type FieldErrors, type Parsed } from '../validation';
-import type { QuestionAnswer } from '../content/pack';
+import type { EssayAnswer } from '../exams/types';
 import type { ModuleDoc, QuestionDoc } from './doc';
 import { editDraft, formError, type EditOutcome } from './store';
 import { LIMITS, requiredText } from './validate';
 import type { Fields, Result } from './types';
-import { LETTER_WARNING, MAX_BLANKS, OPTION_LETTERS, letterWarning } from '../../lesson-editor';
+import { ESSAY_LIMITS, LETTER_WARNING, MAX_BLANKS, OPTION_LETTERS, letterWarning } from '../../lesson-editor';
 
 /*
  * The question bank of a draft, in the shape the quiz engine snapshots and scores (see
  * quiz/questions.ts): options as texts, the answer as an option index (single), sorted indexes
  * (multiple), a boolean (true/false) or, per blank, the accepted variants (fill-in, blanks
- * marked ____ in the stem as in the content pack).
+ * marked ____ in the stem as in the content pack). A 简答 (essay) holds its key, EssayAnswer:
+ * the reference answer, the rubric (采分点 with points each) and the length limit; it is graded
+ * by hand in exams and never drawn by module quizzes, daily practice or live quizzes.
  */
 
 // The form's limits and the letter warning are the editor's (lesson-editor.ts), which checks as one types.
-export { LETTER_WARNING, MAX_BLANKS };
+export { ESSAY_LIMITS, LETTER_WARNING, MAX_BLANKS };
 export const MAX_OPTIONS = OPTION_LETTERS.length;
 export const MISSING_EXPLANATION = '没有解析：请在题目中补上解析，否则不能提交审核';
 const QUESTION_NOT_FOUND = '没有找到这道题目，它可能已被删除';
@@ -37,6 +39,17 @@ const questionInput = z.object({
 		.string({ error: '出处须为文字' })
 		.trim()
 		.max(LIMITS.sourceRef, { error: `出处不能超过 ${LIMITS.sourceRef} 个字` })
+		.default('')
+});
+
+// A 简答's explanation is optional: the reference answer and the rubric say what is right.
+const essayInput = questionInput.extend({
+	explanation: z
+		.string({ error: '解析须为文字' })
+		.trim()
+		.max(LIMITS.explanation, {
+			error: `解析不能超过 ${LIMITS.explanation.toLocaleString('en-US')} 个字`
+		})
 		.default('')
 });
 
@@ -88,14 +101,100 @@ function blanksOf(fields: Fields, blankCount: number, errors: FieldErrors): stri
 	return blanks;
 }
 
+const POINTS_RULE = `分值为 ${ESSAY_LIMITS.minPoints}–${ESSAY_LIMITS.maxPoints} 分，且须为 0.5 的倍数`;
+
+/** A number as typed (half-width or full-width digits, one decimal point), or null. */
+function typedNumber(raw: string): number | null {
+	const text = raw.normalize('NFKC').trim();
+	return /^\d{1,6}(\.\d{1,6})?$/.test(text) ? Number(text) : null;
+}
+
+/**
+ * The rubric rows of the form (point0/points0 … : the scoring point and its points), in order.
+ * A row left wholly empty is passed over (the form without JavaScript shows ten); half a row,
+ * points out of 0.5–100 or off the half-point steps, more than ten rows or none are refused
+ * beside the row's fields.
+ */
+function rubricOf(fields: Fields, errors: FieldErrors): EssayAnswer['rubric'] {
+	const rows = [
+		...new Set(
+			Object.keys(fields).flatMap((name) => {
+				const m = /^points?(\d{1,4})$/.exec(name);
+				return m ? [Number(m[1])] : [];
+			})
+		)
+	].sort((a, b) => a - b);
+	const rubric: EssayAnswer['rubric'] = [];
+	for (const i of rows) {
+		const point = (fields[`point${i}`] ?? '').trim();
+		const raw = (fields[`points${i}`] ?? '').trim();
+		if (!point && !raw) continue;
+		const n = rubric.length + 1;
+		const points = typedNumber(raw);
+		if (!point) errors[`point${i}`] ??= `请填写第 ${n} 个采分点的内容，或删去这一行的分值`;
+		else if (point.length > ESSAY_LIMITS.point)
+			errors[`point${i}`] ??= `第 ${n} 个采分点不能超过 ${ESSAY_LIMITS.point} 个字`;
+		if (!raw) errors[`points${i}`] ??= `请填写第 ${n} 个采分点的分值`;
+		else if (
+			points === null ||
+			points < ESSAY_LIMITS.minPoints ||
+			points > ESSAY_LIMITS.maxPoints ||
+			!Number.isInteger(points * 2)
+		)
+			errors[`points${i}`] ??= `第 ${n} 个采分点的${POINTS_RULE}`;
+		rubric.push({ point, points: points ?? 0 });
+	}
+	if (rubric.length === 0) errors.point0 ??= '请至少填写一个采分点（要点和分值）';
+	if (rubric.length > ESSAY_LIMITS.rubricRows)
+		errors.rubric ??= `采分点最多 ${ESSAY_LIMITS.rubricRows} 个，这道题有 ${rubric.length} 个`;
+	return rubric;
+}
+
+/** The 简答's key from the form: reference answer, rubric and length limit (500 when empty). */
+function essayOf(fields: Fields, errors: FieldErrors): EssayAnswer {
+	const reference = (fields.reference ?? '').replace(/\r\n?/g, '\n').trim();
+	if (!reference) errors.reference ??= '请填写参考答案';
+	else if (reference.length > ESSAY_LIMITS.reference)
+		errors.reference ??= `参考答案不能超过 ${ESSAY_LIMITS.reference.toLocaleString('en-US')} 个字`;
+	const rubric = rubricOf(fields, errors);
+	const rawLength = (fields.maxLength ?? '').trim();
+	const typed = rawLength ? typedNumber(rawLength) : ESSAY_LIMITS.defaultLength;
+	if (
+		typed === null ||
+		!Number.isInteger(typed) ||
+		typed < ESSAY_LIMITS.minLength ||
+		typed > ESSAY_LIMITS.maxLength
+	)
+		errors.maxLength ??= `字数上限为 ${ESSAY_LIMITS.minLength}–${ESSAY_LIMITS.maxLength} 字的整数（留空为 ${ESSAY_LIMITS.defaultLength} 字）`;
+	return { reference, rubric, maxLength: typed ?? ESSAY_LIMITS.defaultLength };
+}
+
+/** Whether a module quiz, daily practice or a live quiz may draw the question (简答 never). */
+export function isObjective(question: { type: QuestionDoc['type'] }): boolean {
+	return (OBJECTIVE_TYPES as readonly string[]).includes(question.type);
+}
+
+/** The questions a module quiz draws from: all but the 简答 ones. */
+export function objectiveCount(doc: { questions: { type: QuestionDoc['type'] }[] }): number {
+	return doc.questions.filter(isObjective).length;
+}
+
+/** A 简答's rubric total (a paper's default points for it); null for the other types. */
+export function rubricTotal(question: Pick<QuestionDoc, 'type' | 'answer'>): number | null {
+	if (question.type !== 'essay') return null;
+	return (question.answer as EssayAnswer).rubric.reduce((sum, r) => sum + r.points, 0);
+}
+
 /** The options and answer of one type, from the form; problems go into `errors`. */
 function answerOf(
 	type: QuestionDoc['type'],
 	stem: string,
 	fields: Fields,
 	errors: FieldErrors
-): { options: string[]; answer: QuestionAnswer } {
+): { options: string[]; answer: QuestionDoc['answer'] } {
 	switch (type) {
+		case 'essay':
+			return { options: [], answer: essayOf(fields, errors) };
 		case 'single':
 		case 'multiple': {
 			const options = optionsOf(fields, errors);
@@ -121,10 +220,10 @@ function answerOf(
 /**
  * A question from its form, checked against the draft (its lesson must be one of the draft's).
  * Fields: type, stem, option0…option7, correct, truefalse, blank0…blank4, explanation,
- * lessonKey, difficulty, sourceRef.
+ * lessonKey, difficulty, sourceRef; for 简答 reference, point0/points0…point9/points9, maxLength.
  */
 export function parseQuestion(doc: ModuleDoc, fields: Fields, key: string): Parsed<QuestionDoc> {
-	const parsed = parseWith(questionInput, fields);
+	const parsed = parseWith(fields.type === 'essay' ? essayInput : questionInput, fields);
 	const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
 	const type = QUESTION_TYPES.find((t) => t === fields.type);
 	const stem = (fields.stem ?? '').trim();
@@ -152,6 +251,15 @@ export function questionFields(q: QuestionDoc): Fields {
 	if (q.type === 'truefalse') fields.truefalse = String(q.answer);
 	if (q.type === 'fill')
 		(q.answer as string[][]).forEach((accepted, i) => (fields[`blank${i}`] = accepted.join('｜')));
+	if (q.type === 'essay') {
+		const essay = q.answer as EssayAnswer;
+		fields.reference = essay.reference;
+		essay.rubric.forEach((row, i) => {
+			fields[`point${i}`] = row.point;
+			fields[`points${i}`] = String(row.points);
+		});
+		fields.maxLength = String(essay.maxLength);
+	}
 	return fields;
 }
 
@@ -205,7 +313,8 @@ const clip = (text: string) => (text.length > 30 ? text.slice(0, 30) + '…' : t
 export function questionWarnings(question: QuestionDoc, shuffleOptions = true): string[] {
 	const warnings: string[] = [];
 	// Only an import brings a question without one (the form requires it); review refuses it.
-	if (!question.explanation.trim()) warnings.push(MISSING_EXPLANATION);
+	// A 简答 may have none: its reference answer and rubric are what candidates see after release.
+	if (!question.explanation.trim() && question.type !== 'essay') warnings.push(MISSING_EXPLANATION);
 	const warning = letterWarning(question.type, question.stem, question.explanation, shuffleOptions);
 	return warning ? [...warnings, warning] : warnings;
 }

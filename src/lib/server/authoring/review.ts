@@ -21,7 +21,7 @@ import {
 import { parseModuleFields, LIMITS, requiredText } from './validate';
 import { moduleFields } from './drafts';
 import { lessonFields, parseLesson } from './lessons';
-import { parseQuestion, questionFields } from './questions';
+import { objectiveCount, parseQuestion, questionFields } from './questions';
 import { publishDoc } from './publish';
 import type { Result } from './types';
 
@@ -40,13 +40,20 @@ export function docProblems(db: Queryable, owner: Owner, doc: ModuleDoc): FieldE
 		const parsed = parseLesson(db, owner, lessonFields(lesson), lesson.key);
 		if (!parsed.ok) problems[`lesson.${lesson.key}`] = `课时《${lesson.title}》：${firstOf(parsed.errors)}`;
 	}
+	// The module quiz draws objective questions only: 简答题 are for exams.
+	const objective = objectiveCount(doc);
 	if (doc.questions.length === 0) problems.questions = '题库还没有题目，请至少添加一道题';
+	else if (objective === 0)
+		problems.questions = '题库只有简答题：模块测验只抽单选、多选、判断和填空题，请至少添加一道';
 	doc.questions.forEach((question, i) => {
 		const parsed = parseQuestion(doc, questionFields(question), question.key);
 		if (!parsed.ok) problems[`question.${question.key}`] = `第 ${i + 1} 题：${firstOf(parsed.errors)}`;
 	});
-	if (doc.questions.length && doc.quiz.draw > doc.questions.length)
-		problems.draw ??= `题库只有 ${doc.questions.length} 道题，少于每次抽题数 ${doc.quiz.draw}，请增加题目或减少抽题数`;
+	if (objective && doc.quiz.draw > objective)
+		problems.draw ??=
+			objective < doc.questions.length
+				? `题库中可用于模块测验的题目（不含简答题）只有 ${objective} 道，少于每次抽题数 ${doc.quiz.draw}，请增加题目或减少抽题数`
+				: `题库只有 ${doc.questions.length} 道题，少于每次抽题数 ${doc.quiz.draw}，请增加题目或减少抽题数`;
 	return problems;
 }
 

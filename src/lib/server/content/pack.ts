@@ -270,6 +270,11 @@ function readQuestions(path: string, lessonSlugs: Set<string>, { report, parseFi
 	const out: PackQuestion[] = [];
 	for (const [i, item] of raw.entries()) {
 		const label = `第 ${i + 1} 题${item && typeof item === 'object' && 'id' in item ? `（${String(item.id)}）` : ''}`;
+		// The built-in banks feed module quizzes and daily practice, which score automatically.
+		if (item && typeof item === 'object' && 'type' in item && item.type === 'essay') {
+			report(path, `${label}：内容包不收简答题（简答题由阅卷人评分，请在“内容编写”的题库中编写，用于考试）`);
+			continue;
+		}
 		const base = questionBase.safeParse(item);
 		const typed = questionSchema.safeParse(item);
 		if (!base.success || !typed.success) {

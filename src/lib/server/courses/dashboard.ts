@@ -4,7 +4,7 @@ import { courses, enrolments, offices, users } from '../db/schema';
 import { shanghaiDay } from '../time';
 import { notify, quoted } from '../notifications';
 import { recordAudit, type AuditActor } from '../audit';
-import { courseProgress, moduleStates, taskStatus, type TaskStatus } from './progress';
+import { progressIn, taskStatus, type TaskStatus } from './progress';
 import { dueOnOf } from './due';
 import { PINYIN_ORDER } from '../users/name-key';
 
@@ -54,7 +54,7 @@ export function courseMembers(
 		.orderBy(asc(offices.sortOrder), ...PINYIN_ORDER)
 		.all();
 	return rows.map((member) => {
-		const progress = courseProgress(moduleStates(db, member.userId, courseId));
+		const progress = progressIn(db, member.userId, courseId);
 		const dueOn = dueOnOf(course.dueOn, member.ownDueOn);
 		return {
 			userId: member.userId,

@@ -53,7 +53,8 @@ export type CreditSource = (typeof creditHours.$inferSelect)['source'];
 export const CREDIT_SOURCE_LABELS: Record<CreditSource, string> = {
 	course: '专题班',
 	session: '集中学习',
-	module: '模块学时'
+	module: '模块学时',
+	exam: '考试'
 };
 
 /** Credits hours once per source, in the Shanghai year of `at`. Returns false if already credited. */

@@ -1,6 +1,17 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Queryable } from '../db';
-import { attempts, courseModules, courses, enrolments, lessonProgress, lessons, modules } from '../db/schema';
+import {
+	attempts,
+	courseModules,
+	courses,
+	enrolments,
+	lessonProgress,
+	lessons,
+	modules,
+	examAttempts,
+	exams
+} from '../db/schema';
+import { countedAttempt } from '../exams/counted';
 import { shanghaiDay } from '../time';
 import { issueCertificate } from './certificates';
 import { daysBetween, dueOnOf } from './due';
@@ -79,6 +90,69 @@ export function moduleStates(db: Queryable, userId: number, courseId: number): M
 	});
 }
 
+/** An exam that is part of a course's completion rule, and whether the user's counted, released result passed. */
+export interface ExamStep {
+	examId: number;
+	title: string;
+	passed: boolean;
+}
+
+/**
+ * The course's exams (not cancelled), in the order they open: a step each, done when the user's
+ * counted result (the exam's counting rule, among released results) passed.
+ */
+export function examSteps(db: Queryable, userId: number, courseId: number): ExamStep[] {
+	const rows = db
+		.select({
+			examId: exams.id,
+			title: exams.title,
+			counting: exams.counting,
+			id: examAttempts.id,
+			number: examAttempts.number,
+			score: examAttempts.score,
+			passed: examAttempts.passed,
+			gradedAt: examAttempts.gradedAt,
+			releasedAt: examAttempts.releasedAt
+		})
+		.from(exams)
+		.leftJoin(
+			examAttempts,
+			and(
+				eq(examAttempts.examId, exams.id),
+				eq(examAttempts.userId, userId),
+				isNotNull(examAttempts.releasedAt),
+				isNotNull(examAttempts.gradedAt)
+			)
+		)
+		.where(and(eq(exams.courseId, courseId), isNull(exams.cancelledAt)))
+		.orderBy(asc(exams.opensAt), asc(exams.id))
+		.all();
+	const steps: ExamStep[] = [];
+	for (const row of rows) {
+		if (steps.some((s) => s.examId === row.examId)) continue;
+		const attempts = rows.flatMap((r) =>
+			r.examId === row.examId && r.id !== null && r.number !== null
+				? [
+						{
+							id: r.id,
+							number: r.number,
+							score: r.score,
+							passed: r.passed,
+							gradedAt: r.gradedAt,
+							releasedAt: r.releasedAt
+						}
+					]
+				: []
+		);
+		steps.push({
+			examId: row.examId,
+			title: row.title,
+			passed: !!countedAttempt(attempts, row.counting)?.passed
+		});
+	}
+	return steps;
+}
+
 export interface CourseProgress {
 	steps: number;
 	stepsDone: number;
@@ -88,27 +162,40 @@ export interface CourseProgress {
 	nextStep: { label: string; href: string } | null;
 }
 
-/** The completion rule: every lesson of every module studied and every module quiz passed. */
-export function courseProgress(states: ModuleState[]): CourseProgress {
-	const steps = states.reduce((n, s) => n + s.lessonsTotal + 1, 0);
-	const stepsDone = states.reduce((n, s) => n + s.lessonsDone + (s.quizPassed ? 1 : 0), 0);
+/**
+ * The completion rule: every lesson of every module studied, every module quiz passed, and a
+ * released, passing result in each of the course's exams.
+ */
+export function courseProgress(states: ModuleState[], exams: ExamStep[] = []): CourseProgress {
+	const steps = states.reduce((n, s) => n + s.lessonsTotal + 1, 0) + exams.length;
+	const stepsDone =
+		states.reduce((n, s) => n + s.lessonsDone + (s.quizPassed ? 1 : 0), 0) +
+		exams.filter((e) => e.passed).length;
 	const pending = states.find((s) => s.nextLesson || !s.quizPassed);
-	const nextStep = !pending
-		? null
-		: pending.nextLesson
+	const exam = exams.find((e) => !e.passed);
+	const nextStep = pending
+		? pending.nextLesson
 			? {
 					label: `学习《${pending.nextLesson.title}》`,
 					href: `/learn/${pending.slug}/${pending.nextLesson.slug}`
 				}
-			: { label: `参加《${pending.title}》模块测验`, href: `/quiz/module/${pending.slug}` };
+			: { label: `参加《${pending.title}》模块测验`, href: `/quiz/module/${pending.slug}` }
+		: exam
+			? { label: `参加考试“${exam.title}”`, href: `/exams/${exam.examId}` }
+			: null;
 	return {
 		steps,
 		stepsDone,
 		percent: steps ? Math.round((stepsDone / steps) * 100) : 0,
 		complete: steps > 0 && stepsDone === steps,
-		started: states.some((s) => s.opened > 0 || s.quizPassed),
+		started: states.some((s) => s.opened > 0 || s.quizPassed) || exams.some((e) => e.passed),
 		nextStep
 	};
+}
+
+/** A user's progress in a course: its modules and its exams. */
+export function progressIn(db: Queryable, userId: number, courseId: number): CourseProgress {
+	return courseProgress(moduleStates(db, userId, courseId), examSteps(db, userId, courseId));
 }
 
 export function taskStatus(
@@ -133,7 +220,7 @@ export function myTasks(db: Queryable, userId: number, now = new Date()) {
 		.all();
 	return rows
 		.map(({ course, completedAt, ownDueOn }) => {
-			const progress = courseProgress(moduleStates(db, userId, course.id));
+			const progress = progressIn(db, userId, course.id);
 			const dueOn = dueOnOf(course.dueOn, ownDueOn);
 			return {
 				id: course.id,
@@ -165,7 +252,7 @@ export function checkCourseCompletion(tx: Queryable, userId: number, now: Date):
 		.all();
 	let completed = 0;
 	for (const { course } of open) {
-		if (!courseProgress(moduleStates(tx, userId, course.id)).complete) continue;
+		if (!progressIn(tx, userId, course.id).complete) continue;
 		const marked = tx
 			.update(enrolments)
 			.set({ completedAt: now })

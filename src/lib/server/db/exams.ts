@@ -106,7 +106,10 @@ export const examAssignments = sqliteTable(
 		assignedAt: integer('assigned_at', { mode: 'timestamp_ms' }).notNull(),
 		withdrawnAt: integer('withdrawn_at', { mode: 'timestamp_ms' })
 	},
-	(t) => [index('exam_assignments_exam_idx').on(t.examId), index('exam_assignments_office_idx').on(t.officeId)]
+	(t) => [
+		index('exam_assignments_exam_idx').on(t.examId),
+		index('exam_assignments_office_idx').on(t.officeId)
+	]
 );
 
 /**
@@ -207,7 +210,10 @@ export const examAttemptItems = sqliteTable(
 		score: real('score'),
 		correct: integer('correct', { mode: 'boolean' })
 	},
-	(t) => [primaryKey({ columns: [t.attemptId, t.position] }), index('exam_items_question_idx').on(t.questionId)]
+	(t) => [
+		primaryKey({ columns: [t.attemptId, t.position] }),
+		index('exam_items_question_idx').on(t.questionId)
+	]
 );
 
 /**
@@ -255,5 +261,8 @@ export const examItemStats = sqliteTable(
 		flags: text('flags').notNull(), // JSON ItemFlag[]
 		computedAt: integer('computed_at', { mode: 'timestamp_ms' }).notNull()
 	},
-	(t) => [primaryKey({ columns: [t.examId, t.questionId] }), index('exam_item_stats_question_idx').on(t.questionId)]
+	(t) => [
+		primaryKey({ columns: [t.examId, t.questionId] }),
+		index('exam_item_stats_question_idx').on(t.questionId)
+	]
 );

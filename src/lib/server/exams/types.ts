@@ -195,10 +195,10 @@ export interface RunningExam {
 	items: ExamQuestionView[];
 }
 
-export type ExamStartResult = { ok: true; attemptId: number; resumed: boolean } | { ok: false; message: string };
+export type ExamStartResult =
+	{ ok: true; attemptId: number; resumed: boolean } | { ok: false; message: string };
 export type ExamSaveResult =
-	| { ok: true }
-	| { ok: false; reason: 'missing' | 'closed' | 'late' | 'invalid'; message: string };
+	{ ok: true } | { ok: false; reason: 'missing' | 'closed' | 'late' | 'invalid'; message: string };
 export type ExamSubmitResult =
 	| { ok: true; attemptId: number; examId: number; late: boolean; already: boolean }
 	| { ok: false; message: string };
@@ -277,7 +277,7 @@ export interface ExamDashboard {
 	started: number;
 	submitted: number;
 	absent: number;
-	/** Released (or graded) counted results only. */
+	/** Released (or graded) counted results only: average in points (one decimal), pass rate in percent (one decimal). */
 	average: number | null;
 	passRate: number | null;
 	/** Ten bins of the total (0–10 %, … 90–100 %). */
@@ -291,8 +291,9 @@ export interface ExamDashboard {
 		average: number | null;
 		passRate: number | null;
 	}[];
-	absentees: { userId: number; name: string; officeName: string }[];
-	/** Candidates with their counted results, for the 成绩单 (pinyin order within office). */
+	/** Candidates without a submitted attempt whose window has opened; `windowOpen`: 催考 still reaches them. */
+	absentees: { userId: number; name: string; officeName: string; windowOpen: boolean }[];
+	/** Candidates who left the exam page while writing (all attempts), in pinyin order. */
 	leaveCounts: { userId: number; name: string; leaves: number }[];
 }
 

@@ -1,7 +1,15 @@
 import { randomInt } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
-import { liveAnswers, livePlayers, liveQuizzes, modules, questions, users } from '../db/schema';
+import {
+	OBJECTIVE_TYPES,
+	liveAnswers,
+	livePlayers,
+	liveQuizzes,
+	modules,
+	questions,
+	users
+} from '../db/schema';
 import { canManageOffice, type Actor } from '../org/offices';
 import { award } from '../points/ledger';
 import {
@@ -21,6 +29,8 @@ import { pickableModule } from '../learning/audience';
 import { NOT_PICKABLE } from '../learning/catalog';
 
 export type Live = typeof liveQuizzes.$inferSelect;
+/** Live quizzes score at once: only objective questions (简答 are for exams, graded by hand). */
+const objective = inArray(questions.type, [...OBJECTIVE_TYPES]);
 /** Answers arriving this long after the countdown still count (network delay), never more. */
 export const ANSWER_GRACE_MS = 1000;
 export const BASE_SCORE = 1000;
@@ -78,7 +88,7 @@ export function createLive(
 				.select({ question: questions })
 				.from(questions)
 				.innerJoin(modules, eq(modules.id, questions.moduleId))
-				.where(and(inArray(questions.id, picked), isNull(questions.archivedAt), pickable))
+				.where(and(inArray(questions.id, picked), isNull(questions.archivedAt), objective, pickable))
 				.all()
 				.map((r) => r.question)
 		: [];
@@ -90,7 +100,7 @@ export function createLive(
 				db
 					.select()
 					.from(questions)
-					.where(and(eq(questions.moduleId, mod!.id), isNull(questions.archivedAt)))
+					.where(and(eq(questions.moduleId, mod!.id), isNull(questions.archivedAt), objective))
 					.all()
 			).slice(0, input.count);
 	const drawn = pool.map((q) => snapshotOf(q, true));
@@ -455,7 +465,7 @@ export function pickableQuestions(
 		.select({ id: questions.id, stem: questions.stem, moduleId: questions.moduleId })
 		.from(questions)
 		.innerJoin(modules, eq(modules.id, questions.moduleId))
-		.where(and(isNull(questions.archivedAt), pickableModule(db, { kind: 'office', officeId })))
+		.where(and(isNull(questions.archivedAt), objective, pickableModule(db, { kind: 'office', officeId })))
 		.orderBy(asc(questions.moduleId), asc(questions.id))
 		.all();
 }

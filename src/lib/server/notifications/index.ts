@@ -7,7 +7,7 @@ import { notificationStatements } from './statements';
 
 export interface Notice {
 	userId: number;
-	kind: 'assigned' | 'due-soon' | 'overdue' | 'remind' | 'completed' | 'session';
+	kind: 'assigned' | 'due-soon' | 'overdue' | 'remind' | 'completed' | 'session' | 'result';
 	title: string;
 	body?: string;
 	href?: string;

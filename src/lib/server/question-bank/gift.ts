@@ -1,7 +1,8 @@
-import type { QuestionAnswer } from '../content/pack';
 import type { ModuleDoc, QuestionDoc } from '../authoring/doc';
-import { BLANK, DIFFICULTY_LABELS, OPTION_LETTERS, blankCount } from '../../lesson-editor';
+import type { EssayAnswer } from '../exams/types';
+import { BLANK, DIFFICULTY_LABELS, ESSAY_LIMITS, OPTION_LETTERS, blankCount } from '../../lesson-editor';
 import { difficultyOf } from './difficulty';
+import { parseLength, parseRubric, rubricText, RUBRIC_EXAMPLE } from './essay';
 import { ImportError } from './errors';
 import { IMPORT_LIMITS, type ParseResult, type SourceProblem, type SourceQuestion } from './types';
 
@@ -20,8 +21,12 @@ import { IMPORT_LIMITS, type ParseResult, type SourceProblem, type SourceQuestio
  *   they close the question), since our fill-in stems mark the blank.
  * - Types, decided as Moodle decides them: no braces → description; {} → essay; {#…} →
  *   numerical; ~ in the answers → multiple choice; = with -> → matching; T/TRUE/F/FALSE →
- *   true/false; otherwise short answer. Description, essay, numerical and matching are listed
- *   as skipped (SourceProblem.skipped), with the reason.
+ *   true/false; otherwise short answer. Description, numerical and matching are listed as
+ *   skipped (SourceProblem.skipped), with the reason.
+ * - Essay ({} or {####general feedback}) is our 简答. GIFT has no place for its key, so it is in
+ *   our comments above it: `// 参考答案：…` (line breaks as \n, a backslash as \\),
+ *   `// 采分点：要点一（3分）；要点二（2分）` and `// 字数上限：500` (optional). A Moodle essay without
+ *   them is a problem saying what to add (the question needs a reference answer and a rubric).
  * - Multiple choice: `=` is right; `~%w%` carries a weight, and any positive weight counts as
  *   right (the issue's rule). One right option → single choice, two or more → multiple
  *   choice. Short answer: the variants with a positive weight (or none, i.e. 100%) are the
@@ -34,7 +39,7 @@ import { IMPORT_LIMITS, type ParseResult, type SourceProblem, type SourceQuestio
  *   (what to do with a question without explanation is the import pipeline's decision).
  * - Our own comments `// 课时：…`, `// 难度：易|中|难` and `// 出处：…` inside a question's block
  *   give its lesson, difficulty and source passage (toGift writes them, so a round trip keeps
- *   the links); Moodle ignores them as comments.
+ *   the links), and those above for 简答; Moodle ignores them as comments.
  *
  * Bounds: more than IMPORT_LIMITS.questions questions, or a stem/option/answer/explanation
  * longer than IMPORT_LIMITS.cellChars, refuses the whole file (ImportError).
@@ -149,7 +154,6 @@ export function questionCounter(): () => void {
 
 const SKIPPED: Record<string, string> = {
 	description: '不支持的题型：说明文字（description，没有用 {…} 写出的答案），已跳过',
-	essay: '不支持的题型：论述题（essay），已跳过',
 	numerical: '不支持的题型：数值题（numerical），已跳过',
 	matching: '不支持的题型：匹配题（matching），已跳过'
 };
@@ -162,18 +166,39 @@ interface Meta {
 	lesson: string;
 	difficulty: 1 | 2 | 3 | null;
 	sourceRef: string;
+	/** 简答: the comments // 参考答案： // 采分点： // 字数上限： (null: not given). */
+	reference: string | null;
+	rubric: string | null;
+	maxLength: string | null;
 }
 
-/** Our comments in a question's block: // 课时：… // 难度：… // 出处：… */
+/** A comment's text with \n as a line break and \\ as a backslash (how toGift writes a reference). */
+const unescapeComment = (text: string) =>
+	text.replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\'));
+const escapeComment = (text: string) => text.replace(/\r/g, '').replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+
+/** Our comments in a question's block: // 课时：… // 难度：… // 出处：… and a 简答's key. */
 function readMeta(comments: string[]): Meta {
-	const meta: Meta = { lesson: '', difficulty: null, sourceRef: '' };
+	const meta: Meta = {
+		lesson: '',
+		difficulty: null,
+		sourceRef: '',
+		reference: null,
+		rubric: null,
+		maxLength: null
+	};
 	for (const comment of comments) {
-		const m = /^(课时|难度|出处)\s*[：:]\s*(.*)$/.exec(comment.replace(/^\/\/+/, '').trim());
+		const m = /^(课时|难度|出处|参考答案|采分点|字数上限)\s*[：:]\s*(.*)$/.exec(
+			comment.replace(/^\/\/+/, '').trim()
+		);
 		if (!m) continue;
 		const value = m[2]!.trim();
 		if (m[1] === '课时') meta.lesson = value;
 		else if (m[1] === '难度') meta.difficulty = difficultyOf(value);
-		else meta.sourceRef = value;
+		else if (m[1] === '出处') meta.sourceRef = value;
+		else if (m[1] === '参考答案') meta.reference = unescapeComment(value).trim();
+		else if (m[1] === '采分点') meta.rubric = value;
+		else meta.maxLength = value;
 	}
 	return meta;
 }
@@ -213,8 +238,29 @@ const joinFeedback = (items: string[]) => [...new Set(items.filter(Boolean))].jo
 interface Parsed {
 	type: SourceQuestion['type'];
 	options: string[];
-	answer: QuestionAnswer;
+	answer: SourceQuestion['answer'];
 	feedback: string;
+}
+
+/** A GIFT essay as our 简答: its key from the comments above it (see the header). */
+function essay(meta: Meta): Parsed {
+	if (!meta.reference && meta.rubric === null)
+		throw new Malformed(
+			`论述题（essay）缺少参考答案和采分点：请在题目上方加注释行“// 参考答案：……”和“// 采分点：${RUBRIC_EXAMPLE}”`
+		);
+	if (!meta.reference) throw new Malformed('简答题缺少参考答案：请在题目上方加注释行“// 参考答案：……”');
+	if (meta.rubric === null)
+		throw new Malformed(`简答题缺少采分点：请在题目上方加注释行“// 采分点：${RUBRIC_EXAMPLE}”`);
+	const rubric = parseRubric(meta.rubric);
+	if ('problem' in rubric) throw new Malformed(rubric.problem);
+	const length = parseLength(meta.maxLength ?? '');
+	if ('problem' in length) throw new Malformed(length.problem);
+	const answer: EssayAnswer = {
+		reference: meta.reference,
+		rubric: rubric.rubric,
+		maxLength: length.maxLength ?? ESSAY_LIMITS.defaultLength
+	};
+	return { type: 'essay', options: [], answer, feedback: '' };
 }
 
 function multipleChoice(answerText: string, format: TextFormat): Parsed {
@@ -325,20 +371,23 @@ function readQuestion(
 	else if (answerText.includes('=') && answerText.includes('->')) kind = 'matching';
 	else if (/^(T|TRUE|F|FALSE)$/i.test(answerText.split('#')[0]!.trim())) kind = 'tf';
 	else kind = 'short';
-	if (kind === 'essay' || kind === 'numerical' || kind === 'matching')
+	if (kind === 'numerical' || kind === 'matching')
 		return { problem: { message: SKIPPED[kind]!, skipped: true } };
 
-	const missingWord = after.trim() !== '' || kind === 'short';
+	// An essay's braces may stand inside its text (Moodle allows it): they are simply dropped.
+	const missingWord = kind !== 'essay' && (after.trim() !== '' || kind === 'short');
 	const stemRaw = missingWord ? before + BLANK + after : before;
-	const stem = readText(stemRaw, 'moodle');
+	const stem = readText(kind === 'essay' ? before + after : stemRaw, 'moodle');
 	let parsed: Parsed;
 	try {
 		parsed =
-			kind === 'mc'
-				? multipleChoice(answerText, stem.format)
-				: kind === 'tf'
-					? trueFalse(answerText, stem.format)
-					: shortAnswer(answerText, stem.format);
+			kind === 'essay'
+				? essay(meta)
+				: kind === 'mc'
+					? multipleChoice(answerText, stem.format)
+					: kind === 'tf'
+						? trueFalse(answerText, stem.format)
+						: shortAnswer(answerText, stem.format);
 	} catch (e) {
 		if (e instanceof Malformed) return { problem: { message: e.message, skipped: false } };
 		throw e;
@@ -346,6 +395,10 @@ function readQuestion(
 	const explanation = readText(explanationRaw, stem.format).text || parsed.feedback;
 	const texts = [stem.text, explanation, ...parsed.options];
 	if (parsed.type === 'fill') texts.push(...(parsed.answer as string[][]).flat());
+	if (parsed.type === 'essay') {
+		const key = parsed.answer as EssayAnswer;
+		texts.push(key.reference, ...key.rubric.map((r) => r.point));
+	}
 	for (const t of texts) checkChars(line, t);
 	return {
 		question: {
@@ -454,6 +507,16 @@ function questionGift(doc: ModuleDoc, q: QuestionDoc): string {
 	const general = q.explanation.trim() ? `####${giftEscape(q.explanation.trim())}` : '';
 	let body: string;
 	switch (q.type) {
+		case 'essay': {
+			const key = q.answer as EssayAnswer;
+			head.push(
+				`// 参考答案：${escapeComment(key.reference)}`,
+				`// 采分点：${rubricText(key.rubric)}`,
+				`// 字数上限：${key.maxLength}`
+			);
+			body = `${giftEscape(q.stem)}{${general}}`;
+			break;
+		}
 		case 'single': {
 			const options = q.options.map((o, i) =>
 				i === q.answer ? `\t=${giftEscape(o)}` : `\t~${giftAnswer(o, '%0%')}`
@@ -492,7 +555,8 @@ function questionGift(doc: ModuleDoc, q: QuestionDoc): string {
  * question with our // 课时 / 难度 / 出处 comments. Single choice: = right, ~ wrong; multiple
  * choice: ~%w% on each right option (w = 100/k, from Moodle's list of grades, summing to
  * 100%) and ~%-100% on each wrong one; true/false as {TRUE}/{FALSE}; a one-blank fill-in as a
- * short answer with its variants (braces where the blank is); the explanation as the general
+ * short answer with its variants (braces where the blank is); a 简答 as an essay {} with its
+ * reference answer, rubric and length limit in our comments; the explanation as the general
  * feedback (####). GIFT cannot hold a fill-in with several blanks: it is left out, with a
  * comment naming it (giftSkipped counts them).
  */

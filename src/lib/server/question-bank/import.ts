@@ -133,10 +133,14 @@ function extensionOf(fileName: string): string {
 	return m ? m[0] : '';
 }
 
-/** Whether pasted or .txt text reads as Moodle GIFT: answers in braces with ~ or =, ::title::, $CATEGORY. */
+/**
+ * Whether pasted or .txt text reads as Moodle GIFT: answers in braces with ~ or =, ::title::,
+ * $CATEGORY, or a 简答's key in our comments (// 参考答案：…, // 采分点：…).
+ */
 function looksLikeGift(text: string): boolean {
 	return (
 		/^\s*\$CATEGORY:/im.test(text) ||
+		/^\s*\/\/\s*(参考答案|采分点)\s*[：:]/m.test(text) ||
 		/^\s*::[^:\n]*::/m.test(text) ||
 		/(?<!\\)\{[^{}]*(?<!\\)[~=][^{}]*(?<!\\)\}/.test(text) ||
 		/(?<!\\)\{\s*(T|F|TRUE|FALSE)\s*(#[^{}]*)?\}/i.test(text)
@@ -192,7 +196,7 @@ export function decodeText(bytes: Uint8Array): string {
 /** What each reader expected, said when it recognised nothing at all. */
 export const EXPECTED: Record<ImportFormat, string> = {
 	sheet:
-		'没有读到题目：表格第一行应为表头（题型、题干、选项A…选项H、答案、解析、难度、对应课时、原文出处），从第二行起每行一道题。请下载模板对照填写。',
+		'没有读到题目：表格第一行应为表头（题型、题干、选项A…选项H、答案、解析、难度、对应课时、原文出处、采分点、字数上限），从第二行起每行一道题。请下载模板对照填写。',
 	text: '没有识别出题目：每道题以题号开头（如“1.”“1、”“（1）”），选项以“A.”“B、”等开头，答案写在题干的括号里（如“（B）”）或另起一行“答案：B”。',
 	gift: '没有识别出 GIFT 题目：每道题的答案写在 { } 中，正确答案以 = 开头、错误答案以 ~ 开头，题目之间空一行。',
 	aiken:
@@ -218,7 +222,13 @@ A．审议权\u3000B．表决权\u3000C．任命权
 
 四、填空题
 4. 代表依照____和法律行使职权。
-答案：宪法`,
+答案：宪法
+
+五、简答题
+5. 简述人大代表应当如何联系群众。
+参考答案：经常联系原选区选民或原选举单位，听取和反映群众的意见和要求。
+采分点：联系原选区选民或原选举单位（3分）；听取和反映群众的意见和要求（2分）
+字数上限：300`,
 	gift: `$CATEGORY: 代表的权利和义务
 
 ::题1:: 人大代表由谁选举产生？ {
@@ -227,7 +237,11 @@ A．审议权\u3000B．表决权\u3000C．任命权
 ~单位推荐
 }
 
-::题2:: 代表应当模范地遵守宪法和法律。 {T}`,
+::题2:: 代表应当模范地遵守宪法和法律。 {T}
+
+// 参考答案：经常联系原选区选民或原选举单位，听取和反映群众的意见和要求。
+// 采分点：联系原选区选民或原选举单位（3分）；听取和反映群众的意见和要求（2分）
+::题3:: 简述人大代表应当如何联系群众。 {}`,
 	aiken: `人大代表由谁选举产生？
 A. 选民或下一级人民代表大会
 B. 上级任命
@@ -369,7 +383,9 @@ const MISSING: Record<string, string> = {
 	stem: '题干为空',
 	correct: '没有正确答案',
 	truefalse: '没有答案（判断题的答案应为“对”或“错”）',
-	type: '题型不明'
+	type: '题型不明',
+	reference: '简答题没有参考答案',
+	point0: '简答题没有采分点'
 };
 
 function problemMessage(errors: FieldErrors): string {

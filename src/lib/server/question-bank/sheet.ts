@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs';
 import type { QuestionType } from '../db/schema';
-import type { QuestionAnswer } from '../content/pack';
 import type { ModuleDoc, QuestionDoc } from '../authoring/doc';
+import type { EssayAnswer } from '../exams/types';
 import { BLANK } from '../quiz/questions';
+import { ESSAY_LIMITS } from '../../lesson-editor';
 import { inertCell } from '../participation/export';
 import {
 	columnLetters,
@@ -15,6 +16,7 @@ import {
 	type SheetRow
 } from '../spreadsheet';
 import { difficultyOf } from './difficulty';
+import { parseLength, parseRubric, rubricText, RUBRIC_EXAMPLE } from './essay';
 import { ImportError } from './errors';
 import { IMPORT_LIMITS, type ParseResult, type SourceProblem, type SourceQuestion } from './types';
 
@@ -24,14 +26,15 @@ import { IMPORT_LIMITS, type ParseResult, type SourceProblem, type SourceQuestio
  * (UTF-8 with or without BOM, GBK/GB18030, UTF-16 "Unicode 文本"; comma or tab).
  *
  * Conventions (the template's 说明 sheet says the same to authors):
- * - 题型: 单选 / 多选 / 判断 / 填空, with or without 题 (单选题), and a few common synonyms
- *   (单项选择题, 不定项选择题, 是非题); 简答, 论述, 案例分析… are listed as skipped.
+ * - 题型: 单选 / 多选 / 判断 / 填空 / 简答, with or without 题 (单选题), and a few common synonyms
+ *   (单项选择题, 不定项选择题, 是非题, 问答题, 论述题); 名词解释, 案例分析… are listed as skipped.
  * - 答案: choice questions the letters (B, ACD, A,C,D, A、C、D, full-width letters too) or the
  *   option's own text; 判断 对/错, √/×, 正确/错误, T/F (or the letter of an option that says
  *   so); 填空 the blanks in order separated by ；(or ;), the accepted variants of one blank by
  *   ｜ (or |), as the question form takes them. Stems mark blanks with ____ (any run of two or
  *   more underscores), empty brackets （ ） or 【…】 (whose text is then the blank's answer when 答案 is
- *   empty); all become ____.
+ *   empty); all become ____. 简答: 答案 is the reference answer, 采分点 the rubric
+ *   (要点一（3分）；要点二（2分）, see essay.ts), 字数上限 the length limit (empty: 500).
  * - 难度: 易 / 中 / 难 (or 1–3, 容易, 较难…); empty is null (the default 中 applies).
  * - 对应课时: the lesson's title (exports write it, so a bank moves between modules by title).
  * - Required columns: 题型, 题干, 答案 (missing → ImportError naming them). Other columns
@@ -51,7 +54,9 @@ export const SHEET_COLUMNS = [
 	'解析',
 	'难度',
 	'对应课时',
-	'原文出处'
+	'原文出处',
+	'采分点',
+	'字数上限'
 ] as const;
 
 /** The bounds of a question sheet (IMPORT_LIMITS); unknown columns are allowed up to 30. */
@@ -72,7 +77,8 @@ export const QUESTION_SHEET: SheetLimits = {
 
 // ——— Reading ———
 
-type Field = 'type' | 'stem' | 'answer' | 'explanation' | 'difficulty' | 'lesson' | 'sourceRef';
+type Field =
+	'type' | 'stem' | 'answer' | 'explanation' | 'difficulty' | 'lesson' | 'sourceRef' | 'rubric' | 'maxLength';
 const REQUIRED: Field[] = ['type', 'stem', 'answer'];
 const FIELD_NAMES: Record<Field, string> = {
 	type: '题型',
@@ -81,7 +87,9 @@ const FIELD_NAMES: Record<Field, string> = {
 	explanation: '解析',
 	difficulty: '难度',
 	lesson: '对应课时',
-	sourceRef: '原文出处'
+	sourceRef: '原文出处',
+	rubric: '采分点',
+	maxLength: '字数上限'
 };
 const HEADER_ALIASES: Record<string, Field> = {
 	题型: 'type',
@@ -110,7 +118,14 @@ const HEADER_ALIASES: Record<string, Field> = {
 	课时: 'lesson',
 	原文出处: 'sourceRef',
 	出处: 'sourceRef',
-	来源: 'sourceRef'
+	来源: 'sourceRef',
+	采分点: 'rubric',
+	评分要点: 'rubric',
+	得分点: 'rubric',
+	评分标准: 'rubric',
+	字数上限: 'maxLength',
+	字数限制: 'maxLength',
+	最多字数: 'maxLength'
 };
 
 /** A header cell as compared: no spaces, half-width, no 必填 marks (*, （必填）). */
@@ -209,13 +224,15 @@ const TYPE_WORDS: Record<string, QuestionType> = {
 	对错: 'truefalse',
 	truefalse: 'truefalse',
 	填空: 'fill',
-	fill: 'fill'
+	fill: 'fill',
+	简答: 'essay',
+	简述: 'essay',
+	问答: 'essay',
+	论述: 'essay',
+	essay: 'essay'
 };
 /** Types this product does not have, as the skipped message names them. */
 const UNSUPPORTED_TYPES: Record<string, string> = {
-	简答: '简答题',
-	问答: '问答题',
-	论述: '论述题',
 	名词解释: '名词解释题',
 	案例分析: '案例分析题',
 	材料分析: '材料分析题',
@@ -224,10 +241,9 @@ const UNSUPPORTED_TYPES: Record<string, string> = {
 	作文: '作文题',
 	排序: '排序题',
 	连线: '连线题',
-	匹配: '匹配题',
-	essay: '简答题'
+	匹配: '匹配题'
 };
-const TYPE_HINT = '请填写 单选、多选、判断 或 填空';
+const TYPE_HINT = '请填写 单选、多选、判断、填空 或 简答';
 
 type Outcome = { question: Omit<SourceQuestion, 'line'> } | { problem: string; skipped?: boolean };
 
@@ -342,6 +358,22 @@ function fillAnswer(raw: string, blankCount: number, inline: string[]): Outcome 
 	return answer;
 }
 
+/** A 简答's key: 答案 is the reference answer, 采分点 the rubric, 字数上限 the limit (empty: 500). */
+function essayAnswer(
+	reference: string,
+	rubricCell: string,
+	lengthCell: string
+): EssayAnswer | { problem: string } {
+	if (!reference) return { problem: '没有参考答案：简答题请在“答案”列填写参考答案' };
+	if (!rubricCell.trim())
+		return { problem: `没有采分点：简答题请在“采分点”列填写要点和分值，如 ${RUBRIC_EXAMPLE}` };
+	const rubric = parseRubric(rubricCell);
+	if ('problem' in rubric) return rubric;
+	const length = parseLength(lengthCell);
+	if ('problem' in length) return length;
+	return { reference, rubric: rubric.rubric, maxLength: length.maxLength ?? ESSAY_LIMITS.defaultLength };
+}
+
 function readRow(cells: (column: number | undefined) => string, columns: Columns): Outcome {
 	const field = (f: Field) => cells(columns.fields[f]);
 	const kind = typeOf(field('type'));
@@ -353,7 +385,7 @@ function readRow(cells: (column: number | undefined) => string, columns: Columns
 	const given = OPTION_COLUMN_LETTERS.map((_, i) => cells(columns.options[i]).trim());
 	const options = given.slice(0, given.findLastIndex(Boolean) + 1);
 	const raw = field('answer').trim();
-	let answer: QuestionAnswer;
+	let answer: SourceQuestion['answer'];
 	let questionStem = stem;
 	let questionOptions: string[] = [];
 	if (type === 'single' || type === 'multiple') {
@@ -366,6 +398,11 @@ function readRow(cells: (column: number | undefined) => string, columns: Columns
 		if (!Array.isArray(result)) return result;
 		answer = type === 'single' ? result[0]! : result;
 		questionOptions = options;
+	} else if (type === 'essay') {
+		if (options.length) return { problem: '简答题没有选项：请把选项列留空' };
+		const result = essayAnswer(raw, field('rubric'), field('maxLength'));
+		if ('problem' in result) return result;
+		answer = result;
 	} else if (type === 'truefalse') {
 		if (!raw) return { problem: '没有正确答案：判断题请在“答案”列填写“对”或“错”' };
 		const result = truefalseAnswer(raw, options);
@@ -505,12 +542,13 @@ const TYPE_NAMES: Record<QuestionType, string> = {
 	single: '单选',
 	multiple: '多选',
 	truefalse: '判断',
-	fill: '填空'
+	fill: '填空',
+	essay: '简答'
 };
 const DIFFICULTY_NAMES = { 1: '易', 2: '中', 3: '难' } as const;
 
-/** A question's 答案 cell in the template's conventions. */
-export function answerText(type: QuestionType, answer: QuestionAnswer): string {
+/** A question's 答案 cell in the template's conventions (a 简答's: its reference answer). */
+export function answerText(type: QuestionType, answer: QuestionDoc['answer']): string {
 	switch (type) {
 		case 'single':
 			return OPTION_COLUMN_LETTERS[answer as number] ?? '';
@@ -520,6 +558,8 @@ export function answerText(type: QuestionType, answer: QuestionAnswer): string {
 			return answer ? '对' : '错';
 		case 'fill':
 			return (answer as string[][]).map((variants) => variants.join('｜')).join('；');
+		case 'essay':
+			return (answer as EssayAnswer).reference;
 	}
 }
 
@@ -533,7 +573,9 @@ function questionRow(q: Omit<QuestionDoc, 'key' | 'lessonKey'> & { lesson: strin
 		q.explanation,
 		DIFFICULTY_NAMES[q.difficulty],
 		q.lesson,
-		q.sourceRef
+		q.sourceRef,
+		q.type === 'essay' ? rubricText((q.answer as EssayAnswer).rubric) : '',
+		q.type === 'essay' ? String((q.answer as EssayAnswer).maxLength) : ''
 	];
 }
 
@@ -589,6 +631,25 @@ const EXAMPLES: string[][] = [
 		difficulty: 3,
 		lesson: '',
 		sourceRef: '报告第三部分'
+	}),
+	questionRow({
+		type: 'essay',
+		stem: '简述人大代表应当如何密切联系人民群众。',
+		options: [],
+		answer: {
+			reference:
+				'人大代表应当通过多种方式经常联系原选区选民或者原选举单位，听取和反映人民群众的意见和要求，努力为人民服务，接受人民群众监督。',
+			rubric: [
+				{ point: '经常联系原选区选民或者原选举单位', points: 3 },
+				{ point: '听取和反映人民群众的意见和要求', points: 3 },
+				{ point: '努力为人民服务，接受监督', points: 2 }
+			],
+			maxLength: 300
+		},
+		explanation: '',
+		difficulty: 2,
+		lesson: '',
+		sourceRef: '代表法'
 	})
 ];
 
@@ -598,7 +659,7 @@ const GUIDE: string[][] = [
 	[
 		'题型',
 		'必填',
-		'填写 单选、多选、判断 或 填空（也可以写“单选题”“多选题”等）。简答题等其他题型暂不支持，导入时会列出并跳过。'
+		'填写 单选、多选、判断、填空 或 简答（也可以写“单选题”“简答题”等）。简答题只用于考试，不进入模块测验。名词解释、案例分析等其他题型暂不支持，导入时会列出并跳过。'
 	],
 	[
 		'题干',
@@ -608,17 +669,17 @@ const GUIDE: string[][] = [
 	[
 		'选项A～选项H',
 		'选择题必填',
-		'单选题、多选题至少填写两个选项，从选项A起依次填写，中间不要空着；用不到的选项列留空即可。判断题、填空题不填选项。'
+		'单选题、多选题至少填写两个选项，从选项A起依次填写，中间不要空着；用不到的选项列留空即可。判断题、填空题、简答题不填选项。'
 	],
 	[
 		'答案',
 		'必填',
-		'单选题填一个字母，如 B。多选题填两个或更多字母，如 ACD（也可以写成 A,C,D 或 A、C、D）。判断题填 对 或 错（也可以写 √ ×、正确 错误、T F）。填空题按空的顺序填写答案，各空之间用“；”分隔；同一个空有几种正确写法时，用“｜”分隔，例如：二〇二〇｜2020；二〇三五｜2035。'
+		'单选题填一个字母，如 B。多选题填两个或更多字母，如 ACD（也可以写成 A,C,D 或 A、C、D）。判断题填 对 或 错（也可以写 √ ×、正确 错误、T F）。填空题按空的顺序填写答案，各空之间用“；”分隔；同一个空有几种正确写法时，用“｜”分隔，例如：二〇二〇｜2020；二〇三五｜2035。简答题填参考答案（最多 3000 字，可以换行）。'
 	],
 	[
 		'解析',
 		'建议填写',
-		'学员答题后看到的讲解，建议写明依据的原文。可以先留空导入，但补上解析之前，模块不能提交审核。'
+		'学员答题后看到的讲解，建议写明依据的原文。可以先留空导入，但补上解析之前，模块不能提交审核（简答题可以没有解析）。'
 	],
 	['难度', '选填', '填写 易、中 或 难；留空按“中”处理。'],
 	[
@@ -627,6 +688,12 @@ const GUIDE: string[][] = [
 		'本题考查的课时：填写本模块中该课时的标题（与标题一字不差），也可以写“第 2 课”。留空的题目归入您在导入页面上选择的课时。导入预览会显示每道题归入的课时。'
 	],
 	['原文出处', '选填', '本题依据的原文位置，例如：报告第六部分第3段。'],
+	[
+		'采分点',
+		'简答题必填',
+		`阅卷人逐条给分的要点：每条写“要点（分值）”，各条之间用“；”分隔，例如：${RUBRIC_EXAMPLE}。分值为 0.5–100 分，可以是 0.5 的倍数，最多 10 条；合计就是这道题的默认分值。其他题型不填。`
+	],
+	['字数上限', '选填', '简答题考生作答最多多少字，填 50–5000 的整数；留空为 500 字。其他题型不填。'],
 	[],
 	['其他说明'],
 	[
@@ -643,6 +710,8 @@ const WIDTHS: Record<string, number> = {
 	题型: 8,
 	题干: 48,
 	答案: 14,
+	采分点: 30,
+	字数上限: 8,
 	解析: 40,
 	难度: 6,
 	对应课时: 18,

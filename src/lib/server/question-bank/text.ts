@@ -1,6 +1,8 @@
 import type { QuestionType } from '../db/schema';
 import { BLANK } from '../content/pack';
+import { ESSAY_LIMITS } from '../../lesson-editor';
 import { difficultyOf } from './difficulty';
+import { parseLength, parseRubric, RUBRIC_EXAMPLE } from './essay';
 import { ImportError } from './errors';
 import { IMPORT_LIMITS, type ParseResult, type SourceQuestion } from './types';
 
@@ -21,9 +23,18 @@ import { IMPORT_LIMITS, type ParseResult, type SourceQuestion } from './types';
  * and digits made half-width and their runs of spaces made one; their punctuation stays as the
  * author wrote it. Blanks become ____ in fill-in stems and （\u3000） in choice stems.
  *
+ * 简答 (essay) questions, under a 简答题 / 问答题 / 论述题 heading or tagged 【简答题】:
+ *
+ *   五、简答题
+ *   1. 简述人大代表的主要职责。
+ *   参考答案：……（as many lines as it takes, numbered lists included）
+ *   采分点：要点一（3分）；要点二（2分）     ← or one point a line below 采分点：
+ *   字数上限：300                             ← optional (500)
+ *   解析：……                                  ← optional
+ *
  * A question that cannot be read correctly becomes a problem (its first line, an excerpt, a
- * Chinese message), never half a question; a 简答/论述 section's questions are problems marked
- * skipped. Only the whole source being too large throws (ImportError).
+ * Chinese message), never half a question; a 名词解释/案例分析… section's questions are problems
+ * marked skipped. Only the whole source being too large throws (ImportError).
  */
 
 /** A line of the source: its number for messages, and for Word's automatic numbering what it starts. */
@@ -147,13 +158,13 @@ const KINDS: [string, Section][] = [
 	['判断', { type: 'truefalse', skip: null }],
 	['填空题', { type: 'fill', skip: null }],
 	['填空', { type: 'fill', skip: null }],
-	['简答题', { type: null, skip: '简答题' }],
-	['简述题', { type: null, skip: '简答题' }],
-	['简答', { type: null, skip: '简答题' }],
-	['论述题', { type: null, skip: '论述题' }],
-	['论述', { type: null, skip: '论述题' }],
+	['简答题', { type: 'essay', skip: null }],
+	['简述题', { type: 'essay', skip: null }],
+	['简答', { type: 'essay', skip: null }],
+	['论述题', { type: 'essay', skip: null }],
+	['论述', { type: 'essay', skip: null }],
 	['名词解释', { type: null, skip: '名词解释' }],
-	['问答题', { type: null, skip: '问答题' }],
+	['问答题', { type: 'essay', skip: null }],
 	['案例分析题', { type: null, skip: '案例分析题' }],
 	['案例分析', { type: null, skip: '案例分析题' }],
 	['材料分析题', { type: null, skip: '材料分析题' }],
@@ -276,7 +287,7 @@ function splitOptions(
 	return { before: raw.slice(0, picked[0]!.at), options };
 }
 
-type Field = 'answer' | 'explanation' | 'difficulty' | 'lesson' | 'sourceRef';
+type Field = 'answer' | 'explanation' | 'difficulty' | 'lesson' | 'sourceRef' | 'rubric' | 'maxLength';
 
 const FIELD_OF: Record<string, Field> = {
 	参考答案: 'answer',
@@ -294,10 +305,15 @@ const FIELD_OF: Record<string, Field> = {
 	课时: 'lesson',
 	原文出处: 'sourceRef',
 	出处: 'sourceRef',
-	来源: 'sourceRef'
+	来源: 'sourceRef',
+	采分点: 'rubric',
+	评分要点: 'rubric',
+	得分点: 'rubric',
+	字数上限: 'maxLength',
+	字数限制: 'maxLength'
 };
 const FIELD_WORDS =
-	'参考答案|正确答案|标准答案|答案解析|试题解析|题目解析|答案|解析|难度|对应课时|所属课时|课时|原文出处|出处|来源';
+	'参考答案|正确答案|标准答案|答案解析|试题解析|题目解析|答案|解析|难度|对应课时|所属课时|课时|原文出处|出处|来源|采分点|评分要点|得分点|字数上限|字数限制';
 // 【答案】 anywhere; 答案： at the start of a line or after a space or a punctuation mark; 答： and
 // 答案 B only at the start.
 const MARKER = new RegExp(`【\\s*(${FIELD_WORDS})\\s*】\\s*:?|(?<=[\\s。;,!?)])(${FIELD_WORDS})\\s*:`, 'g');
@@ -352,6 +368,10 @@ interface Draft {
 	difficulty: string | null;
 	lesson: string | null;
 	sourceRef: string | null;
+	/** 简答: the 采分点 lines (null: none). */
+	rubric: string[] | null;
+	/** 简答: the 字数上限 text. */
+	maxLength: string | null;
 	state: State;
 	/** The last field was given with no text yet (答案：\nB). */
 	pending: boolean;
@@ -397,6 +417,8 @@ export function parseLines(lines: SourceLine[]): ParseResult {
 			difficulty: null,
 			lesson: null,
 			sourceRef: null,
+			rubric: null,
+			maxLength: null,
 			state: 'stem',
 			pending: false
 		};
@@ -512,7 +534,10 @@ export function parseLines(lines: SourceLine[]): ParseResult {
  * one, or a later number written the same way as the question's.
  */
 function continuesExplanation(q: Draft, number: QuestionNumber): boolean {
-	const inAnswerText = q.state === 'explanation' || (q.section.skip !== null && q.state === 'answer');
+	const inAnswerText =
+		q.state === 'explanation' ||
+		(q.section.skip !== null && q.state === 'answer') ||
+		(isEssay(q) && (q.state === 'answer' || q.state === 'rubric'));
 	if (!inAnswerText || !q.number) return false;
 	const inner = q.innerList;
 	const listGoesOn = inner !== null && number.style === inner.style && number.number === inner.number + 1;
@@ -553,8 +578,24 @@ function addStem(q: Draft, raw: string): void {
 	if (!q.stemAnswered) q.stemAnswered = hasBracketAnswer(clean(raw));
 }
 
+/** Whether the draft is a 简答 by its section or its own tag. */
+function isEssay(q: Draft): boolean {
+	return (q.tag ?? q.section).type === 'essay';
+}
+
 /** A plain line inside a question: more of whatever the question was at. */
 function continueDraft(q: Draft, raw: string, n: string): void {
+	// A 简答's reference answer and rubric go on over several lines, up to the next marker.
+	if (isEssay(q) && q.state === 'answer') {
+		q.answer!.push(raw);
+		q.pending = false;
+		return;
+	}
+	if (isEssay(q) && q.state === 'rubric') {
+		q.rubric!.push(raw);
+		q.pending = false;
+		return;
+	}
 	switch (q.state) {
 		case 'stem':
 			stemLine(q, raw, n, false);
@@ -595,6 +636,9 @@ function setField(q: Draft, field: Field, value: string): void {
 			return;
 		case 'explanation':
 			if (text) q.explanation.push(text);
+			return;
+		case 'rubric':
+			q.rubric = [...(q.rubric ?? []), ...(text ? [text] : [])];
 			return;
 		default:
 			if (text) q[field] = text;
@@ -733,6 +777,9 @@ function readDraft(
 	)
 		return null;
 	if (d.twoAnswers) return '这道题有两个答案行，可能是下一题缺少题号';
+	// 采分点 make a question 简答 wherever it stands.
+	if (declared === 'essay' || (declared === null && d.rubric !== null))
+		return readEssay(d, stem, options.length);
 
 	let type = declared;
 	if (type === null) {
@@ -829,6 +876,55 @@ function readDraft(
 		stem,
 		options: outOptions,
 		answer,
+		explanation,
+		difficulty,
+		lesson,
+		sourceRef
+	};
+}
+
+/** A 简答: its reference answer (the 参考答案 lines), 采分点 and 字数上限, or why it cannot be read. */
+function readEssay(d: Draft, stem: string, optionCount: number): SourceQuestion | string {
+	if (optionCount > 0) return '简答题不应有选项';
+	if (!stem.replace(/[（）()\s]/g, '')) return '题干为空';
+	const reference = (d.answer ?? []).map(clean).filter(Boolean).join('\n');
+	if (!reference) return '简答题没有找到参考答案：请另起一行写“参考答案：……”';
+	if (d.rubric === null || !d.rubric.some((l) => l.trim()))
+		return `简答题没有找到采分点：请另起一行写“采分点：${RUBRIC_EXAMPLE}”`;
+	const rubric = parseRubric(d.rubric.map(clean).filter(Boolean).join('\n'));
+	if ('problem' in rubric) return rubric.problem;
+	const length = parseLength(clean(d.maxLength ?? ''));
+	if ('problem' in length) return length.problem;
+	let difficulty: 1 | 2 | 3 | null = null;
+	if (d.difficulty !== null) {
+		difficulty = difficultyOf(clean(d.difficulty));
+		if (difficulty === null) return `难度应为易、中或难，而不是“${clean(d.difficulty).slice(0, 10)}”`;
+	}
+	const explanation = d.explanation.map(clean).filter(Boolean).join('\n');
+	const lesson = clean(d.lesson ?? '');
+	const sourceRef = clean(d.sourceRef ?? '');
+	const max = IMPORT_LIMITS.cellChars;
+	const long = (
+		[
+			['题干', stem],
+			['参考答案', reference],
+			['解析', explanation],
+			['对应课时', lesson],
+			['出处', sourceRef],
+			...rubric.rubric.map((r, i) => [`第 ${i + 1} 个采分点`, r.point])
+		] as [string, string][]
+	).find(([, text]) => text.length > max);
+	if (long) return `${long[0]}文字超过 ${max} 字`;
+	return {
+		line: d.line,
+		type: 'essay',
+		stem,
+		options: [],
+		answer: {
+			reference,
+			rubric: rubric.rubric,
+			maxLength: length.maxLength ?? ESSAY_LIMITS.defaultLength
+		},
 		explanation,
 		difficulty,
 		lesson,

@@ -1,5 +1,5 @@
 import type { QuestionType } from '../db/schema';
-import type { QuestionAnswer } from '../content/pack';
+import type { QuestionDoc } from '../authoring/doc';
 
 /**
  * Question banks in and out (issue #16). CONTRACT written by the lead: every format's reader
@@ -17,8 +17,11 @@ export interface SourceQuestion {
 	stem: string;
 	/** Option texts in order (single/multiple); [] otherwise. */
 	options: string[];
-	/** Encoded as QuestionDoc.answer: option index, sorted indexes, boolean, accepted variants per blank. */
-	answer: QuestionAnswer;
+	/**
+	 * Encoded as QuestionDoc.answer: option index, sorted indexes, boolean, accepted variants per
+	 * blank, or a 简答's reference answer, rubric and length limit (EssayAnswer).
+	 */
+	answer: QuestionDoc['answer'];
 	explanation: string;
 	/** 1 易, 2 中, 3 难; null when the source does not say (the default 中 applies). */
 	difficulty: 1 | 2 | 3 | null;
@@ -32,7 +35,7 @@ export interface SourceProblem {
 	line: number;
 	/** The start of the offending text (≤ 60 characters), so the author finds it. */
 	excerpt: string;
-	/** In Chinese, e.g. 没有正确答案 / 答案 E 没有对应的选项 / 不支持的题型：论述题（essay），已跳过. */
+	/** In Chinese, e.g. 没有正确答案 / 答案 E 没有对应的选项 / 不支持的题型：匹配题（matching），已跳过. */
 	message: string;
 	/** true: a question type this product does not have (skipped by design), false: an error to fix. */
 	skipped: boolean;
@@ -57,8 +60,8 @@ export const FORMAT_LABELS: Record<ImportFormat, string> = {
 export const IMPORT_LIMITS = {
 	/** Questions (or sheet rows) in one file. */
 	questions: 10_000,
-	/** Characters of one cell or one question's text. */
-	cellChars: 2_000,
+	/** Characters of one cell or one question's text (a 简答's reference answer takes up to 3,000). */
+	cellChars: 3_000,
 	/** Bytes of an uploaded file (the form limit is 8 MB). */
 	fileBytes: 8 * 1024 * 1024,
 	/** Bytes a .xlsx/.docx may unzip to. */

@@ -1,7 +1,15 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
 import { bit, writeTransaction } from '../db/statements';
-import { attemptItems, attempts, lessonProgress, lessons, modules, questions } from '../db/schema';
+import {
+	OBJECTIVE_TYPES,
+	attemptItems,
+	attempts,
+	lessonProgress,
+	lessons,
+	modules,
+	questions
+} from '../db/schema';
 import { award } from '../points/ledger';
 import { checkCourseCompletion } from '../courses/progress';
 import { canSeeModule, visibleModule } from '../learning/audience';
@@ -53,11 +61,18 @@ function insertAttempt(
 	return attempt.id;
 }
 
+/** The live questions a quiz may draw: objective ones only (简答 are for exams, graded by hand). */
 function bank(tx: Queryable, moduleIds: number[]) {
 	return tx
 		.select()
 		.from(questions)
-		.where(and(inArray(questions.moduleId, moduleIds), isNull(questions.archivedAt)))
+		.where(
+			and(
+				inArray(questions.moduleId, moduleIds),
+				isNull(questions.archivedAt),
+				inArray(questions.type, [...OBJECTIVE_TYPES])
+			)
+		)
 		.orderBy(asc(questions.id))
 		.all();
 }

@@ -21,7 +21,8 @@ export function moduleQuizzes(db: Queryable, viewer: Viewer) {
 		.where(
 			and(
 				visibleModule(db, viewer),
-				sql`EXISTS (SELECT 1 FROM ${questions} WHERE ${questions.moduleId} = ${modules.id} AND ${questions.archivedAt} IS NULL)`
+				sql`EXISTS (SELECT 1 FROM ${questions} WHERE ${questions.moduleId} = ${modules.id} AND ${questions.archivedAt} IS NULL
+					AND ${questions.type} <> 'essay')`
 			)
 		)
 		.orderBy(asc(modules.sortOrder), asc(modules.id))

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { QuestionAnswer } from '../content/pack';
 import type { QuestionType } from '../db/schema';
+import type { EssayAnswer } from '../exams/types';
 
 /** A question as it stands in one attempt: options in the order shown, the answer in that order. */
 export interface QuestionSnapshot {
@@ -8,7 +9,8 @@ export interface QuestionSnapshot {
 	type: QuestionType;
 	stem: string;
 	options: string[];
-	answer: QuestionAnswer;
+	/** A 简答's key (reference answer, rubric, length limit) in exams; the others' in every attempt. */
+	answer: QuestionAnswer | EssayAnswer;
 	explanation: string;
 	moduleId: number;
 	lessonId: number;
@@ -20,15 +22,19 @@ export interface PublicQuestion {
 	stem: string;
 	options: string[];
 	blanks: number;
+	/** 简答 only: the longest answer allowed, in characters. */
+	maxLength: number | null;
 }
 
-export type Response = number | number[] | boolean | string[];
+/** A learner's answer: an option, options, true/false, the blanks' texts, or a 简答's text. */
+export type Response = number | number[] | boolean | string[] | string;
 
 export const TYPE_LABELS: Record<QuestionType, string> = {
 	single: '单选题',
 	multiple: '多选题',
 	truefalse: '判断题',
-	fill: '填空题'
+	fill: '填空题',
+	essay: '简答题'
 };
 
 export const BLANK = '____';
@@ -38,7 +44,8 @@ export function publicQuestion(s: QuestionSnapshot): PublicQuestion {
 		type: s.type,
 		stem: s.stem,
 		options: s.options,
-		blanks: s.type === 'fill' ? (s.answer as string[][]).length : 0
+		blanks: s.type === 'fill' ? (s.answer as string[][]).length : 0,
+		maxLength: s.type === 'essay' ? (s.answer as EssayAnswer).maxLength : null
 	};
 }
 
@@ -66,7 +73,7 @@ export function snapshotOf(
 	shuffleOptions: boolean
 ): QuestionSnapshot {
 	const options = JSON.parse(q.options) as string[];
-	const answer = JSON.parse(q.answer) as QuestionAnswer;
+	const answer = JSON.parse(q.answer) as QuestionAnswer | EssayAnswer;
 	const base = {
 		key: q.key,
 		type: q.type,
@@ -102,9 +109,12 @@ export function normaliseFill(text: string): string {
 		.toLowerCase();
 }
 
+/** Whether a response is right. Never for a 简答: graders score those by hand. */
 export function isCorrect(s: QuestionSnapshot, response: Response | null): boolean {
 	if (response === null) return false;
 	switch (s.type) {
+		case 'essay':
+			return false;
 		case 'single':
 			return response === s.answer;
 		case 'truefalse':
@@ -149,6 +159,16 @@ export function readResponse(
 	q: PublicQuestion,
 	form: FormData
 ): { response: Response | null } | { error: string } {
+	if (q.type === 'essay') {
+		const raw = form.get('essay');
+		// Browsers send a textarea's line breaks as CRLF but count them as one character.
+		const text = typeof raw === 'string' ? raw.replace(/\r\n?/g, '\n').trim() : '';
+		if (text === '') return { response: null };
+		// Refused, not cut, like a blank: a cut answer is not what the candidate wrote.
+		const max = q.maxLength ?? 0;
+		if (text.length > max) return { error: `答案不能超过 ${max} 个字，您写了 ${text.length} 个字` };
+		return { response: text };
+	}
 	if (q.type === 'single') {
 		const raw = form.get('choice');
 		if (raw === null || raw === '') return { response: null };
@@ -188,6 +208,8 @@ export function answerText(s: QuestionSnapshot): string {
 			return s.answer ? '正确' : '错误';
 		case 'fill':
 			return (s.answer as string[][]).map((accepted) => accepted[0]).join('；');
+		case 'essay':
+			return (s.answer as EssayAnswer).reference;
 	}
 }
 
@@ -206,5 +228,7 @@ export function responseText(
 			return response ? '正确' : '错误';
 		case 'fill':
 			return (response as string[]).map((v) => v || '（空）').join('；');
+		case 'essay':
+			return response as string;
 	}
 }

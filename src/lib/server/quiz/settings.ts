@@ -1,7 +1,7 @@
-import { and, asc, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db';
-import { modules, questions, quizSettings } from '../db/schema';
+import { OBJECTIVE_TYPES, modules, questions, quizSettings } from '../db/schema';
 import type { QuizDefaults } from '../content/pack';
 import { parseWith, type FieldErrors } from '../validation';
 import { changesOf, recordAudit, type AuditActor } from '../audit';
@@ -39,12 +39,19 @@ export function getQuizSettings(db: Queryable, moduleId: number): QuizSettings |
 	);
 }
 
+/** The questions a module quiz may draw: live objective ones (简答 are for exams only). */
 export function bankSize(db: Queryable, moduleId: number): number {
 	return (
 		db
 			.select({ n: count() })
 			.from(questions)
-			.where(and(eq(questions.moduleId, moduleId), isNull(questions.archivedAt)))
+			.where(
+				and(
+					eq(questions.moduleId, moduleId),
+					isNull(questions.archivedAt),
+					inArray(questions.type, [...OBJECTIVE_TYPES])
+				)
+			)
 			.get()?.n ?? 0
 	);
 }
@@ -78,7 +85,7 @@ export function quizModules(db: Queryable) {
 		db
 			.select({ moduleId: questions.moduleId, n: count() })
 			.from(questions)
-			.where(isNull(questions.archivedAt))
+			.where(and(isNull(questions.archivedAt), inArray(questions.type, [...OBJECTIVE_TYPES])))
 			.groupBy(questions.moduleId)
 			.all()
 			.map((b) => [b.moduleId, b.n])

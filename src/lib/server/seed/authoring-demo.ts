@@ -141,6 +141,40 @@ const QUESTIONS: Fields[] = [
 	}
 ];
 
+/** 简答 for exams (never drawn by the module quiz): the reference answer and its 采分点. */
+const ESSAYS: Fields[] = [
+	{
+		type: 'essay',
+		stem: '结合本地实际，简述怎样让人大代表联络站“活”起来。',
+		reference:
+			'一是定期进站，每月固定接待日，公示代表名单和接待时间；二是建立台账，群众意见逐件登记，写明办理单位和期限；三是件件有回音，办理结果向反映人反馈并在站内公开。',
+		point0: '定期进站、固定接待日',
+		points0: '4',
+		point1: '建立台账、逐件登记',
+		points1: '3',
+		point2: '办理结果反馈、公开',
+		points2: '3',
+		maxLength: '500',
+		lessonKey: 'first',
+		difficulty: '2'
+	},
+	{
+		type: 'essay',
+		stem: '民生实事项目人大代表票决制是怎样体现全过程人民民主的？请简要说明。',
+		reference:
+			'票决制把政府“端菜”变为代表和群众“点菜”：项目从群众中征集（民主协商），由代表在人代会上投票确定（民主决策），实施中由代表跟踪监督（民主监督），把群众的需求清单变成政府的履职清单。',
+		point0: '从“端菜”到“点菜”，群众需求变成政府履职清单',
+		points0: '4',
+		point1: '代表投票确定项目（民主决策）',
+		points1: '3',
+		point2: '代表跟踪监督实施（民主监督）',
+		points2: '3',
+		maxLength: '500',
+		lessonKey: 'second',
+		difficulty: '3'
+	}
+];
+
 function actorOf(db: Db, username: string): AuditActor | undefined {
 	const u = db.select().from(users).where(eq(users.username, username)).get();
 	return u && auditActor(u);
@@ -201,6 +235,10 @@ export function seedAuthoring(db: Db): number {
 		},
 		['建好用好代表联络站', '民生实事项目票决制']
 	);
+	ESSAYS.forEach((q, i) => {
+		const lessonKey = station.keys[q.lessonKey as keyof typeof station.keys];
+		ok(saveQuestion(db, author, station.id, null, { ...q, lessonKey }), `essay ${i + 1}`);
+	});
 	ok(submitDraft(db, author, station.id), 'submit v1');
 	ok(approveDraft(db, reviewer, station.id, false), 'approve v1');
 	ok(

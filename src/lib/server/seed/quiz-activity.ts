@@ -21,6 +21,9 @@ function responseFor(s: QuestionSnapshot, right: boolean): Response {
 			return right ? (s.answer as boolean) : !(s.answer as boolean);
 		case 'fill':
 			return (s.answer as string[][]).map((accepted) => (right ? accepted[0]! : '不记得了'));
+		case 'essay':
+			// Quizzes never draw 简答 (exams only); a text keeps the switch whole.
+			return right ? '' : '不记得了';
 	}
 }
 

@@ -7,6 +7,7 @@ import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { field, parseWith, type FieldErrors } from '../validation';
 import { getUser, PAGE_SIZE, type MemberRow } from './members';
 import { refreshEnrolments } from '../courses/enrol';
+import { refreshExamCandidates } from '../exams/candidates';
 import { PINYIN_ORDER, userNameFields } from './name-key';
 import { recordAudit, type AuditActor } from '../audit';
 import { isMemberRole, ROLE_LABELS, ROLES, type Role } from '../access';
@@ -158,6 +159,7 @@ async function createAccount(
 			.returning({ id: users.id })
 			.get();
 		refreshEnrolments(tx, row.id);
+		refreshExamCandidates(tx, row.id, new Date());
 		recordAudit(tx, actor, {
 			action: 'account.create',
 			officeId: values.officeId,
@@ -184,6 +186,7 @@ function updateAccount(
 			.run();
 		// A move to another office changes which assigned courses reach the user.
 		refreshEnrolments(tx, id);
+		refreshExamCandidates(tx, id, new Date());
 		recordAudit(tx, actor, {
 			action: 'account.update',
 			officeId: values.officeId ?? before.officeId,

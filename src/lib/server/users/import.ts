@@ -6,6 +6,7 @@ import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { managedOfficeIds, type Actor } from '../org/offices';
 import { field } from '../validation';
 import { refreshEnrolments } from '../courses/enrol';
+import { refreshExamCandidates } from '../exams/candidates';
 import { readMemberSheet, type RawRow } from './spreadsheet';
 import { userNameFields } from './name-key';
 import { recordAudit, type AuditActor, type Tx } from '../audit';
@@ -196,6 +197,7 @@ export async function confirmImport(db: Db, actor: AuditActor, id: string): Prom
 					.returning({ id: users.id })
 					.get();
 				refreshEnrolments(tx, created.id);
+				refreshExamCandidates(tx, created.id, new Date());
 			}
 			auditImport(tx, actor, preview);
 			tx.delete(memberImports).where(eq(memberImports.id, id)).run();

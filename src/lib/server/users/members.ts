@@ -8,6 +8,7 @@ import { canManageOffice, managedOfficeIds, type Actor } from '../org/offices';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { invalidateUserSessions } from '../auth/session';
 import { refreshEnrolments } from '../courses/enrol';
+import { refreshExamCandidates } from '../exams/candidates';
 import { PINYIN_ORDER, userNameFields } from './name-key';
 import { field, parseWith, type FieldErrors } from '../validation';
 import { recordAudit, type AuditActor } from '../audit';
@@ -132,6 +133,7 @@ export async function createMember(
 			.get();
 		// Courses already assigned to the office reach the newcomer at once.
 		refreshEnrolments(tx, row.id);
+		refreshExamCandidates(tx, row.id, new Date());
 		recordAudit(tx, actor, {
 			action: 'account.create',
 			officeId: data.officeId,
@@ -212,7 +214,10 @@ export function updateMember(
 			})
 			.where(eq(users.id, userId))
 			.run();
-		if (moved) refreshEnrolments(tx, userId, now);
+		if (moved) {
+			refreshEnrolments(tx, userId, now);
+			refreshExamCandidates(tx, userId, now);
+		}
 		recordAudit(tx, actor, {
 			action: 'account.update',
 			officeId: d.officeId,
@@ -233,7 +238,10 @@ export function setMemberActive(db: Db, actor: AuditActor, userId: number, activ
 	db.transaction((tx) => {
 		tx.update(users).set({ active, updatedAt: new Date() }).where(eq(users.id, userId)).run();
 		if (!active) invalidateUserSessions(tx, userId);
-		else refreshEnrolments(tx, userId);
+		else {
+			refreshEnrolments(tx, userId);
+			refreshExamCandidates(tx, userId, new Date());
+		}
 		recordAudit(tx, actor, {
 			action: active ? 'account.reactivate' : 'account.deactivate',
 			officeId: user.officeId,

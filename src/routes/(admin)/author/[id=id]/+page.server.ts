@@ -6,6 +6,7 @@ import { formFields } from '$lib/server/validation';
 import {
 	moduleFields,
 	moveLesson,
+	objectiveCount,
 	questionWarnings,
 	recallDraft,
 	removeLesson,
@@ -54,6 +55,8 @@ export const load: PageServerLoad = (event) => {
 		})),
 		questions: {
 			count: doc.questions.length,
+			// The module quiz draws these only: 简答题 are for exams.
+			objective: objectiveCount(doc),
 			warnings: doc.questions.filter((q) => questionWarnings(q).length > 0).length,
 			draw: doc.quiz.draw
 		},
