@@ -21,16 +21,8 @@ import { dashboardSteps, rankSteps, timeSteps, type BenchViewer, type SqlTiming 
 import { cpuLoad, cpuSnapshot } from './bench/cpu';
 import { target, type Target } from './bench/http';
 import { percentile } from './bench/load';
-import { APP_ENTRY, benchWorkspace, ensureBuild, progress } from './bench/process';
+import { APP_ENTRY, benchWorkspace, ensureBuild, intEnv, progress } from './bench/process';
 import { createDb } from '../src/lib/server/db';
-
-function intEnv(name: string, fallback: number): number {
-	const raw = process.env[name];
-	if (raw === undefined || raw === '') return fallback;
-	const n = Number(raw);
-	if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
-	return n;
-}
 
 const load = {
 	seconds: intEnv('BENCH_SECONDS', 15),

@@ -8,29 +8,14 @@
 // BENCH_WARMUP_SECONDS (3), BENCH_SUBMIT_EVERY (25), BENCH_POOL (sittings per candidate, 6).
 
 import { join } from 'node:path';
-import { cpuLoad, cpuSnapshot, type CpuLoad } from './bench/cpu';
-import { createBenchDb, insertCadres } from './bench/database';
-import {
-	candidateIds,
-	cloneSittings,
-	createBenchExam,
-	sessionCookie,
-	sittingFields,
-	startSitting
-} from './bench/exam-data';
-import { target, type Target } from './bench/http';
-import { percentile, runLoad, type BenchUser, type LoadOptions, type LoadResult } from './bench/load';
-import { APP_ENTRY, benchWorkspace, ensureBuild, progress } from './bench/process';
+import { attemptFields, createBenchDb, insertCadres } from './bench/database';
+import { candidateIds, cloneSittings, createBenchExam, sessionCookie, startSitting } from './bench/exam-data';
+import { target } from './bench/http';
+import type { BenchUser, LoadOptions } from './bench/load';
+import { printComparison, runSaves } from './bench/saves';
+import { APP_ENTRY, benchWorkspace, ensureBuild, intEnv, progress } from './bench/process';
 import { releaseResults, submitExam } from '../src/lib/server/exams';
 import type { Db } from '../src/lib/server/db';
-
-function intEnv(name: string, fallback: number): number {
-	const raw = process.env[name];
-	if (raw === undefined || raw === '') return fallback;
-	const n = Number(raw);
-	if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
-	return n;
-}
 
 const load: LoadOptions = {
 	seconds: intEnv('BENCH_SECONDS', 20),
@@ -49,24 +34,6 @@ async function startServer(args: string[], databasePath: string, extraEnv: Recor
 	return { pid: server.pid, target: target(port, load.concurrency), stop };
 }
 
-function summary(name: string, r: LoadResult, cpu: CpuLoad | undefined): void {
-	const ms = (p: number) => percentile(r.latencies, p).toFixed(2);
-	progress(
-		`${name}: ${r.ok} ok, ${r.errors} errors in ${r.seconds.toFixed(1)} s → ${(r.ok / r.seconds).toFixed(1)} req/s ` +
-			`(${r.saves} saves, ${r.submits} submits); latency p50 ${ms(50)} ms, p90 ${ms(90)} ms, p99 ${ms(99)} ms, max ${ms(100)} ms`
-	);
-	if (cpu) {
-		progress(
-			`${name}: busy cores: server ${cpu.server.toFixed(2)}, load generator ${cpu.generator.toFixed(2)}, other processes ${cpu.others.toFixed(2)}`
-		);
-		if (cpu.others > 0.3)
-			progress(`${name}: WARNING other processes were busy during this run: the numbers are unreliable`);
-	}
-	if (r.exhausted > 0)
-		progress(`${name}: WARNING ${r.exhausted} candidates ran out of sittings: raise BENCH_POOL`);
-	for (const sample of r.errorSamples) progress(`${name} error: ${sample}`);
-}
-
 /** 2,000 candidates with an open sitting each (plus copies), sessions, and their answer fields. */
 async function prepareWindow(db: Db): Promise<BenchUser[]> {
 	const now = Date.now();
@@ -83,7 +50,7 @@ async function prepareWindow(db: Db): Promise<BenchUser[]> {
 		return {
 			username: String(userId),
 			cookie: sessionCookie(db, userId),
-			fields: sittingFields(db, first),
+			fields: attemptFields(db, first, 'exam_attempt_items'),
 			attempts: cloneSittings(db, first, pool - 1)
 		};
 	});
@@ -98,7 +65,12 @@ async function measureRelease(): Promise<{ ms: number; released: number }> {
 	await insertCadres(db, candidateCount);
 	const opensAt = new Date(Date.now() - 3 * 3_600_000);
 	const closesAt = new Date(Date.now() - 3_600_000);
-	const { examId, actor, owner } = createBenchExam(db, { opensAt, closesAt }, 1);
+	const { examId, actor, owner } = createBenchExam(
+		db,
+		{ opensAt, closesAt },
+		1,
+		new Date(opensAt.getTime() - 3_600_000)
+	);
 	const ids = candidateIds(db, examId, candidateCount);
 	const answer = db.$client.prepare(
 		`UPDATE exam_attempt_items SET response = ?, answered_at = ? WHERE attempt_id = ? AND position = ?`
@@ -151,24 +123,13 @@ async function main(): Promise<void> {
 	await db.$client.backup(bareDbPath);
 	db.$client.close();
 
-	const runOf = async (name: string, server: { pid: number | undefined; target: Target }) => {
-		progress(
-			`${name}: ${load.warmupSeconds} s warm-up + ${load.seconds} s at concurrency ${load.concurrency}`
-		);
-		const before = cpuSnapshot(server.pid);
-		const t = performance.now();
-		const result = await runLoad(server.target, users, load);
-		summary(name, result, cpuLoad(before, cpuSnapshot(server.pid), (performance.now() - t) / 1000));
-		return result;
-	};
-
 	progress('starting the app');
 	const app = await startServer([APP_ENTRY], appDbPath, { LOG_LEVEL: 'silent' });
-	const appResult = await runOf('app', app);
+	const appResult = await runSaves('app', app, users, load);
 	await app.stop();
 	progress('starting the bare server');
 	const bare = await startServer(['--import', 'tsx', 'scripts/bench/bare-server.ts'], bareDbPath);
-	const bareResult = await runOf('bare', bare);
+	const bareResult = await runSaves('bare', bare, users, load);
 	await bare.stop();
 
 	t0 = performance.now();
@@ -177,21 +138,7 @@ async function main(): Promise<void> {
 		`release of ${release.released} sittings: ${release.ms.toFixed(0)} ms (setup ${Math.round(performance.now() - t0)} ms in all)`
 	);
 
-	if (appResult.ok === 0 || bareResult.ok === 0) process.exitCode = 1;
-	const appRps = appResult.ok / appResult.seconds;
-	const bareRps = bareResult.ok / bareResult.seconds;
-	const round = (n: number, digits: number) => Number(n.toFixed(digits));
-	console.log(
-		JSON.stringify({
-			app_rps: round(appRps, 1),
-			bare_rps: round(bareRps, 1),
-			ratio: round(bareRps > 0 ? appRps / bareRps : 0, 3),
-			p50_ms: round(percentile(appResult.latencies, 50), 2),
-			p99_ms: round(percentile(appResult.latencies, 99), 2),
-			release_ms: round(release.ms, 0),
-			released: release.released
-		})
-	);
+	printComparison(appResult, bareResult, { release_ms: Math.round(release.ms), released: release.released });
 }
 
 await run(main);

@@ -8,7 +8,6 @@
 
 import { join } from 'node:path';
 import { inBatches, logIn, startModuleQuiz } from './bench/app';
-import { cpuLoad, cpuSnapshot, type CpuLoad } from './bench/cpu';
 import {
 	attemptFields,
 	BENCH_PASSWORD,
@@ -17,17 +16,10 @@ import {
 	insertCadres,
 	liveModuleSlugs
 } from './bench/database';
-import { target, type Target } from './bench/http';
-import { percentile, runLoad, type BenchUser, type LoadOptions, type LoadResult } from './bench/load';
-import { APP_ENTRY, benchWorkspace, ensureBuild, progress } from './bench/process';
-
-function intEnv(name: string, fallback: number): number {
-	const raw = process.env[name];
-	if (raw === undefined || raw === '') return fallback;
-	const n = Number(raw);
-	if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
-	return n;
-}
+import { target } from './bench/http';
+import type { BenchUser, LoadOptions } from './bench/load';
+import { printComparison, runSaves } from './bench/saves';
+import { APP_ENTRY, benchWorkspace, ensureBuild, intEnv, progress } from './bench/process';
 
 const load: LoadOptions = {
 	seconds: intEnv('BENCH_SECONDS', 20),
@@ -51,26 +43,6 @@ const { workDir, run, startServer: startApp } = benchWorkspace('quiz');
 async function startServer(args: string[], databasePath: string, extraEnv: Record<string, string> = {}) {
 	const { server, port, stop } = await startApp(args, { DATABASE_URL: databasePath, ...extraEnv });
 	return { pid: server.pid, target: target(port, load.concurrency), stop };
-}
-
-function summary(name: string, r: LoadResult, cpu: CpuLoad | undefined): void {
-	const ms = (p: number) => percentile(r.latencies, p).toFixed(2);
-	progress(
-		`${name}: ${r.ok} ok, ${r.errors} errors in ${r.seconds.toFixed(1)} s → ${(r.ok / r.seconds).toFixed(1)} req/s ` +
-			`(${r.saves} saves, ${r.submits} submits); latency p50 ${ms(50)} ms, p90 ${ms(90)} ms, p99 ${ms(99)} ms, max ${ms(100)} ms`
-	);
-	if (cpu) {
-		progress(
-			`${name}: busy cores: server ${cpu.server.toFixed(2)}, load generator ${cpu.generator.toFixed(2)}, other processes ${cpu.others.toFixed(2)}`
-		);
-		// Kernel threads writing the WAL count as "others" too (~0.1–0.2 core for the bare
-		// server); beyond that, another process is taking a good part of a core.
-		if (cpu.others > 0.3)
-			progress(`${name}: WARNING other processes were busy during this run: the numbers are unreliable`);
-	}
-	if (r.exhausted > 0)
-		progress(`${name}: WARNING ${r.exhausted} users ran out of open attempts: raise BENCH_POOL`);
-	for (const sample of r.errorSamples) progress(`${name} error: ${sample}`);
 }
 
 async function main(): Promise<void> {
@@ -125,38 +97,15 @@ async function main(): Promise<void> {
 		`${poolPerUser} open attempts per user prepared and the database copied in ${Math.round(performance.now() - t0)} ms`
 	);
 
-	const runOf = async (name: string, server: { pid: number | undefined; target: Target }) => {
-		progress(
-			`${name}: ${load.warmupSeconds} s warm-up + ${load.seconds} s at concurrency ${load.concurrency}`
-		);
-		const before = cpuSnapshot(server.pid);
-		const t = performance.now();
-		const result = await runLoad(server.target, users, load);
-		summary(name, result, cpuLoad(before, cpuSnapshot(server.pid), (performance.now() - t) / 1000));
-		return result;
-	};
-
-	const appResult = await runOf('app', app);
+	const appResult = await runSaves('app', app, users, load);
 	await app.stop();
 
 	progress('starting the bare server');
 	const bare = await startServer(['--import', 'tsx', 'scripts/bench/bare-server.ts'], bareDbPath);
-	const bareResult = await runOf('bare', bare);
+	const bareResult = await runSaves('bare', bare, users, load);
 	await bare.stop();
 
-	if (appResult.ok === 0 || bareResult.ok === 0) process.exitCode = 1;
-	const appRps = appResult.ok / appResult.seconds;
-	const bareRps = bareResult.ok / bareResult.seconds;
-	const round = (n: number, digits: number) => Number(n.toFixed(digits));
-	console.log(
-		JSON.stringify({
-			app_rps: round(appRps, 1),
-			bare_rps: round(bareRps, 1),
-			ratio: round(bareRps > 0 ? appRps / bareRps : 0, 3),
-			p50_ms: round(percentile(appResult.latencies, 50), 2),
-			p99_ms: round(percentile(appResult.latencies, 99), 2)
-		})
-	);
+	printComparison(appResult, bareResult);
 }
 
 await run(main);

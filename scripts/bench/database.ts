@@ -71,10 +71,17 @@ function answerFields(snapshot: QuestionSnapshot): string {
 	}
 }
 
-/** Per position of an attempt, the fields that answer it (read from the drawn snapshots). */
-export function attemptFields(db: Db, attemptId: number): string[] {
+/**
+ * Per position of an attempt, the fields that answer it (read from the drawn snapshots):
+ * module quiz attempts (`attempt_items`) or exam sittings (`exam_attempt_items`).
+ */
+export function attemptFields(
+	db: Db,
+	attemptId: number,
+	items: 'attempt_items' | 'exam_attempt_items' = 'attempt_items'
+): string[] {
 	const rows = db.$client
-		.prepare('SELECT snapshot FROM attempt_items WHERE attempt_id = ? ORDER BY position')
+		.prepare(`SELECT snapshot FROM ${items} WHERE attempt_id = ? ORDER BY position`)
 		.all(attemptId) as { snapshot: string }[];
 	return rows.map((r) => answerFields(JSON.parse(r.snapshot) as QuestionSnapshot));
 }

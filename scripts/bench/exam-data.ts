@@ -14,7 +14,6 @@ import {
 	type PaperDoc
 } from '../../src/lib/server/exams';
 import type { Owner } from '../../src/lib/server/authoring/owner';
-import type { QuestionSnapshot } from '../../src/lib/server/quiz/questions';
 
 /** 50 questions, 100 points: 25 single at 2, 10 multiple at 2, 15 true/false at 2. */
 export const BENCH_PAPER: PaperDoc = {
@@ -60,21 +59,28 @@ function schoolAdmin(db: Db) {
 
 /**
  * Creates the paper and an exam whose window is [opensAt, closesAt], assigned to the root
- * office with everything below it. `attemptsAllowed` lets the load reuse candidates.
+ * office with everything below it, as of `madeAt`. `attemptsAllowed` lets the load reuse candidates.
  */
 export function createBenchExam(
 	db: Db,
 	window: { opensAt: Date; closesAt: Date },
-	attemptsAllowed: number
+	attemptsAllowed: number,
+	madeAt = new Date()
 ): { examId: number; actor: ReturnType<typeof schoolAdmin>['actor']; owner: Owner } {
 	const { actor, owner } = schoolAdmin(db);
 	const paper = unwrap(
-		createPaper(db, actor, owner, {
-			title: '压测试卷',
-			instructions: '',
-			passMark: 60,
-			doc: BENCH_PAPER
-		})
+		createPaper(
+			db,
+			actor,
+			owner,
+			{
+				title: '压测试卷',
+				instructions: '',
+				passMark: 60,
+				doc: BENCH_PAPER
+			},
+			madeAt
+		)
 	);
 	const settings: ExamSettings = {
 		title: '压测考试',
@@ -93,13 +99,13 @@ export function createBenchExam(
 		creditHours: 0,
 		graderIds: []
 	};
-	const exam = unwrap(createExam(db, actor, owner, settings));
+	const exam = unwrap(createExam(db, actor, owner, settings, madeAt));
 	const root = db.$client
 		.prepare('SELECT id FROM offices WHERE parent_id IS NULL ORDER BY id LIMIT 1')
 		.get() as {
 		id: number;
 	};
-	unwrap(assignExam(db, actor, owner, exam.id, { officeId: root.id, includeDescendants: true }));
+	unwrap(assignExam(db, actor, owner, exam.id, { officeId: root.id, includeDescendants: true }, madeAt));
 	return { examId: exam.id, actor, owner };
 }
 
@@ -124,28 +130,6 @@ export function startSitting(db: Db, userId: number, examId: number, now = new D
 	const started = startExam(db, { id: userId }, examId, now);
 	if (!started.ok) throw new Error(`starting the exam for user ${userId} failed: ${started.message}`);
 	return started.attemptId;
-}
-
-/** The form fields that give some valid answer to an exam item of this snapshot. */
-function answerFields(snapshot: QuestionSnapshot): string {
-	switch (snapshot.type) {
-		case 'single':
-		case 'multiple':
-			return 'choice=0';
-		case 'truefalse':
-			return 'tf=true';
-		case 'fill':
-			return (snapshot.answer as string[][]).map(() => 'blank=x').join('&');
-		case 'essay':
-			return 'essay=' + encodeURIComponent('答案要点');
-	}
-}
-
-export function sittingFields(db: Db, attemptId: number): string[] {
-	const rows = db.$client
-		.prepare('SELECT snapshot FROM exam_attempt_items WHERE attempt_id = ? ORDER BY position')
-		.all(attemptId) as { snapshot: string }[];
-	return rows.map((r) => answerFields(JSON.parse(r.snapshot) as QuestionSnapshot));
 }
 
 /**

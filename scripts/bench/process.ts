@@ -6,6 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Progress goes to stderr so stdout carries only the result line. */
+/** A positive integer from the environment, or the fallback when unset. */
+export function intEnv(name: string, fallback: number): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+	return n;
+}
+
 export function progress(message: string): void {
 	process.stderr.write(`[bench] ${message}\n`);
 }

@@ -1,8 +1,8 @@
-import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Queryable } from '../db';
 import { assignments, courses, enrolments, offices, users } from '../db/schema';
-import { isMemberRole, MEMBER_ROLES } from '../access';
-import { ancestorIds, descendantIds } from '../org/offices';
+import { isMemberRole } from '../access';
+import { assigneeOf, membersReached, reachesUser } from '../org/assignments';
 import { canEditCourse, type CourseActor } from './courses';
 import { notify, quoted } from '../notifications';
 import { checkCourseCompletion } from './progress';
@@ -13,20 +13,11 @@ import { accountLabel } from '../users/describe';
 
 /** Courses whose live assignments reach this user: directly, through their office, or an ancestor's with descendants. */
 function coveringCourseIds(db: Queryable, user: { id: number; officeId: number | null }): Set<number> {
-	const chain = user.officeId ? ancestorIds(db, user.officeId) : [];
-	const conditions = [eq(assignments.userId, user.id)];
-	if (user.officeId) {
-		conditions.push(eq(assignments.officeId, user.officeId));
-		if (chain.length > 1)
-			conditions.push(
-				and(inArray(assignments.officeId, chain.slice(1)), eq(assignments.includeDescendants, true))!
-			);
-	}
 	return new Set(
 		db
 			.selectDistinct({ courseId: assignments.courseId })
 			.from(assignments)
-			.where(and(isNull(assignments.withdrawnAt), or(...conditions)))
+			.where(and(isNull(assignments.withdrawnAt), reachesUser(db, assignments, user)))
 			.all()
 			.map((r) => r.courseId)
 	);
@@ -190,22 +181,7 @@ export function assignCourse(
 		}
 		for (const n of named)
 			tx.insert(assignments).values({ courseId, userId: n.id, assignedBy: actor.id, assignedAt: now }).run();
-		const reachedOffices = officeIds.flatMap((id) =>
-			input.includeDescendants ? descendantIds(tx, id) : [id]
-		);
-		const members = reachedOffices.length
-			? tx
-					.select({ id: users.id })
-					.from(users)
-					.where(
-						and(
-							inArray(users.officeId, reachedOffices),
-							eq(users.active, true),
-							inArray(users.role, [...MEMBER_ROLES])
-						)
-					)
-					.all()
-			: [];
+		const members = membersReached(tx, officeIds, input.includeDescendants);
 		const everyone = new Set([...members.map((m) => m.id), ...named.map((n) => n.id)]);
 		// The course's dates are the plan for those it reaches now, unless it is already past due.
 		const today = shanghaiDay(now);
@@ -269,22 +245,13 @@ export function withdrawAssignment(
 			.where(eq(enrolments.courseId, a.courseId))
 			.all();
 		for (const { userId } of affected) refreshEnrolments(tx, userId, now);
-		const person = a.userId
-			? tx
-					.select({ name: users.name, username: users.username, officeId: users.officeId })
-					.from(users)
-					.where(eq(users.id, a.userId))
-					.get()
-			: undefined;
-		const office = a.officeId
-			? tx.select({ name: offices.name }).from(offices).where(eq(offices.id, a.officeId)).get()
-			: undefined;
+		const assignee = assigneeOf(tx, a);
 		recordAudit(tx, actor, {
 			action: 'course.withdraw',
-			officeId: a.officeId ?? person?.officeId ?? null,
+			officeId: assignee.officeId,
 			schoolId: course.schoolId,
 			target: { type: 'assignment', id: a.id },
-			summary: `撤回专题班《${course.title}》对 ${office?.name ?? (person ? accountLabel(person) : '')} 的布置`,
+			summary: `撤回专题班《${course.title}》对 ${assignee.label} 的布置`,
 			at: now
 		});
 	});

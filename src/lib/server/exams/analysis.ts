@@ -6,7 +6,7 @@ import type { QuestionSnapshot } from '../quiz/questions';
 import type { ItemFlag, ItemStat } from './types';
 import { byUser, countedAttempt } from './counted';
 import { ownedExam, type ExamRow } from './owned';
-import { gradingStatements, type StatRow } from './grading/statements';
+import { gradingStatements, type StatRow } from './statements';
 
 // Item analysis (题目分析), computed on each release over every candidate's counted attempt
 // and stored in exam_item_stats: per question, difficulty p (share fully right; for 简答 the

@@ -6,10 +6,12 @@ import { isMemberRole, MEMBER_ROLES } from '../access';
 import type { Owner } from '../authoring/owner';
 import { recordAudit, type AuditActor } from '../audit';
 import { notify } from '../notifications';
-import { ancestorIds, descendantIds, flattenTree, listOffices, officeTree } from '../org/offices';
+import { assigneeOf, membersReached, reachesUser } from '../org/assignments';
+import { descendantIds, flattenTree, listOffices, officeTree } from '../org/offices';
 import { accountLabel } from '../users/describe';
 import { PINYIN_ORDER } from '../users/name-key';
-import { EXAM_NOT_FOUND, ownExam, windowErrors } from './exams';
+import { windowErrors } from './exams';
+import { NOT_FOUND, ownedExam, type ExamRow } from './owned';
 import { candidateWindow } from './taking';
 import type { Saved } from './types';
 
@@ -20,7 +22,6 @@ import type { Saved } from './types';
 export const CANDIDATE_PAGE_SIZE = 50;
 const MAX_EXTRA_ATTEMPTS = 10;
 
-type ExamRow = typeof exams.$inferSelect;
 export type AssignTarget = { officeId: number; includeDescendants: boolean } | { userId: number };
 
 /** The offices an owner may assign to: any office for a school, the office and those below it for an office. */
@@ -111,8 +112,8 @@ export function assignExam(
 	target: AssignTarget,
 	now = new Date()
 ): Saved<{ enrolled: number }> {
-	const exam = ownExam(db, owner, examId);
-	if (!exam) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
+	const exam = ownedExam(db, owner, examId);
+	if (!exam) return { ok: false, errors: { _form: NOT_FOUND } };
 	if (exam.cancelledAt) return { ok: false, errors: { _form: '考试已取消，不能再布置' } };
 	if (exam.releasedAt)
 		return { ok: false, errors: { _form: '成绩已经公布，不能再布置；如需补考，请为考生单独安排' } };
@@ -189,14 +190,7 @@ export function assignExam(
 		tx.insert(examAssignments)
 			.values({ examId, officeId: office.id, includeDescendants, assignedBy: actor.id, assignedAt: now })
 			.run();
-		const reached = includeDescendants ? descendantIds(tx, office.id) : [office.id];
-		const members = tx
-			.select({ id: users.id, officeId: users.officeId })
-			.from(users)
-			.where(
-				and(inArray(users.officeId, reached), eq(users.active, true), inArray(users.role, [...MEMBER_ROLES]))
-			)
-			.all();
+		const members = membersReached(tx, [office.id], includeDescendants);
 		let enrolled = 0;
 		for (const m of members) if (enrol(tx, exam, m, now)) enrolled++;
 		recordAudit(tx, actor, {
@@ -217,15 +211,6 @@ function coveringExamIds(
 	user: { id: number; officeId: number | null },
 	examIds?: number[]
 ): Set<number> {
-	const chain = user.officeId ? ancestorIds(tx, user.officeId) : [];
-	const conditions = [eq(examAssignments.userId, user.id)];
-	if (user.officeId) {
-		conditions.push(eq(examAssignments.officeId, user.officeId));
-		if (chain.length > 1)
-			conditions.push(
-				and(inArray(examAssignments.officeId, chain.slice(1)), eq(examAssignments.includeDescendants, true))!
-			);
-	}
 	return new Set(
 		tx
 			.selectDistinct({ examId: examAssignments.examId })
@@ -234,7 +219,7 @@ function coveringExamIds(
 				and(
 					isNull(examAssignments.withdrawnAt),
 					examIds ? inArray(examAssignments.examId, examIds) : undefined,
-					or(...conditions)
+					reachesUser(tx, examAssignments, user)
 				)
 			)
 			.all()
@@ -293,8 +278,8 @@ export function withdrawExamAssignment(
 	assignmentId: number,
 	now = new Date()
 ): Saved<null> {
-	const exam = ownExam(db, owner, examId);
-	if (!exam) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
+	const exam = ownedExam(db, owner, examId);
+	if (!exam) return { ok: false, errors: { _form: NOT_FOUND } };
 	const a = Number.isInteger(assignmentId)
 		? db.select().from(examAssignments).where(eq(examAssignments.id, assignmentId)).get()
 		: undefined;
@@ -315,22 +300,13 @@ export function withdrawExamAssignment(
 				.where(and(eq(examCandidates.examId, examId), eq(examCandidates.userId, c.userId)))
 				.run();
 		}
-		const person = a.userId
-			? tx
-					.select({ name: users.name, username: users.username, officeId: users.officeId })
-					.from(users)
-					.where(eq(users.id, a.userId))
-					.get()
-			: undefined;
-		const office = a.officeId
-			? tx.select({ name: offices.name }).from(offices).where(eq(offices.id, a.officeId)).get()
-			: undefined;
+		const assignee = assigneeOf(tx, a);
 		recordAudit(tx, actor, {
 			action: 'exam.withdraw',
-			officeId: a.officeId ?? person?.officeId ?? null,
+			officeId: assignee.officeId,
 			schoolId: exam.ownerSchoolId,
 			target: { type: 'exam', id: examId },
-			summary: `撤回考试《${exam.title}》对 ${office?.name ?? (person ? accountLabel(person) : '')} 的布置`,
+			summary: `撤回考试《${exam.title}》对 ${assignee.label} 的布置`,
 			at: now
 		});
 		return { ok: true, value: null };
@@ -393,7 +369,7 @@ export function listCandidates(
 	opts: { page: number; q?: string },
 	now = new Date()
 ): { rows: CandidateRow[]; total: number } | undefined {
-	const exam = ownExam(db, owner, examId);
+	const exam = ownedExam(db, owner, examId);
 	if (!exam) return undefined;
 	const text = opts.q?.trim();
 	const where = and(
@@ -487,8 +463,8 @@ export function grantRetake(
 	grant: { extraAttempts: number; opensAt: Date | null; closesAt: Date | null },
 	now = new Date()
 ): Saved<null> {
-	const exam = ownExam(db, owner, examId);
-	if (!exam) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
+	const exam = ownedExam(db, owner, examId);
+	if (!exam) return { ok: false, errors: { _form: NOT_FOUND } };
 	if (exam.cancelledAt) return { ok: false, errors: { _form: '考试已取消，不能安排补考' } };
 	const candidate = Number.isInteger(userId)
 		? db

@@ -8,7 +8,7 @@ import { dateTimeLabel } from '../../format';
 import type { ExamDashboard, Saved } from './types';
 import { byUser, countedAttempt } from './counted';
 import { auditScope, NOT_FOUND, ownedExam, titled, type ExamRow } from './owned';
-import { gradingStatements, type AttemptRow } from './grading/statements';
+import { gradingStatements, type AttemptRow } from './statements';
 
 // The exam's dashboard (考试情况): participation, the distribution of counted results, the
 // per-office comparison rolled up the office tree, the absentees and 催考. Before release the

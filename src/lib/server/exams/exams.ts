@@ -10,12 +10,13 @@ import {
 	questions,
 	users
 } from '../db/schema';
-import { ownerColumns, ownsRow, type Owner } from '../authoring/owner';
-import { changesOf, recordAudit, type AuditActor, type Change } from '../audit';
+import { ownerColumns, type Owner } from '../authoring/owner';
+import { changesOf, type AuditActor, type Change } from '../audit';
 import { PINYIN_ORDER } from '../users/name-key';
 import { isCalendarDay } from '../validation';
 import { isHalfStep, paperQuestionCount } from './paper';
-import { ownerScope, ownPaper, parseDoc } from './papers';
+import { NOT_FOUND, ownedExam, type ExamRow } from './owned';
+import { ownPaper, parseDoc, recordOwnerAudit } from './papers';
 import { finaliseExamAttempt, runningAttemptsOf } from './taking';
 import type { ExamDetail, ExamPhase, ExamSettings, ExamSummary, FieldErrors, PaperDoc, Saved } from './types';
 
@@ -24,7 +25,7 @@ import type { ExamDetail, ExamPhase, ExamSettings, ExamSummary, FieldErrors, Pap
 // again); after that only the title, instructions, a later close, the release time, the
 // graders and whether candidates may review their answers.
 
-export const EXAM_NOT_FOUND = '没有找到这场考试，或不在您的管理范围内';
+export { NOT_FOUND as EXAM_NOT_FOUND, ownedExam as ownExam } from './owned';
 export const MAX_EXAM_TITLE = 60;
 export const MAX_EXAM_INSTRUCTIONS = 2000;
 export const MIN_DURATION = 5;
@@ -32,8 +33,6 @@ export const MAX_DURATION = 600;
 export const MAX_ATTEMPTS = 10;
 export const MAX_CREDIT_HOURS = 20;
 export const MAX_GRADING_MARGIN = 100;
-
-type ExamRow = typeof exams.$inferSelect;
 
 /** Where an exam stands, as the admin sees it (a candidate's own 补考 window is theirs). */
 export function examPhase(
@@ -45,13 +44,6 @@ export function examPhase(
 	if (now < exam.opensAt) return 'scheduled';
 	if (now < exam.closesAt) return 'open';
 	return 'closed';
-}
-
-/** An exam of this owner (cancelled ones included). */
-export function ownExam(db: Queryable, owner: Owner, id: number): ExamRow | undefined {
-	if (!Number.isInteger(id) || id <= 0) return undefined;
-	const row = db.select().from(exams).where(eq(exams.id, id)).get();
-	return row && ownsRow(owner, row) ? row : undefined;
 }
 
 const ownerWhere = (owner: Owner) =>
@@ -119,7 +111,7 @@ function graderIdsOf(db: Queryable, examId: number): number[] {
 }
 
 export function getExam(db: Queryable, owner: Owner, id: number, now = new Date()): ExamDetail | undefined {
-	const row = ownExam(db, owner, id);
+	const row = ownedExam(db, owner, id);
 	if (!row) return undefined;
 	const doc = parseDoc(row.paperDoc);
 	return {
@@ -392,6 +384,25 @@ function setGraders(tx: Queryable, examId: number, graderIds: number[]): void {
 	for (const userId of graderIds) tx.insert(examGraders).values({ examId, userId }).run();
 }
 
+/** The columns the settings write, the same on create and on update. */
+function settingsColumns(input: ExamSettings) {
+	return {
+		title: input.title.trim(),
+		instructions: input.instructions.trim(),
+		opensAt: input.opensAt,
+		closesAt: input.closesAt,
+		durationMinutes: input.durationMinutes,
+		attemptsAllowed: input.attemptsAllowed,
+		counting: input.counting,
+		showReview: input.showReview,
+		secondGrading: input.secondGrading,
+		gradingMargin: input.gradingMargin,
+		releaseAt: input.releaseAt,
+		courseId: input.courseId,
+		creditHours: input.creditHours
+	};
+}
+
 export function createExam(
 	db: Db,
 	actor: AuditActor,
@@ -408,23 +419,11 @@ export function createExam(
 			.insert(exams)
 			.values({
 				...ownerColumns(owner),
+				...settingsColumns(input),
 				paperId: paper.id,
-				title,
-				instructions: input.instructions.trim(),
 				paperDoc: paper.doc,
 				totalPoints: paper.totalPoints,
 				passMark: paper.passMark,
-				opensAt: input.opensAt,
-				closesAt: input.closesAt,
-				durationMinutes: input.durationMinutes,
-				attemptsAllowed: input.attemptsAllowed,
-				counting: input.counting,
-				showReview: input.showReview,
-				secondGrading: input.secondGrading,
-				gradingMargin: input.gradingMargin,
-				releaseAt: input.releaseAt,
-				courseId: input.courseId,
-				creditHours: input.creditHours,
 				createdBy: actor.id,
 				createdAt: now,
 				updatedAt: now
@@ -432,9 +431,8 @@ export function createExam(
 			.returning({ id: exams.id })
 			.get().id;
 		setGraders(tx, id, [...new Set(input.graderIds)]);
-		recordAudit(tx, actor, {
+		recordOwnerAudit(tx, actor, owner, {
 			action: 'exam.create',
-			...ownerScope(owner),
 			target: { type: 'exam', id },
 			summary: `新建考试《${title}》（试卷《${paper.title}》）`,
 			at: now
@@ -464,8 +462,8 @@ export function updateExam(
 	input: ExamSettings,
 	now = new Date()
 ): Saved<{ id: number }> {
-	const existing = ownExam(db, owner, id);
-	if (!existing) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
+	const existing = ownedExam(db, owner, id);
+	if (!existing) return { ok: false, errors: { _form: NOT_FOUND } };
 	if (existing.cancelledAt) return { ok: false, errors: { _form: '考试已取消，不能再修改' } };
 	const started = examStarted(db, id);
 	const { errors, doc } = checkSettings(db, owner, input, now, existing);
@@ -484,21 +482,9 @@ export function updateExam(
 		paperTitle: paperTitle(db, existing.paperId)
 	});
 	const values = {
-		title: input.title.trim(),
-		instructions: input.instructions.trim(),
+		...settingsColumns(input),
 		paperId: input.paperId,
 		...(paper ? { paperDoc: paper.doc, totalPoints: paper.totalPoints, passMark: paper.passMark } : {}),
-		opensAt: input.opensAt,
-		closesAt: input.closesAt,
-		durationMinutes: input.durationMinutes,
-		attemptsAllowed: input.attemptsAllowed,
-		counting: input.counting,
-		showReview: input.showReview,
-		secondGrading: input.secondGrading,
-		gradingMargin: input.gradingMargin,
-		releaseAt: input.releaseAt,
-		courseId: input.courseId,
-		creditHours: input.creditHours,
 		updatedAt: now
 	};
 	return db.transaction((tx) => {
@@ -507,9 +493,8 @@ export function updateExam(
 		setGraders(tx, id, graderIds);
 		const after = shown(tx, { ...input, ...values, graderIds, paperTitle: paperTitle(tx, input.paperId) });
 		const changes: Change[] = changesOf(EXAM_LABELS, before, after);
-		recordAudit(tx, actor, {
+		recordOwnerAudit(tx, actor, owner, {
 			action: 'exam.update',
-			...ownerScope(owner),
 			target: { type: 'exam', id },
 			summary: `修改考试《${values.title}》`,
 			detail: { changes },
@@ -530,16 +515,15 @@ export function cancelExam(
 	id: number,
 	now = new Date()
 ): Saved<null> {
-	const exam = ownExam(db, owner, id);
-	if (!exam) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
+	const exam = ownedExam(db, owner, id);
+	if (!exam) return { ok: false, errors: { _form: NOT_FOUND } };
 	if (exam.cancelledAt) return { ok: false, errors: { _form: '这场考试已经取消' } };
 	if (exam.releasedAt) return { ok: false, errors: { _form: '成绩已经公布的考试不能取消' } };
 	return db.transaction((tx) => {
 		tx.update(exams).set({ cancelledAt: now, updatedAt: now }).where(eq(exams.id, id)).run();
 		for (const a of runningAttemptsOf(tx, id)) finaliseExamAttempt(tx, a, now, false);
-		recordAudit(tx, actor, {
+		recordOwnerAudit(tx, actor, owner, {
 			action: 'exam.cancel',
-			...ownerScope(owner),
 			target: { type: 'exam', id },
 			summary: `取消考试《${exam.title}》`,
 			at: now

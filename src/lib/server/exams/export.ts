@@ -12,7 +12,7 @@ import {
 	type CandidateRecord
 } from './dashboard';
 import { ownedExam, ownerName, titled, type ExamRow } from './owned';
-import { gradingStatements } from './grading/statements';
+import { gradingStatements } from './statements';
 
 // 成绩单: the .xlsx with every candidate (one row each: the attempt that counts, its score per
 // question, total, pass, times they left the page; 缺考 for absentees), and the printable one

@@ -6,7 +6,7 @@ import { byPinyin } from '../users/name-key';
 import type { QuestionSnapshot } from '../quiz/questions';
 import type { EssayAnswer, FieldErrors, GradeResult, GradingProgress, GradingTask } from './types';
 import { auditScope, titled, toHalf, type ExamRow } from './owned';
-import { gradingStatements } from './grading/statements';
+import { gradingStatements } from './statements';
 import { bit } from '../db/statements';
 
 // 阅卷: the 简答 answers of submitted attempts, graded by the exam's graders without the

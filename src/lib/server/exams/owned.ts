@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Queryable } from '../db';
-import { exams, offices, schools } from '../db/schema';
+import { exams } from '../db/schema';
 import { ownsRow, type Owner } from '../authoring/owner';
 
 // What grading, release, results, dashboards and exports share: an exam row, found only
@@ -12,6 +12,7 @@ export const NOT_FOUND = '没有找到这场考试，或不在您的管理范围
 
 /** The exam if this owner's (cancelled ones included: their records stay readable). */
 export function ownedExam(db: Queryable, owner: Owner, examId: number): ExamRow | undefined {
+	if (!Number.isInteger(examId) || examId <= 0) return undefined;
 	const exam = db.select().from(exams).where(eq(exams.id, examId)).get();
 	return exam && ownsRow(owner, exam) ? exam : undefined;
 }
@@ -22,15 +23,7 @@ export function auditScope(exam: ExamRow): { officeId: number | null; schoolId: 
 }
 
 /** The owner's name: the party school's or the office's. */
-export function ownerName(db: Queryable, owner: Owner): string {
-	if (owner.kind === 'school')
-		return (
-			db.select({ name: schools.name }).from(schools).where(eq(schools.id, owner.schoolId)).get()?.name ?? ''
-		);
-	return (
-		db.select({ name: offices.name }).from(offices).where(eq(offices.id, owner.officeId)).get()?.name ?? ''
-	);
-}
+export { ownerName } from '../authoring/store';
 
 /** A number in half-point steps (scores, means of two grades). */
 export function toHalf(value: number): number {

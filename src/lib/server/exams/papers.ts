@@ -4,7 +4,8 @@ import { likeContains } from '../db/like';
 import { examPapers, modules, questions, type QuestionType, QUESTION_TYPES } from '../db/schema';
 import { copyableModules } from '../authoring/copyable';
 import { ownerColumns, ownsRow, type Owner } from '../authoring/owner';
-import { changesOf, recordAudit, type AuditActor } from '../audit';
+import { changesOf, recordAudit, type AuditActor, type AuditEntry, type Tx } from '../audit';
+import { ownerScope } from '../authoring/store';
 import {
 	checkPaper,
 	paperQuestionCount,
@@ -23,11 +24,14 @@ export const BANK_PAGE_SIZE = 20;
 
 type PaperRow = typeof examPapers.$inferSelect;
 
-/** The audit log's owner columns for an owner's actions (who may see the entry). */
-export function ownerScope(owner: Owner): { schoolId: number | null; officeId: number | null } {
-	return owner.kind === 'school'
-		? { schoolId: owner.schoolId, officeId: null }
-		: { schoolId: null, officeId: owner.officeId };
+/** An audit row about an owner's paper or exam, seen by that owner's admins. */
+export function recordOwnerAudit(
+	tx: Tx,
+	actor: AuditActor,
+	owner: Owner,
+	entry: Omit<AuditEntry, 'officeId' | 'schoolId'>
+): void {
+	recordAudit(tx, actor, { ...entry, ...ownerScope(owner) });
 }
 
 export function parseDoc(text: string): PaperDoc {
@@ -224,9 +228,8 @@ export function createPaper(
 			})
 			.returning({ id: examPapers.id })
 			.get().id;
-		recordAudit(tx, actor, {
+		recordOwnerAudit(tx, actor, owner, {
 			action: 'paper.create',
-			...ownerScope(owner),
 			target: { type: 'paper', id },
 			summary: `新建试卷《${title}》（${paperTotal(doc)} 分，${paperQuestionCount(doc)} 题）`,
 			at: now
@@ -262,9 +265,8 @@ export function updatePaper(
 			.run();
 		const changes = changesOf(PAPER_LABELS, before, after);
 		if (before.doc !== after.doc) changes.push({ label: '题目', from: '（原题目）', to: '（已修改）' });
-		recordAudit(tx, actor, {
+		recordOwnerAudit(tx, actor, owner, {
 			action: 'paper.update',
-			...ownerScope(owner),
 			target: { type: 'paper', id },
 			summary: `修改试卷《${after.title}》`,
 			detail: { changes },
@@ -301,9 +303,8 @@ export function archivePaper(
 	if (!paper) return { ok: false, errors: { _form: '没有找到这份试卷，或不在您的管理范围内' } };
 	return db.transaction((tx) => {
 		tx.update(examPapers).set({ archivedAt: now }).where(eq(examPapers.id, id)).run();
-		recordAudit(tx, actor, {
+		recordOwnerAudit(tx, actor, owner, {
 			action: 'paper.archive',
-			...ownerScope(owner),
 			target: { type: 'paper', id },
 			summary: `删除试卷《${paper.title}》`,
 			at: now

@@ -13,7 +13,7 @@ import { byUser, countedAttempt } from './counted';
 import { ungradedAnswers } from './grading';
 import { auditScope, NOT_FOUND, ownedExam, titled, type ExamRow } from './owned';
 import { finaliseOverdueExams } from './taking';
-import { gradingStatements } from './grading/statements';
+import { gradingStatements } from './statements';
 
 export { countedAttempt } from './counted';
 

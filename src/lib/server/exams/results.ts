@@ -4,7 +4,7 @@ import { examAttempts, examCandidates, exams } from '../db/schema';
 import { answerText, responseText, type QuestionSnapshot, type Response } from '../quiz/questions';
 import type { EssayAnswer, ExamResultView, ExamReviewItem } from './types';
 import { countedAttempt } from './counted';
-import { gradingStatements } from './grading/statements';
+import { gradingStatements } from './statements';
 
 // A candidate's own results: before release only that they submitted (no score, no key); after
 // release their scores, which attempt counts, and — if the exam allows review — the reviewed

@@ -1,14 +1,14 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import type { Owner } from '$lib/server/authoring';
-import { getExam } from '$lib/server/exams';
+import { EXAM_NOT_FOUND, getExam } from '$lib/server/exams';
 import type { ExamDetail } from '$lib/server/exams/types';
 import { shanghaiLocal } from '$lib/exam-admin';
 import { ownerOf } from '../author.server';
 
 /** Shared by the exam pages of 内容编写: the exam of the page, the exam form ↔ ExamSettings. */
 
-export const EXAM_NOT_FOUND = '没有找到这场考试，或不在您的管理范围内';
+export { EXAM_NOT_FOUND };
 
 /** The exam of the page (`[id=id]`) if it is the admin's owner's, else the one 404 for missing and out of scope. */
 export function examOf(event: { locals: App.Locals; params: { id: string } }): {
