@@ -11,7 +11,7 @@ import { descendantIds, flattenTree, listOffices, officeTree } from '../org/offi
 import { accountLabel } from '../users/describe';
 import { PINYIN_ORDER } from '../users/name-key';
 import { windowErrors } from './exams';
-import { NOT_FOUND, ownedExam, type ExamRow } from './owned';
+import { EXAM_NOT_FOUND, ownedExam, type ExamRow } from './owned';
 import { candidateWindow } from './taking';
 import type { Saved } from './types';
 
@@ -113,7 +113,7 @@ export function assignExam(
 	now = new Date()
 ): Saved<{ enrolled: number }> {
 	const exam = ownedExam(db, owner, examId);
-	if (!exam) return { ok: false, errors: { _form: NOT_FOUND } };
+	if (!exam) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
 	if (exam.cancelledAt) return { ok: false, errors: { _form: '考试已取消，不能再布置' } };
 	if (exam.releasedAt)
 		return { ok: false, errors: { _form: '成绩已经公布，不能再布置；如需补考，请为考生单独安排' } };
@@ -279,7 +279,7 @@ export function withdrawExamAssignment(
 	now = new Date()
 ): Saved<null> {
 	const exam = ownedExam(db, owner, examId);
-	if (!exam) return { ok: false, errors: { _form: NOT_FOUND } };
+	if (!exam) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
 	const a = Number.isInteger(assignmentId)
 		? db.select().from(examAssignments).where(eq(examAssignments.id, assignmentId)).get()
 		: undefined;
@@ -464,7 +464,7 @@ export function grantRetake(
 	now = new Date()
 ): Saved<null> {
 	const exam = ownedExam(db, owner, examId);
-	if (!exam) return { ok: false, errors: { _form: NOT_FOUND } };
+	if (!exam) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
 	if (exam.cancelledAt) return { ok: false, errors: { _form: '考试已取消，不能安排补考' } };
 	const candidate = Number.isInteger(userId)
 		? db

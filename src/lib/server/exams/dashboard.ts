@@ -7,7 +7,7 @@ import { shanghaiDay } from '../time';
 import { dateTimeLabel } from '../../format';
 import type { ExamDashboard, Saved } from './types';
 import { byUser, countedAttempt } from './counted';
-import { auditScope, NOT_FOUND, ownedExam, titled, type ExamRow } from './owned';
+import { auditScope, EXAM_NOT_FOUND, ownedExam, titled, type ExamRow } from './owned';
 import { gradingStatements, type AttemptRow } from './statements';
 
 // The exam's dashboard (考试情况): participation, the distribution of counted results, the
@@ -182,7 +182,7 @@ export function remindAbsentees(
 	now = new Date()
 ): Saved<{ reminded: number }> {
 	const found = ownedExam(db, owner, examId);
-	if (!found) return { ok: false, errors: { _form: NOT_FOUND } };
+	if (!found) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
 	if (found.cancelledAt) return { ok: false, errors: { _form: '这场考试已取消，不能催考' } };
 	const day = shanghaiDay(now);
 	return db.transaction((tx): Saved<{ reminded: number }> => {

@@ -15,7 +15,7 @@ import { changesOf, type AuditActor, type Change } from '../audit';
 import { PINYIN_ORDER } from '../users/name-key';
 import { isCalendarDay } from '../validation';
 import { isHalfStep, paperQuestionCount } from './paper';
-import { NOT_FOUND, ownedExam, type ExamRow } from './owned';
+import { EXAM_NOT_FOUND, ownedExam, type ExamRow } from './owned';
 import { ownPaper, parseDoc, recordOwnerAudit } from './papers';
 import { finaliseExamAttempt, runningAttemptsOf } from './taking';
 import type { ExamDetail, ExamPhase, ExamSettings, ExamSummary, FieldErrors, PaperDoc, Saved } from './types';
@@ -25,7 +25,7 @@ import type { ExamDetail, ExamPhase, ExamSettings, ExamSummary, FieldErrors, Pap
 // again); after that only the title, instructions, a later close, the release time, the
 // graders and whether candidates may review their answers.
 
-export { NOT_FOUND as EXAM_NOT_FOUND, ownedExam as ownExam } from './owned';
+export { EXAM_NOT_FOUND } from './owned';
 export const MAX_EXAM_TITLE = 60;
 export const MAX_EXAM_INSTRUCTIONS = 2000;
 export const MIN_DURATION = 5;
@@ -463,7 +463,7 @@ export function updateExam(
 	now = new Date()
 ): Saved<{ id: number }> {
 	const existing = ownedExam(db, owner, id);
-	if (!existing) return { ok: false, errors: { _form: NOT_FOUND } };
+	if (!existing) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
 	if (existing.cancelledAt) return { ok: false, errors: { _form: '考试已取消，不能再修改' } };
 	const started = examStarted(db, id);
 	const { errors, doc } = checkSettings(db, owner, input, now, existing);
@@ -516,7 +516,7 @@ export function cancelExam(
 	now = new Date()
 ): Saved<null> {
 	const exam = ownedExam(db, owner, id);
-	if (!exam) return { ok: false, errors: { _form: NOT_FOUND } };
+	if (!exam) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
 	if (exam.cancelledAt) return { ok: false, errors: { _form: '这场考试已经取消' } };
 	if (exam.releasedAt) return { ok: false, errors: { _form: '成绩已经公布的考试不能取消' } };
 	return db.transaction((tx) => {

@@ -8,7 +8,7 @@ import { ownsRow, type Owner } from '../authoring/owner';
 
 export type ExamRow = typeof exams.$inferSelect;
 
-export const NOT_FOUND = '没有找到这场考试，或不在您的管理范围内';
+export const EXAM_NOT_FOUND = '没有找到这场考试，或不在您的管理范围内';
 
 /** The exam if this owner's (cancelled ones included: their records stay readable). */
 export function ownedExam(db: Queryable, owner: Owner, examId: number): ExamRow | undefined {

@@ -11,7 +11,7 @@ import type { Saved } from './types';
 import { computeItemAnalysis } from './analysis';
 import { byUser, countedAttempt } from './counted';
 import { ungradedAnswers } from './grading';
-import { auditScope, NOT_FOUND, ownedExam, titled, type ExamRow } from './owned';
+import { auditScope, EXAM_NOT_FOUND, ownedExam, titled, type ExamRow } from './owned';
 import { finaliseOverdueExams } from './taking';
 import { gradingStatements } from './statements';
 
@@ -105,7 +105,7 @@ export function releaseResults(
 	examId: number,
 	now = new Date()
 ): Saved<{ released: number }> {
-	if (!ownedExam(db, owner, examId)) return { ok: false, errors: { _form: NOT_FOUND } };
+	if (!ownedExam(db, owner, examId)) return { ok: false, errors: { _form: EXAM_NOT_FOUND } };
 	// Attempts whose time ran out are closed first (as the sweeper would), so they can count.
 	finaliseOverdueExams(db, now);
 	return db.transaction((tx): Saved<{ released: number }> => {

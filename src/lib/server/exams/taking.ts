@@ -34,7 +34,7 @@ import type {
 // refused and the attempt closed with what was saved, like the module quiz.
 
 export const NOT_A_CANDIDATE = '没有找到这场考试，或您不在考生名单中';
-const NO_ATTEMPT = '没有找到这次考试作答，或您无权查看';
+export const ATTEMPT_NOT_FOUND = '没有找到这次考试作答，或您无权查看';
 
 export type ExamAttempt = typeof examAttempts.$inferSelect;
 type ExamRow = typeof exams.$inferSelect;
@@ -512,7 +512,7 @@ export function saveExamAnswer(
 	return writeTransaction(db, (): ExamSaveResult => {
 		const st = examStatements(db);
 		const attempt: AttemptAtPosition | undefined = st.ownAttemptAt.get({ attemptId, userId, position });
-		if (!attempt) return { ok: false, reason: 'missing', message: NO_ATTEMPT };
+		if (!attempt) return { ok: false, reason: 'missing', message: ATTEMPT_NOT_FOUND };
 		if (attempt.submittedAt)
 			return { ok: false, reason: 'closed', message: '本场考试已交卷，答案不能再修改' };
 		if (overdue(attempt, now)) {
@@ -551,7 +551,7 @@ export function saveExamAnswer(
 export function submitExam(db: Db, userId: number, attemptId: number, now = new Date()): ExamSubmitResult {
 	return writeTransaction(db, (): ExamSubmitResult => {
 		const attempt = ownExamAttempt(db, userId, attemptId);
-		if (!attempt) return { ok: false, message: NO_ATTEMPT };
+		if (!attempt) return { ok: false, message: ATTEMPT_NOT_FOUND };
 		const base = { attemptId, examId: attempt.examId };
 		if (attempt.submittedAt) return { ok: true, ...base, late: false, already: true };
 		const late = overdue(attempt, now);

@@ -1,15 +1,13 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { refuse } from '$lib/server/forms';
-import { candidateExam, runningExam, startExam } from '$lib/server/exams';
+import { candidateExam, NOT_A_CANDIDATE, runningExam, startExam } from '$lib/server/exams';
 import type { Actions, PageServerLoad } from './$types';
-
-const NOT_FOUND = '没有找到这场考试，或您不在考生名单中';
 
 function examOf(locals: App.Locals, id: string, now: Date) {
 	const exam = candidateExam(getDb(), locals.user!.id, Number(id), now);
 	// An exam they are no candidate of looks exactly like one that does not exist.
-	if (!exam) error(404, { message: NOT_FOUND });
+	if (!exam) error(404, { message: NOT_A_CANDIDATE });
 	return exam;
 }
 

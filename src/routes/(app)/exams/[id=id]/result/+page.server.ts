@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { examResult } from '$lib/server/exams';
+import { examResult, NOT_A_CANDIDATE } from '$lib/server/exams';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params, locals, url }) => {
@@ -9,6 +9,6 @@ export const load: PageServerLoad = ({ params, locals, url }) => {
 	const attemptId = Number.isSafeInteger(requested) && requested > 0 ? requested : undefined;
 	const result = examResult(getDb(), locals.user!.id, Number(params.id), attemptId);
 	// Someone else's exam, or one they are no candidate of, looks like one that does not exist.
-	if (!result) error(404, { message: '没有找到这场考试，或您不在考生名单中' });
+	if (!result) error(404, { message: NOT_A_CANDIDATE });
 	return { result };
 };

@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { refuse } from '$lib/server/forms';
 import {
+	ATTEMPT_NOT_FOUND,
 	examQuestionAt,
 	ownExamAttempt,
 	readExamResponse,
@@ -11,12 +12,10 @@ import {
 } from '$lib/server/exams';
 import type { Actions, PageServerLoad } from './$types';
 
-const NOT_FOUND = '没有找到这份答卷，或您无权查看';
-
 /** The attempt's owner only; anyone else's looks exactly like one that does not exist. */
 function attemptOf(locals: App.Locals, id: string) {
 	const attempt = ownExamAttempt(getDb(), locals.user!.id, Number(id));
-	if (!attempt) error(404, { message: NOT_FOUND });
+	if (!attempt) error(404, { message: ATTEMPT_NOT_FOUND });
 	return attempt;
 }
 
@@ -121,7 +120,7 @@ export const actions: Actions = {
 			// Over (handed in, or its time and the grace ran out): the answer is not taken.
 			if (saved.reason === 'late' || saved.reason === 'closed')
 				closed(locals, params.id, saved.reason === 'late');
-			if (saved.reason === 'missing') error(404, { message: NOT_FOUND });
+			if (saved.reason === 'missing') error(404, { message: ATTEMPT_NOT_FOUND });
 			return refuse(400, saved.message);
 		}
 		const go = String(form.get('go') ?? 'next');

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { fromOwnPage, isJson, jsonRefusal } from '$lib/server/form-posts';
-import { ownExamAttempt, recordLeave } from '$lib/server/exams';
+import { ATTEMPT_NOT_FOUND, ownExamAttempt, recordLeave } from '$lib/server/exams';
 import type { RequestHandler } from './$types';
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
@@ -22,7 +22,7 @@ export const POST: RequestHandler = ({ request, url, params, locals }) => {
 	const userId = locals.user!.id;
 	const attemptId = Number(params.id);
 	// Someone else's attempt looks exactly like one that does not exist.
-	if (!ownExamAttempt(db, userId, attemptId)) return jsonRefusal(404, '没有找到这份答卷，或您无权查看');
+	if (!ownExamAttempt(db, userId, attemptId)) return jsonRefusal(404, ATTEMPT_NOT_FOUND);
 	// The body says nothing more than the request itself: it is not read.
 	const counted = recordLeave(db, userId, attemptId, new Date());
 	return json({ counted }, { headers: { 'cache-control': 'no-store' } });
