@@ -4,6 +4,8 @@ import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { letterWarning } from '../../lesson-editor';
+import { loadReport, numeralValue, reportPart, CLOSING, OPENING, type Report } from '../report/text';
+import { citationProblem, citedPlaces, findParagraph, reportQuotations, parseCitation, quotationProblem, tifaProblems, withWhereItIs } from '../report/cite';
 
 /**
  * Reads and checks the content pack (content/FORMAT.md). Every problem is
@@ -57,12 +59,16 @@ const lessonSchema = z.object({
 	slug,
 	title: z.string().min(1),
 	order: z.number().int(),
-	source: z.object({
-		part: z.string().min(1),
-		heading: z.string().min(1),
-		section: z.string().optional(),
-		paragraph: z.number().int().positive()
-	})
+	// Where in the report the lesson stands, or (a supplementary lesson, not report text) its sources.
+	source: z.union([
+		z.object({
+			part: z.string().min(1),
+			heading: z.string().min(1),
+			section: z.string().optional(),
+			paragraph: z.number().int().positive()
+		}),
+		z.object({ supplement: z.array(z.string().min(1)).min(1, { error: '补充材料至少写明一个出处' }) })
+	])
 });
 
 const letter = z.string().regex(/^[A-F]$/, { error: '答案应为 A–F 的字母' });
@@ -76,7 +82,11 @@ const questionBase = z.object({
 	id: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: '题目 id 只能是字母、数字、_ 或 -' }),
 	lesson: slug,
 	stem: z.string().min(1),
-	explanation: z.string().min(1)
+	explanation: z.string().min(1),
+	// The paragraph the question is grounded in (第三部分 · 第14段); required for report lessons.
+	source: z.string().min(1).optional(),
+	// A question that applies the report to a situation in 人大 work (情境题), not recall of a phrase.
+	applied: z.boolean().optional()
 });
 
 export type QuizDefaults = z.infer<typeof quizSchema>;
@@ -100,6 +110,9 @@ export interface PackQuestion {
 	options: string[];
 	answer: QuestionAnswer;
 	explanation: string;
+	/** The report paragraph cited (第三部分 · 第14段), or '' for a supplementary lesson's question. */
+	source: string;
+	applied: boolean;
 	hash: string;
 }
 
@@ -118,6 +131,9 @@ export interface ContentPack {
 }
 
 export const BLANK = '____';
+
+/** lessons.source_part of a supplementary lesson (not report text; its sources in source_heading). */
+export const SUPPLEMENT_PART = '补充材料';
 
 export function hashOf(value: unknown): string {
 	return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
@@ -167,9 +183,13 @@ export function readPack(dir: string): ContentPack {
 	const modules: PackModule[] = [];
 	// Lesson slugs are unique across the whole pack, not just within a module.
 	const lessonFiles = new Map<string, string>();
-	const folders = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory()).sort();
+	const report = loadReport(dir);
+	// report/ holds the report's text (report.md), not a module.
+	const folders = readdirSync(dir)
+		.filter((n) => n !== REPORT_FOLDER && statSync(join(dir, n)).isDirectory())
+		.sort();
 	for (const folder of folders) {
-		const packModule = readModule(join(dir, folder), { themes, modules, lessonFiles }, problems);
+		const packModule = readModule(join(dir, folder), { themes, modules, lessonFiles, report }, problems);
 		if (packModule) modules.push(packModule);
 	}
 	if (modules.length === 0 && problems.list.length === 0) problems.list.push({ file: problems.rel(dir), message: '内容包中没有模块' });
@@ -195,7 +215,9 @@ function readThemes(path: string, problems: Problems): PackTheme[] {
 }
 
 /** What a module is checked against: the pack's themes, the modules and lesson slugs read so far. */
-type PackSoFar = { themes: PackTheme[]; modules: PackModule[]; lessonFiles: Map<string, string> };
+type PackSoFar = { themes: PackTheme[]; modules: PackModule[]; lessonFiles: Map<string, string>; report: Report };
+
+const REPORT_FOLDER = 'report';
 
 /** One module folder: module.md, its lessons and questions.yaml; undefined when module.md is unusable. */
 function readModule(base: string, soFar: PackSoFar, problems: Problems): PackModule | undefined {
@@ -215,9 +237,8 @@ function readModule(base: string, soFar: PackSoFar, problems: Problems): PackMod
 	const dup = soFar.modules.find((m) => m.meta.slug === meta.data.slug);
 	if (dup) problems.report(modulePath, `模块 slug 重复：${meta.data.slug}（另见 ${dup.file}）`);
 
-	const lessons = readLessons(base, soFar.lessonFiles, problems);
-	const lessonSlugs = new Set(lessons.map((l) => l.meta.slug));
-	const questions = readQuestions(join(base, 'questions.yaml'), lessonSlugs, problems);
+	const lessons = readLessons(base, soFar, problems);
+	const questions = readQuestions(join(base, 'questions.yaml'), lessons, soFar.report, problems);
 	const intro = moduleFile.body;
 	return { file: problems.rel(modulePath), meta: meta.data, intro, hash: hashOf([meta.data, intro]), lessons, questions };
 }
@@ -230,17 +251,17 @@ function readMarkdown(path: string, problems: Problems): { data: unknown; body: 
 }
 
 /** The module's lessons (every .md but module.md), in their stated order. */
-function readLessons(base: string, lessonFiles: Map<string, string>, problems: Problems): PackLesson[] {
+function readLessons(base: string, soFar: PackSoFar, problems: Problems): PackLesson[] {
 	const lessons: PackLesson[] = [];
 	for (const name of readdirSync(base).filter((n) => n.endsWith('.md') && n !== 'module.md').sort()) {
-		const lesson = readLesson(join(base, name), lessonFiles, problems);
+		const lesson = readLesson(join(base, name), soFar, problems);
 		if (lesson) lessons.push(lesson);
 	}
 	if (lessons.length === 0) problems.report(base, '模块没有课程');
 	return lessons.sort((a, b) => a.meta.order - b.meta.order);
 }
 
-function readLesson(path: string, lessonFiles: Map<string, string>, problems: Problems): PackLesson | undefined {
+function readLesson(path: string, { lessonFiles, report }: PackSoFar, problems: Problems): PackLesson | undefined {
 	const lessonFile = readMarkdown(path, problems);
 	if (!lessonFile) return undefined;
 	const meta = lessonSchema.safeParse(lessonFile.data);
@@ -253,10 +274,83 @@ function readLesson(path: string, lessonFiles: Map<string, string>, problems: Pr
 	const seen = lessonFiles.get(meta.data.slug);
 	if (seen) problems.report(path, `课程 slug 重复：${meta.data.slug}（另见 ${seen}）`);
 	lessonFiles.set(meta.data.slug, problems.rel(path));
+	const source = lessonSourceProblem(report, meta.data.source);
+	if (source) problems.report(path, source);
+	for (const problem of tifaProblems(report, body)) problems.report(path, problem);
 	return { file: problems.rel(path), meta: meta.data, body, hash: hashOf([meta.data, body]) };
 }
 
-function readQuestions(path: string, lessonSlugs: Set<string>, { report, parseFile }: Problems): PackQuestion[] {
+type LessonSource = z.infer<typeof lessonSchema>['source'];
+
+/** Why a lesson's stated place is not in the report (part, heading, section, paragraph), or null. */
+function lessonSourceProblem(report: Report, source: LessonSource): string | null {
+	if ('supplement' in source) return null;
+	const number = source.part === '开篇' ? OPENING : source.part === '结束语' ? CLOSING : numeralValue(source.part);
+	const part = number >= 0 ? reportPart(report, number) : undefined;
+	if (!part) return `source.part：报告没有“${source.part}”部分（写一 … 十五、开篇或结束语）`;
+	if (source.heading !== part.heading) return `source.heading：${part.label}的标题是“${part.heading}”，不是“${source.heading}”`;
+	const numeral = source.section ? /^（([一二三四五六七八九十]+)）/.exec(source.section)?.[1] : undefined;
+	const section = numeral ? part.sections.find((s) => s.number === numeralValue(numeral)) : undefined;
+	if (source.section && !section) return `source.section：${part.label}没有“${source.section}”这一节`;
+	const list = section ? section.paragraphs : part.sections.length ? part.paragraphs : part.intro;
+	if (source.paragraph > list.length) return `source.paragraph：${source.section ?? part.label}只有 ${list.length} 段，没有第 ${source.paragraph} 段`;
+	return null;
+}
+
+/** A report lesson's questions each cite their paragraph; their explanations quote the report verbatim. */
+function questionSourceProblems(report: Report, q: { source?: string; explanation: string }, supplementary: boolean): string[] {
+	const problems: string[] = [];
+	if (!q.source) return supplementary ? [] : ['缺少 source（题目依据的报告段落，如“第三部分 · 第14段”）'];
+	const sourceProblem = citationProblem(report, q.source, null);
+	if (sourceProblem) return [`source：${sourceProblem}`];
+	const places = citedPlaces(q.explanation);
+	for (const { at, quote } of reportQuotations(q.explanation)) {
+		// The paragraph named nearest before the quotation, else the question's own source.
+		const named = places.filter((p) => p.end <= at && p.place).at(-1);
+		const cited = named?.cited ?? q.source;
+		const place = named?.place ?? parseCitation(q.source)!;
+		const paragraph = findParagraph(report, place);
+		const problem = paragraph ? quotationProblem(paragraph, quote, cited) : `出处“${cited}”不在报告中`;
+		if (problem) problems.push(`解析中的引文：${withWhereItIs(report, problem, quote)}`);
+	}
+	return problems;
+}
+
+/** The text of the keyed answer when the stem already contains it (the stem gives the answer away), or null. */
+function stemGivesAway(q: ParsedQuestion): string | null {
+	const keyed =
+		q.type === 'single' ? [q.options[q.answer.charCodeAt(0) - 65]] : q.type === 'multiple' ? q.answer.map((l) => q.options[l.charCodeAt(0) - 65]) : q.type === 'fill' ? q.blanks.flat() : [];
+	const stem = q.stem.replace(/\s/g, '');
+	return keyed.find((text) => text !== undefined && text.replace(/\s/g, '').length >= 2 && stem.includes(text.replace(/\s/g, ''))) ?? null;
+}
+
+/** The bank-wide rules: enough false statements among the 判断题, enough 情境题. */
+function bankProblems(questions: PackQuestion[]): string[] {
+	const problems: string[] = [];
+	const judged = questions.filter((q) => q.type === 'truefalse');
+	const falseShare = judged.length ? judged.filter((q) => q.answer === false).length / judged.length : 1;
+	if (falseShare < 0.4) problems.push(`判断题中答案为“错误”的只占 ${Math.round(falseShare * 100)}%，至少要 40%（否则全答“正确”也能得高分）`);
+	const applied = questions.filter((q) => q.applied).length;
+	if (questions.length && applied / questions.length < 0.3)
+		problems.push(`情境题（applied: true，把报告用到人大工作的情境中）只有 ${applied} 道，至少要占 30%（${Math.ceil(questions.length * 0.3)} 道）`);
+	return problems;
+}
+
+function readQuestions(path: string, lessons: PackLesson[], report: Report, { report: reportProblem, parseFile }: Problems): PackQuestion[] {
+	const out = readQuestionList(path, lessons, report, reportProblem, parseFile);
+	for (const problem of bankProblems(out)) reportProblem(path, problem);
+	return out;
+}
+
+function readQuestionList(
+	path: string,
+	lessons: PackLesson[],
+	reportText: Report,
+	report: Problems['report'],
+	parseFile: Problems['parseFile']
+): PackQuestion[] {
+	const lessonSlugs = new Set(lessons.map((l) => l.meta.slug));
+	const supplementary = new Set(lessons.filter((l) => 'supplement' in l.meta.source).map((l) => l.meta.slug));
 	if (!existsSync(path)) {
 		report(path, '缺少题库文件 questions.yaml');
 		return [];
@@ -290,6 +384,9 @@ function readQuestions(path: string, lessonSlugs: Set<string>, { report, parseFi
 		// Options are shuffled for the learner (daily practice always), so "D错误" would point at another option.
 		const letters = letterWarning(q.type, q.stem, q.explanation, true);
 		if (letters) report(path, `${label}：${letters}`);
+		const givenAway = stemGivesAway(q);
+		if (givenAway) report(path, `${label}：题干已包含正确答案“${givenAway}”`);
+		for (const p of questionSourceProblems(reportText, q, supplementary.has(q.lesson))) report(path, `${label}：${p}`);
 		if (problem || !lessonSlugs.has(q.lesson)) continue;
 		const options = 'options' in q ? q.options : [];
 		const answer: QuestionAnswer =
@@ -300,8 +397,8 @@ function readQuestions(path: string, lessonSlugs: Set<string>, { report, parseFi
 					: q.type === 'truefalse'
 						? q.answer
 						: q.blanks;
-		const record = { id: q.id, lesson: q.lesson, type: q.type, stem: q.stem, options, answer, explanation: q.explanation };
-		out.push({ file: path, ...record, hash: hashOf(record) });
+		const record = { id: q.id, lesson: q.lesson, type: q.type, stem: q.stem, options, answer, explanation: q.explanation, source: q.source ?? '' };
+		out.push({ file: path, ...record, applied: q.applied ?? false, hash: hashOf(record) });
 	}
 	return out;
 }

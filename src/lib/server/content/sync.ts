@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, isNull, notInArray, or, sql, type SQL } fr
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db, Queryable } from '../db';
 import { lessons, modules, questions, themes } from '../db/schema';
-import { ContentError, readPack, type ContentPack, type ContentProblem } from './pack';
+import { ContentError, readPack, SUPPLEMENT_PART, type ContentPack, type ContentProblem, type PackLesson } from './pack';
 import { minReadSeconds, plainTextOf, readingLength, renderMarkdown } from './render';
 
 export interface SyncSummary {
@@ -168,6 +168,7 @@ function upsertQuestions(tx: Queryable, pack: ContentPack, now: Date, count: Cou
 				options: JSON.stringify(question.options),
 				answer: JSON.stringify(question.answer),
 				explanation: question.explanation,
+				sourceRef: question.source,
 				contentHash: question.hash,
 				archivedAt: null,
 				updatedAt: now
@@ -205,10 +206,7 @@ function renderPack(pack: ContentPack) {
 					slug: l.meta.slug,
 					title: l.meta.title,
 					sortOrder: l.meta.order,
-					sourcePart: l.meta.source.part,
-					sourceHeading: l.meta.source.heading,
-					sourceSection: l.meta.source.section ?? null,
-					sourceParagraph: l.meta.source.paragraph,
+					...lessonSourceColumns(l.meta.source),
 					bodyMd: l.body,
 					bodyHtml,
 					plainText,
@@ -219,6 +217,13 @@ function renderPack(pack: ContentPack) {
 			};
 		})
 	}));
+}
+
+/** SUPPLEMENT_PART marks a lesson that is not report text; its heading column lists its sources. */
+function lessonSourceColumns(source: PackLesson['meta']['source']) {
+	if ('supplement' in source)
+		return { sourcePart: SUPPLEMENT_PART, sourceHeading: source.supplement.join('；'), sourceSection: null, sourceParagraph: 0 };
+	return { sourcePart: source.part, sourceHeading: source.heading, sourceSection: source.section ?? null, sourceParagraph: source.paragraph };
 }
 
 type ContentTable = typeof modules | typeof lessons | typeof questions;

@@ -15,3 +15,4 @@ export * from './reflections';
 export * from './live';
 export * from './exams';
 export * from './audit';
+export * from './report';
