@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { letterWarning } from '../../lesson-editor';
+import { plainTextOf, readingLength, renderMarkdown } from './render';
 import { loadReport, numeralValue, reportPart, CLOSING, OPENING, type Report } from '../report/text';
 import { citationProblem, citedPlaces, findParagraph, reportQuotations, parseCitation, quotationProblem, tifaProblems, withWhereItIs } from '../report/cite';
 
@@ -176,7 +177,8 @@ function collectProblems(dir: string): Problems {
 	return { list, rel, report, parseFile };
 }
 
-export function readPack(dir: string): ContentPack {
+/** `only`: check just these module folders (npm run content:check -- <folder>…), as an author does while writing. */
+export function readPack(dir: string, only?: string[]): ContentPack {
 	if (!existsSync(dir)) throw new ContentError([{ file: dir, message: '内容目录不存在' }]);
 	const problems = collectProblems(dir);
 	const themes = readThemes(join(dir, 'themes.yaml'), problems);
@@ -186,7 +188,7 @@ export function readPack(dir: string): ContentPack {
 	const report = loadReport(dir);
 	// report/ holds the report's text (report.md), not a module.
 	const folders = readdirSync(dir)
-		.filter((n) => n !== REPORT_FOLDER && statSync(join(dir, n)).isDirectory())
+		.filter((n) => n !== REPORT_FOLDER && statSync(join(dir, n)).isDirectory() && (!only || only.includes(n)))
 		.sort();
 	for (const folder of folders) {
 		const packModule = readModule(join(dir, folder), { themes, modules, lessonFiles, report }, problems);
@@ -239,6 +241,8 @@ function readModule(base: string, soFar: PackSoFar, problems: Problems): PackMod
 
 	const lessons = readLessons(base, soFar, problems);
 	const questions = readQuestions(join(base, 'questions.yaml'), lessons, soFar.report, problems);
+	if (lessons.length && (lessons.length < 3 || lessons.length > 6)) problems.report(base, `模块有 ${lessons.length} 节课程，应为 3–6 节`);
+	if (questions.length < MIN_QUESTIONS) problems.report(join(base, 'questions.yaml'), `题库只有 ${questions.length} 道题，至少要 ${MIN_QUESTIONS} 道`);
 	const intro = moduleFile.body;
 	return { file: problems.rel(modulePath), meta: meta.data, intro, hash: hashOf([meta.data, intro]), lessons, questions };
 }
@@ -276,8 +280,25 @@ function readLesson(path: string, { lessonFiles, report }: PackSoFar, problems: 
 	lessonFiles.set(meta.data.slug, problems.rel(path));
 	const source = lessonSourceProblem(report, meta.data.source);
 	if (source) problems.report(path, source);
+	for (const problem of lessonShapeProblems(body, 'supplement' in meta.data.source)) problems.report(path, problem);
 	for (const problem of tifaProblems(report, body)) problems.report(path, problem);
 	return { file: problems.rel(path), meta: meta.data, body, hash: hashOf([meta.data, body]) };
+}
+
+const MIN_QUESTIONS = 20;
+export const LESSON_LENGTH = { min: 600, max: 1500 };
+
+/** The three-part lesson shape and its length (characters a reader reads, as the sync counts them). */
+function lessonShapeProblems(body: string, supplementary: boolean): string[] {
+	const problems: string[] = [];
+	const headings = [...body.matchAll(/^##\s+(.+?)\s*$/gm)].map((m) => m[1]!);
+	const needed = [...(supplementary ? [] : ['报告怎么说']), '对人大工作意味着什么', '吕梁实践'];
+	const missing = needed.filter((h) => !headings.includes(h));
+	if (missing.length) problems.push(`缺少小标题：${missing.map((h) => `## ${h}`).join('、')}`);
+	const length = readingLength(plainTextOf(renderMarkdown(body)));
+	if (length < LESSON_LENGTH.min || length > LESSON_LENGTH.max)
+		problems.push(`正文 ${length} 字，应为 ${LESSON_LENGTH.min}–${LESSON_LENGTH.max} 字`);
+	return problems;
 }
 
 type LessonSource = z.infer<typeof lessonSchema>['source'];

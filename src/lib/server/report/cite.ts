@@ -1,54 +1,26 @@
 import {
-	CLOSING,
 	NUMERALS,
-	OPENING,
+	PART_PATTERN,
+	citesReport,
 	numeralValue,
-	reportPart,
-	type Report,
-	type ReportParagraph
-} from './text';
+	parseCitation,
+	partNumber,
+	type CitationPlace
+} from '../../report-place';
+import { reportPart, type Report, type ReportParagraph } from './text';
 
 /**
  * Citations of the report and the check that a quotation stands in it verbatim. One check serves
  * the content sync (pack.ts) and authors in the app (authoring), with the same messages.
  */
 
-export interface CitationPlace {
-	part: number;
-	/** 0: the part's 导语, or the whole part when it has no sections. */
-	section: number;
-	index: number;
-}
+export { parseCitation, citesReport, type CitationPlace } from '../../report-place';
 
-const PART = '(开篇|结束语|第([一二三四五六七八九十]+)部分)';
-const WHERE = '(?:导语)?(?:（([一二三四五六七八九十]+)）)?(?:第)?(\\d{1,3})段';
-/** 第三部分 · 第14段, 第六部分 · 导语第1段, 第四部分 · （三）第1段, 党的二十大报告 · 第六部分 第3段. */
-const CITATION = new RegExp(`^(?:党的二十大报告\\s*·\\s*)?${PART}\\s*(?:·\\s*)?${WHERE}$`);
 /** The same inside running text: 报告第三部分第12段指出, 第四部分（三）. */
 const CITED_IN_TEXT = new RegExp(
-	`${PART}\\s*(?:·\\s*)?(?:(?:导语)?(?:（([一二三四五六七八九十]+)）)?(?:第(\\d{1,3})段)?)`,
+	`${PART_PATTERN}\\s*(?:·\\s*)?(?:(?:导语)?(?:（([一二三四五六七八九十]+)）)?(?:第(\\d{1,3})段)?)`,
 	'g'
 );
-
-function partNumber(whole: string, numeral: string | undefined): number {
-	if (whole === '开篇') return OPENING;
-	if (whole === '结束语') return CLOSING;
-	return numeralValue(numeral ?? '');
-}
-
-/** A citation string as a place in the report, or null when it is not one. */
-export function parseCitation(text: string): CitationPlace | null {
-	const m = CITATION.exec(text.trim());
-	if (!m) return null;
-	const part = partNumber(m[1]!, m[2]);
-	if (part < 0) return null;
-	return { part, section: m[3] ? numeralValue(m[3]) : 0, index: Number(m[4]) };
-}
-
-/** Whether the text is meant as a place in the report (as opposed to another document, 《…》). */
-export function citesReport(text: string): boolean {
-	return new RegExp(`^(?:党的二十大报告\\s*·\\s*)?${PART}`).test(text.trim());
-}
 
 export function findParagraph(report: Report, place: CitationPlace): ReportParagraph | undefined {
 	const part = reportPart(report, place.part);

@@ -51,49 +51,16 @@ export interface Report {
 	parts: ReportPart[];
 }
 
-export const NUMERALS = [
-	'一',
-	'二',
-	'三',
-	'四',
-	'五',
-	'六',
-	'七',
-	'八',
-	'九',
-	'十',
-	'十一',
-	'十二',
-	'十三',
-	'十四',
-	'十五'
-];
-export const OPENING = 0;
-export const CLOSING = 16;
-
-/** 一 … 十五 to 1 … 15; 0 when it is none of them. */
-export function numeralValue(numeral: string): number {
-	return NUMERALS.indexOf(numeral) + 1;
-}
-
-export function partLabel(part: number): string {
-	if (part === OPENING) return '开篇';
-	if (part === CLOSING) return '结束语';
-	return `第${NUMERALS[part - 1]}部分`;
-}
-
-export function paragraphId(part: number, section: number, index: number): string {
-	return section ? `p${part}-${section}-${index}` : `p${part}-${index}`;
-}
-
-export function citationOf(part: number, section: number, index: number, hasSections: boolean): string {
-	const where = section
-		? `（${NUMERALS[section - 1]}）第${index}段`
-		: hasSections
-			? `导语第${index}段`
-			: `第${index}段`;
-	return `${partLabel(part)} · ${where}`;
-}
+export {
+	NUMERALS,
+	OPENING,
+	CLOSING,
+	numeralValue,
+	partLabel,
+	paragraphId,
+	citationOf
+} from '../../report-place';
+import { CLOSING, OPENING, numeralValue, partLabel, paragraphId, citationOf } from '../../report-place';
 
 const SECTION_HEAD = /^（([一二三四五六七八九十]+)）([^。]*)。/;
 
