@@ -33,29 +33,32 @@ export function readingTimeLabel(seconds: number): string {
 	return s ? `约 ${m} 分 ${s} 秒` : `约 ${m} 分钟`;
 }
 
-/** The parts of the 20th Party Congress report: the numeral stored as 报告部分, and its heading. */
-export const REPORT_PARTS: readonly { part: string; heading: string }[] = [
-	{ part: '一', heading: '过去五年的工作和新时代十年的伟大变革' },
-	{ part: '二', heading: '开辟马克思主义中国化时代化新境界' },
-	{ part: '三', heading: '新时代新征程中国共产党的使命任务' },
-	{ part: '四', heading: '加快构建新发展格局，着力推动高质量发展' },
-	{ part: '五', heading: '实施科教兴国战略，强化现代化建设人才支撑' },
-	{ part: '六', heading: '发展全过程人民民主，保障人民当家作主' },
-	{ part: '七', heading: '坚持全面依法治国，推进法治中国建设' },
-	{ part: '八', heading: '推进文化自信自强，铸就社会主义文化新辉煌' },
-	{ part: '九', heading: '增进民生福祉，提高人民生活品质' },
-	{ part: '十', heading: '推动绿色发展，促进人与自然和谐共生' },
-	{ part: '十一', heading: '推进国家安全体系和能力现代化，坚决维护国家安全和社会稳定' },
-	{ part: '十二', heading: '实现建军一百年奋斗目标，开创国防和军队现代化新局面' },
-	{ part: '十三', heading: '坚持和完善“一国两制”，推进祖国统一' },
-	{ part: '十四', heading: '促进世界和平与发展，推动构建人类命运共同体' },
-	{ part: '十五', heading: '坚定不移全面从严治党，深入推进新时代党的建设新的伟大工程' }
+/**
+ * The parts of the 20th Party Congress report: the numeral stored as 报告部分, its heading, and how
+ * many numbered sections （一）… it has (0: none). content/report/report.md is the text itself.
+ */
+export const REPORT_PARTS: readonly { part: string; heading: string; sections: number }[] = [
+	{ part: '一', heading: '过去五年的工作和新时代十年的伟大变革', sections: 0 },
+	{ part: '二', heading: '开辟马克思主义中国化时代化新境界', sections: 0 },
+	{ part: '三', heading: '新时代新征程中国共产党的使命任务', sections: 0 },
+	{ part: '四', heading: '加快构建新发展格局，着力推动高质量发展', sections: 5 },
+	{ part: '五', heading: '实施科教兴国战略，强化现代化建设人才支撑', sections: 4 },
+	{ part: '六', heading: '发展全过程人民民主，保障人民当家作主', sections: 4 },
+	{ part: '七', heading: '坚持全面依法治国，推进法治中国建设', sections: 4 },
+	{ part: '八', heading: '推进文化自信自强，铸就社会主义文化新辉煌', sections: 5 },
+	{ part: '九', heading: '增进民生福祉，提高人民生活品质', sections: 4 },
+	{ part: '十', heading: '推动绿色发展，促进人与自然和谐共生', sections: 4 },
+	{ part: '十一', heading: '推进国家安全体系和能力现代化，坚决维护国家安全和社会稳定', sections: 4 },
+	{ part: '十二', heading: '实现建军一百年奋斗目标，开创国防和军队现代化新局面', sections: 0 },
+	{ part: '十三', heading: '坚持和完善“一国两制”，推进祖国统一', sections: 0 },
+	{ part: '十四', heading: '促进世界和平与发展，推动构建人类命运共同体', sections: 0 },
+	{ part: '十五', heading: '坚定不移全面从严治党，深入推进新时代党的建设新的伟大工程', sections: 7 }
 ];
 
 // ---------------------------------------------------------------- 提法
 
 export type TifaSource =
-	| { kind: 'report'; part: string; paragraph: string }
+	| { kind: 'report'; part: string; section?: string; paragraph: string }
 	| { kind: 'other'; title: string; date: string; section: string };
 
 /** `2023-03-01` as 2023年3月1日; anything else as typed. */
@@ -68,7 +71,9 @@ function dateText(date: string): string {
 export function tifaSourceText(source: TifaSource): string {
 	if (source.kind === 'report') {
 		const paragraph = source.paragraph.trim();
-		return `党的二十大报告 · 第${source.part}部分${paragraph ? ` 第${paragraph}段` : ''}`;
+		// As the content pack writes places (content/report/SOURCES.md): 导语第N段 or （一）第N段 in a part with sections.
+		const where = source.section ? (source.section === '导语' ? '导语' : `（${source.section}）`) : '';
+		return `党的二十大报告 · 第${source.part}部分${paragraph ? ` · ${where}第${paragraph}段` : ''}`;
 	}
 	const title = source.title.trim().replace(/^《?(.*?)》?$/, '《$1》');
 	return [title, dateText(source.date), source.section.trim()].filter(Boolean).join(' · ');

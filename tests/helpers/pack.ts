@@ -17,6 +17,8 @@ export function writePack(): {
 	write('demo/module.md', MODULE);
 	write('demo/01-one.md', lesson('lesson-one', '第一课', 1, '第一课正文。'));
 	write('demo/02-two.md', lesson('lesson-two', '第二课', 2, '第二课正文，讲代表联络站。'));
+	write('demo/03-three.md', lesson('lesson-three', '第三课', 3, '第三课正文。'));
+	write('demo/04-four.md', lesson('lesson-four', '第四课', 4, '第四课正文。'));
 	write('demo/questions.yaml', QUESTIONS);
 	return { dir, write, remove: (path: string) => rmSync(join(dir, path)) };
 }
@@ -41,6 +43,16 @@ quiz:
 导语。
 `;
 
+// Enough text for the lesson length rule (600–1,500 characters), in the three-part shape.
+const MEANING =
+	'人大常委会要把全过程人民民主贯穿立法、监督、决定、任免各项工作，让人民群众的意见在制度中有渠道、有回应、有结果。'.repeat(
+		6
+	);
+const PRACTICE =
+	'设想某县人大常委会在代表联络站组织群众座谈，把收集到的意见整理成建议，交有关部门办理，并在下次活动时向群众反馈办理结果。'.repeat(
+		4
+	);
+
 export function lesson(slug: string, title: string, order: number, body: string): string {
 	return `---
 slug: ${slug}
@@ -58,12 +70,43 @@ source:
 > 全过程人民民主是社会主义民主政治的本质属性，是最广泛、最真实、最管用的民主。
 
 ${body}
+
+## 对人大工作意味着什么
+
+${MEANING}
+
+## 吕梁实践
+
+${PRACTICE}
 `;
 }
 
-export const QUESTIONS = `- id: q1
+const SOURCE = '第六部分 · 导语第1段';
+
+/** Questions q3 … q22: seven 情境题, five 判断题 (two false), the last two on lesson four. */
+function moreQuestions(): string {
+	const out: string[] = [];
+	for (let n = 3; n <= 22; n++) {
+		const lessonSlug =
+			n >= 21 ? 'lesson-four' : n >= 15 ? 'lesson-three' : n % 2 ? 'lesson-one' : 'lesson-two';
+		const applied = n <= 9 ? '\n  applied: true' : '';
+		if (n >= 10 && n <= 14)
+			out.push(
+				`- id: q${n}\n  type: truefalse\n  lesson: ${lessonSlug}\n  source: ${SOURCE}${applied}\n  stem: 判断第 ${n} 题。\n  answer: ${n <= 11 ? 'false' : 'true'}\n  explanation: 见第六部分导语。`
+			);
+		else
+			out.push(
+				`- id: q${n}\n  type: single\n  lesson: ${lessonSlug}\n  source: ${SOURCE}${applied}\n  stem: 情境第 ${n} 题，应当怎样做？\n  options: [依法听取意见, 不予理会]\n  answer: A\n  explanation: 见第六部分导语。`
+			);
+	}
+	return out.join('\n') + '\n';
+}
+
+export const QUESTIONS =
+	`- id: q1
   type: single
   lesson: lesson-one
+  source: ${SOURCE}
   stem: 全过程人民民主是社会主义民主政治的（\u3000）。
   options: [本质属性, 重要形式]
   answer: A
@@ -71,8 +114,9 @@ export const QUESTIONS = `- id: q1
 - id: q2
   type: fill
   lesson: lesson-two
+  source: ${SOURCE}
   stem: 全过程人民民主是最广泛、最真实、最____的民主。
   blanks:
     - [管用]
   explanation: 见第六部分导语。
-`;
+` + moreQuestions();

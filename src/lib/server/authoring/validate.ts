@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Queryable } from '../db';
 import { media, themes, type MediaKind } from '../db/schema';
 import { markdownUrls, unsafeMarkdown } from '../content/render';
+import { tifaProblems } from '../report/cite';
+import { loadReport } from '../report/text';
 import type { QuizDefaults } from '../content/pack';
 import { parseWith, type FieldErrors, type Parsed } from '../validation';
 import { ownsRow, type Owner } from './owner';
@@ -184,6 +186,9 @@ export function markdownProblem(
 ): string | null {
 	const unsafe = unsafeMarkdown(markdown);
 	if (unsafe) return unsafe;
+	// The same check as the content sync: a 提法 of the report stands there verbatim.
+	const quotation = tifaProblems(loadReport(), markdown)[0];
+	if (quotation) return quotation;
 	const urls = markdownUrls(markdown).map((u) => ({ ...u, url: u.url.trim() }));
 	const refs = urls.filter((u) => u.image || u.url.startsWith('/media/'));
 	if (refs.length && !options.media) return '模块介绍中不能插入图片或附件，请放在课时正文中';
