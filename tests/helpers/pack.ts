@@ -83,6 +83,9 @@ ${PRACTICE}
 
 const SOURCE = '第六部分 · 导语第1段';
 
+/** Half the single-choice questions key their first option, half their second. */
+const keyFirst = (n: number) => n % 2 === 1 && n !== 3;
+
 /** Questions q3 … q22: seven 情境题, five 判断题 (two false), the last two on lesson four. */
 function moreQuestions(): string {
 	const out: string[] = [];
@@ -96,7 +99,7 @@ function moreQuestions(): string {
 			);
 		else
 			out.push(
-				`- id: q${n}\n  type: single\n  lesson: ${lessonSlug}\n  source: ${SOURCE}${applied}\n  stem: 情境第 ${n} 题，应当怎样做？\n  options: [依法听取意见, 不予理会]\n  answer: A\n  explanation: 见第六部分导语。`
+				`- id: q${n}\n  type: single\n  lesson: ${lessonSlug}\n  source: ${SOURCE}${applied}\n  stem: 情境第 ${n} 题，应当怎样做？\n  options: ${keyFirst(n) ? '[依法听取意见, 不予理会]' : '[不予理会, 依法听取意见]'}\n  answer: ${keyFirst(n) ? 'A' : 'B'}\n  explanation: 见第六部分导语。`
 			);
 	}
 	return out.join('\n') + '\n';

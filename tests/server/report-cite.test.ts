@@ -4,7 +4,7 @@ import { writePack, lesson, QUESTIONS } from '../helpers/pack';
 import { ContentError, readPack } from '../../src/lib/server/content/pack';
 import { loadReport, paragraphsById } from '../../src/lib/server/report/text';
 import { citationProblem, tifaProblems } from '../../src/lib/server/report/cite';
-import { parseCitation, reportLink } from '../../src/lib/report-place';
+import { NUMERALS, parseCitation, reportLink } from '../../src/lib/report-place';
 import { saveLesson } from '../../src/lib/server/authoring';
 import { authoringWorld, buildModule, textLesson } from './authoring-setup';
 
@@ -14,23 +14,7 @@ describe('the report text', () => {
 	it('has the opening, fifteen parts and the closing, numbered as published', () => {
 		expect(report.parts.map((p) => p.label)).toEqual([
 			'开篇',
-			...[
-				'一',
-				'二',
-				'三',
-				'四',
-				'五',
-				'六',
-				'七',
-				'八',
-				'九',
-				'十',
-				'十一',
-				'十二',
-				'十三',
-				'十四',
-				'十五'
-			].map((n) => `第${n}部分`),
+			...NUMERALS.map((n) => `第${n}部分`),
 			'结束语'
 		]);
 		const three = report.parts[3]!;
@@ -204,7 +188,7 @@ describe('the content sync refuses a pack that misquotes or asks poor questions'
 	it('too few false 判断题, and too few 情境题', () => {
 		pack.write(
 			'demo/questions.yaml',
-			QUESTIONS.replace(/answer: false/g, 'answer: true').replace(/\n  applied: true/g, '')
+			QUESTIONS.replace(/answer: false/g, 'answer: true').replace(/\n {2}applied: true/g, '')
 		);
 		const found = problems();
 		expect(found).toContain(
@@ -212,6 +196,24 @@ describe('the content sync refuses a pack that misquotes or asks poor questions'
 		);
 		expect(found).toContain(
 			'demo/questions.yaml：情境题（applied: true，把报告用到人大工作的情境中）只有 0 道，至少要占 30%（7 道）'
+		);
+	});
+
+	it('single-choice keys that a learner could guess without reading: the longest option, the same letter', () => {
+		// Every single-choice question keys its longer option, and the first.
+		const cued = QUESTIONS.replace(
+			/options: \[不予理会, 依法听取意见\]\n {2}answer: B/g,
+			'options: [依法听取意见, 不予理会]\n  answer: A'
+		)
+			.replace(/依法听取意见/g, '依法听取各方面意见')
+			.replace('options: [本质属性, 重要形式]', 'options: [本质属性和根本要求, 重要形式]');
+		pack.write('demo/questions.yaml', cued);
+		const found = problems();
+		expect(found).toContain(
+			'demo/questions.yaml：单选题中正确答案恰是最长选项的有 16 道（共 16 道，100%），至多 40%：不读题挑最长的也能答对，请把干扰项写得同样具体'
+		);
+		expect(found).toContain(
+			'demo/questions.yaml：单选题的正确答案有 16 道都是 A（共 16 道），至多 50%：不打乱选项时（测验设置可以关掉打乱）一眼可猜，请把正确答案放在不同位置'
 		);
 	});
 
@@ -261,7 +263,9 @@ describe('authors in the app get the same check', () => {
 				body: expect.stringContaining('引文与党的二十大报告 · 第三部分 · 第13段原文不符')
 			}
 		});
-		expect((refused as { errors: { body: string } }).errors.body).toContain('这段话在第三部分 · 第14段');
+		expect((refused as unknown as { errors: { body: string } }).errors.body).toContain(
+			'这段话在第三部分 · 第14段'
+		);
 		const fixed = saveLesson(
 			world.db,
 			actor,

@@ -345,12 +345,55 @@ function stemGivesAway(q: ParsedQuestion): string | null {
 	return keyed.find((text) => text !== undefined && text.replace(/\s/g, '').length >= 2 && stem.includes(text.replace(/\s/g, ''))) ?? null;
 }
 
-/** The bank-wide rules: enough false statements among the 判断题, enough 情境题. */
+/** At most this share of a bank's single-choice questions may key the same letter. */
+const SAME_POSITION_MAX = 0.5;
+
+/** The letter most single-choice questions key, and how many do. */
+function keyPositions(questions: PackQuestion[]): { letter: string; count: number; total: number; share: number } {
+	const singles = questions.filter((q) => q.type === 'single');
+	const counts = new Map<number, number>();
+	for (const q of singles) counts.set(q.answer as number, (counts.get(q.answer as number) ?? 0) + 1);
+	const [index, count] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? [0, 0];
+	return { letter: String.fromCharCode(65 + index), count, total: singles.length, share: singles.length ? count / singles.length : 0 };
+}
+
+/** At most this share of a bank's single-choice questions may key their one longest option. */
+const LONGEST_KEYED_MAX = 0.4;
+
+/**
+ * Single-choice questions whose options differ in length (by 3 characters or more), and how many of
+ * them key the one longest option: a cue that answers without reading.
+ */
+function longestKeyed(questions: PackQuestion[]): { judged: number; keyed: number; share: number } {
+	let judged = 0;
+	let keyed = 0;
+	for (const q of questions) {
+		if (q.type !== 'single') continue;
+		const lengths = q.options.map((o) => o.length);
+		const longest = Math.max(...lengths);
+		if (longest - Math.min(...lengths) < 3) continue;
+		judged++;
+		if (lengths[q.answer as number] === longest && lengths.filter((l) => l === longest).length === 1) keyed++;
+	}
+	return { judged, keyed, share: judged ? keyed / judged : 0 };
+}
+
+/** The bank-wide rules: enough false statements among the 判断题, no longest-option cue, enough 情境题. */
 function bankProblems(questions: PackQuestion[]): string[] {
 	const problems: string[] = [];
 	const judged = questions.filter((q) => q.type === 'truefalse');
 	const falseShare = judged.length ? judged.filter((q) => q.answer === false).length / judged.length : 1;
 	if (falseShare < 0.4) problems.push(`判断题中答案为“错误”的只占 ${Math.round(falseShare * 100)}%，至少要 40%（否则全答“正确”也能得高分）`);
+	const cued = longestKeyed(questions);
+	if (cued.share > LONGEST_KEYED_MAX)
+		problems.push(
+			`单选题中正确答案恰是最长选项的有 ${cued.keyed} 道（共 ${cued.judged} 道，${Math.round(cued.share * 100)}%），至多 ${LONGEST_KEYED_MAX * 100}%：不读题挑最长的也能答对，请把干扰项写得同样具体`
+		);
+	const positions = keyPositions(questions);
+	if (positions.share > SAME_POSITION_MAX)
+		problems.push(
+			`单选题的正确答案有 ${positions.count} 道都是 ${positions.letter}（共 ${positions.total} 道），至多 ${SAME_POSITION_MAX * 100}%：不打乱选项时（测验设置可以关掉打乱）一眼可猜，请把正确答案放在不同位置`
+		);
 	const applied = questions.filter((q) => q.applied).length;
 	if (questions.length && applied / questions.length < 0.3)
 		problems.push(`情境题（applied: true，把报告用到人大工作的情境中）只有 ${applied} 道，至少要占 30%（${Math.ceil(questions.length * 0.3)} 道）`);
