@@ -83,6 +83,17 @@ export function citesReport(text: string): boolean {
 	return new RegExp(`^(?:党的二十大报告\\s*·\\s*|报告)?${PART_PATTERN}`).test(text.trim());
 }
 
+const PART_ONLY = new RegExp(`^(?:党的二十大报告\\s*·\\s*)?${PART_PATTERN}`);
+
+/** The part a source names, as a citation (第三部分 · 第14段) or just 报告第六部分; -1 when none. */
+export function citedPart(source: string): number {
+	const text = source.trim().replace(/^报告/, '');
+	const place = parseCitation(text);
+	if (place) return place.part;
+	const m = PART_ONLY.exec(text);
+	return m ? partNumber(m[1]!, m[2]) : -1;
+}
+
 export const REPORT_PATH = '/learn/report';
 
 /**
@@ -96,8 +107,6 @@ export function reportLink(source: string): { href: string; label: string } | nu
 		const id = paragraphId(place.part, place.section, place.index);
 		return { href: `${REPORT_PATH}/${place.part}?p=${id}#${id}`, label: `原文 · ${text}` };
 	}
-	const m = new RegExp(`^(?:党的二十大报告\\s*·\\s*)?${PART_PATTERN}`).exec(text);
-	if (!m) return null;
-	const part = partNumber(m[1]!, m[2]);
+	const part = citedPart(text);
 	return part < 0 ? null : { href: `${REPORT_PATH}/${part}`, label: `原文 · ${partLabel(part)}` };
 }

@@ -25,7 +25,7 @@ import {
  * A seeded cadre of 离石区 that no other test uses: opening pages has effects other tests would
  * notice (a lesson's reading timer starts, a notice opened is read).
  */
-const CADRE = 'lishi.009';
+const CADRE = 'lishi.010';
 const ACCOUNTS = {
 	cadre: CADRE,
 	/** Office admin of a child office (离石区). */
@@ -231,6 +231,9 @@ const TARGETS: Record<string, Target[]> = {
 		}
 	],
 	'/learn/[module]': [{ params: { module: MODULE }, visible: SIGNED_IN }],
+	// 读原文: every part is for everyone signed in; a part that is not in the report is a Chinese 404.
+	'/learn/report/[part]': [{ params: { part: "SELECT '3'" }, visible: SIGNED_IN }],
+	'/learn/report/[...rest]': [{ params: { '...rest': "SELECT '17'" }, visible: [] }],
 	'/learn/[module]/[lesson]': [
 		{
 			params: {
@@ -372,6 +375,7 @@ const TARGETS: Record<string, Target[]> = {
 	'/verify/[serial]': [{ params: { serial: certificateOf('lishi') }, visible: ['anonymous', ...SIGNED_IN] }],
 	// Static pages that take an office in the query: another office's figures stay out of reach.
 	'/office/dashboard': [{ query: 'office={xiaoyi}', visible: ['cityAdmin', 'sysadmin'] }],
+	'/office/coverage': [{ query: 'office={xiaoyi}', visible: ['cityAdmin', 'sysadmin'] }],
 	'/office/members': [
 		{
 			query: 'office={xiaoyi}',

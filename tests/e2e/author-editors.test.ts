@@ -118,18 +118,18 @@ describe('lesson editor', () => {
 		await dialog.getByText('请选择报告的部分').waitFor();
 		await dialog.getByText('请填写要引用的原文').waitFor();
 		await dialog.getByLabel('部分', { exact: true }).selectOption('六');
-		await dialog.getByLabel('段落', { exact: true }).fill('3');
+		await dialog.getByLabel('段落', { exact: true }).fill('1');
 		await dialog.getByLabel('原文', { exact: true }).fill(QUOTE);
 		await dialog.getByRole('button', { name: '插入' }).click();
 		await dialog.waitFor({ state: 'hidden' });
 		expect(await body(page).inputValue()).toContain(
-			`\n\n> [!提法] 党的二十大报告 · 第六部分 第3段\n> ${QUOTE}\n`
+			`\n\n> [!提法] 党的二十大报告 · 第六部分 · 导语第1段\n> ${QUOTE}\n`
 		);
 
 		// What the cadre will see, rendered by the server.
 		const frame = preview(page);
 		await frame.locator('figure.tifa blockquote', { hasText: QUOTE }).waitFor();
-		expect(await frame.locator('figure.tifa figcaption').innerText()).toContain('第六部分 第3段');
+		expect(await frame.locator('figure.tifa figcaption').innerText()).toContain('第六部分 · 导语第1段');
 		expect(await frame.locator('strong', { hasText: '密切联系群众' }).count()).toBe(1);
 		expect(await frame.getByRole('heading', { name: '联络站怎样收集民意' }).count()).toBe(1);
 		const figures = await frame.locator('.figures').innerText();
@@ -153,7 +153,7 @@ describe('lesson editor', () => {
 		await page.getByText('课时已添加').waitFor();
 		const lessons = draft().doc.lessons;
 		expect(lessons).toHaveLength(before + 1);
-		expect(lessons.at(-1)!.body).toContain(`> [!提法] 党的二十大报告 · 第六部分 第3段\n> ${QUOTE}`);
+		expect(lessons.at(-1)!.body).toContain(`> [!提法] 党的二十大报告 · 第六部分 · 导语第1段\n> ${QUOTE}`);
 		await context.close();
 	});
 
@@ -183,7 +183,7 @@ describe('lesson editor', () => {
 		await open(page, `/author/${draftId}/lessons/new`);
 		expect(await page.getByRole('button', { name: '加粗' }).count()).toBe(0);
 		await title(page).fill('无脚本预览');
-		const typed = `## 报告怎么说\n\n> [!提法] 党的二十大报告 · 第六部分 第3段\n> ${QUOTE}`;
+		const typed = `## 报告怎么说\n\n> [!提法] 党的二十大报告 · 第六部分 · 导语第1段\n> ${QUOTE}`;
 		await body(page).fill(typed);
 		await page.getByRole('button', { name: '预览' }).click();
 		await page.waitForLoadState('load');

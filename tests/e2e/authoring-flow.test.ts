@@ -393,11 +393,15 @@ describe('issue #15 end to end: write, review, publish, study, correct, restore'
 		await page.getByRole('toolbar', { name: '格式工具' }).getByRole('button', { name: '提法' }).click();
 		const tifa = page.getByRole('dialog', { name: '插入提法（原文引用）' });
 		await tifa.getByLabel('部分', { exact: true }).selectOption('六');
-		await tifa.getByLabel('段落', { exact: true }).fill('2');
+		// Part 六 has sections: the quotation stands in （一）.
+		await tifa.getByLabel('节', { exact: true }).selectOption('一');
+		await tifa.getByLabel('段落', { exact: true }).fill('1');
 		await tifa.getByLabel('原文', { exact: true }).fill(TIFA_QUOTE);
 		await tifa.getByRole('button', { name: '插入' }).click();
 		await tifa.waitFor({ state: 'hidden' });
-		expect(await body.inputValue()).toContain(`> [!提法] 党的二十大报告 · 第六部分 第2段\n> ${TIFA_QUOTE}`);
+		expect(await body.inputValue()).toContain(
+			`> [!提法] 党的二十大报告 · 第六部分 · （一）第1段\n> ${TIFA_QUOTE}`
+		);
 		// The live preview, rendered by the server: the figure and the picture, loaded.
 		const preview = page.getByRole('complementary', { name: '学员看到的样子' });
 		await preview.locator('figure.tifa blockquote', { hasText: TIFA_QUOTE }).waitFor();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { appDatabase, baseURL, loginCookie, post } from './http';
+import { readPack } from '../../src/lib/server/content/pack';
 import { DESKTOP, PHONE, launchBrowser, loginThroughForm, snapshot } from './browser';
 
 let browser: Browser;
@@ -57,7 +58,7 @@ describe('a cadre studies on a phone', () => {
 		await snapshot(page, 'lesson-phone');
 
 		// The reading time is a requirement, and the page says so before and after a try.
-		expect(await page.locator('.hint').textContent()).toMatch(
+		expect(await page.locator('.read-hint').textContent()).toMatch(
 			/本节需要阅读满 \d+ 秒：还需阅读 \d+ 秒才能完成本节/
 		);
 		// Too early: a message with the seconds left, nothing counted.
@@ -88,7 +89,9 @@ describe('a cadre studies on a phone', () => {
 					.prepare('SELECT min_read_seconds AS min FROM lessons WHERE slug = ?')
 					.get(nextSlug) as { min: number };
 				db.close();
-				const left = Number(/还需阅读 (\d+) 秒/.exec((await page.locator('.hint').textContent()) ?? '')?.[1]);
+				const left = Number(
+					/还需阅读 (\d+) 秒/.exec((await page.locator('.read-hint').textContent()) ?? '')?.[1]
+				);
 				expect(left).toBeGreaterThan(min - 10);
 				expect(left).toBeLessThanOrEqual(min);
 			}
@@ -122,8 +125,10 @@ describe('a cadre studies on a phone', () => {
 		await page.goto(`${baseURL()}/search?q=${encodeURIComponent('廉')}`);
 		expect(await page.locator('mark', { hasText: '廉' }).count()).toBeGreaterThan(0);
 		await page.goto(`${baseURL()}/learn`);
-		// Every card names its owner: the seven built-in modules, then what 离石 and the school wrote.
-		expect(await page.locator('.modules > li', { hasText: '系统内容' }).count()).toBe(7);
+		// Every card names its owner: the built-in modules, then what 离石 and the school wrote.
+		expect(await page.locator('.modules > li', { hasText: '系统内容' }).count()).toBe(
+			readPack('content').modules.length
+		);
 		const all = await page.locator('.modules > li').count();
 		await page
 			.getByRole('navigation', { name: '按主题筛选' })

@@ -225,7 +225,7 @@ describe('a cadre takes a module quiz on a phone', () => {
 	it('reviews a due question from the wrong-answer book: the answer appears only after answering', async () => {
 		const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
 		const page = await context.newPage();
-		await loginThroughForm(page, baseURL(), 'liulin.002', 'Demo#2026');
+		await loginThroughForm(page, baseURL(), 'liulin.010', 'Demo#2026');
 		await page.goto(`${baseURL()}/quiz/review`, { waitUntil: 'networkidle' });
 		expect(await page.getByText('正确答案：').count()).toBe(0);
 		await page

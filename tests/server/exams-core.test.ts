@@ -138,9 +138,9 @@ describe('papers', () => {
 
 	it('refuses every bad paper in Chinese, with the field named, and writes nothing', async () => {
 		const w = await examWorld();
-		const singles = bankIds(w.db, w.modules.a, 'single'); // nine
+		const singles = bankIds(w.db, w.modules.a, 'single');
 		const before = written(w.db);
-		const doc = standardDoc(w); // 17 points; module A's singles: 2 fixed, so 7 left for rules
+		const doc = standardDoc(w); // 17 points; module A's singles: 2 fixed, the rest left for rules
 		const refuse = (d: PaperDoc, passMark = 10) => {
 			const r = createPaper(w.db, w.actors.s1, w.owners.school, paperInput(w, d, passMark));
 			expect(r.ok).toBe(false);
@@ -150,9 +150,10 @@ describe('papers', () => {
 		expect(refuse(doc, 0)).toEqual({ passMark: '及格分应大于 0，以 0.5 分为单位' });
 		expect(refuse(doc, NaN)).toEqual({ passMark: '请填写及格分' });
 		const tooMany = structuredClone(doc);
-		(tooMany.sections[1] as { rules: { count: number }[] }).rules[0]!.count = 10;
+		const left = singles.length - 2;
+		(tooMany.sections[1] as { rules: { count: number }[] }).rules[0]!.count = left + 1;
 		expect(refuse(tooMany)).toEqual({
-			'sections.1.rules.0.count': '第2部分第1条规则要抽 10 道单选题，题库中只有 7 道'
+			'sections.1.rules.0.count': `第2部分第1条规则要抽 ${left + 1} 道单选题，题库中只有 ${left} 道`
 		});
 		// Two 简答 in the bank, one already fixed: a rule for two more cannot be filled.
 		const essays = structuredClone(doc);

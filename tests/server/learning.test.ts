@@ -162,7 +162,7 @@ describe('streaks and the catalog', () => {
 
 	it('shows module status and resumes at the first unfinished lesson of the module last worked on', () => {
 		expect(moduleCards(db, user).every((c) => c.status === 'not-started')).toBe(true);
-		expect(continueTarget(db, user)?.href).toMatch(/^\/learn\/chinese-modernization\/cm-/);
+		expect(continueTarget(db, user)?.href).toMatch(/^\/learn\/congress-theme\/ct-/);
 		const second = moduleCards(db, user)[1]!;
 		const inSecond = allLessons().filter((l) => l.moduleId === second.id);
 		study(inSecond[0]!.id, new Date('2026-11-24T02:00:00Z'));

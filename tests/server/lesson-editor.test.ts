@@ -70,9 +70,15 @@ describe('toolbar edits', () => {
 describe('提法', () => {
 	const QUOTE = '全过程人民民主是社会主义民主政治的本质属性。';
 
-	it('writes the source as 党的二十大报告 · 第六部分 第3段, or a document title, date and section', () => {
-		expect(tifaSourceText({ kind: 'report', part: '六', paragraph: '3' })).toBe(
-			'党的二十大报告 · 第六部分 第3段'
+	it('writes the source as 党的二十大报告 · 第六部分 · （一）第1段, or a document title, date and section', () => {
+		expect(tifaSourceText({ kind: 'report', part: '六', section: '一', paragraph: '1' })).toBe(
+			'党的二十大报告 · 第六部分 · （一）第1段'
+		);
+		expect(tifaSourceText({ kind: 'report', part: '六', section: '导语', paragraph: '2' })).toBe(
+			'党的二十大报告 · 第六部分 · 导语第2段'
+		);
+		expect(tifaSourceText({ kind: 'report', part: '三', paragraph: '14' })).toBe(
+			'党的二十大报告 · 第三部分 · 第14段'
 		);
 		expect(tifaSourceText({ kind: 'report', part: '十五', paragraph: '' })).toBe(
 			'党的二十大报告 · 第十五部分'
@@ -84,12 +90,12 @@ describe('提法', () => {
 	});
 
 	it('inserts the block the renderer makes a 提法 figure of', () => {
-		const block = tifaBlock({ kind: 'report', part: '六', paragraph: '3' }, QUOTE);
-		expect(block).toBe(`> [!提法] 党的二十大报告 · 第六部分 第3段\n> ${QUOTE}`);
+		const block = tifaBlock({ kind: 'report', part: '六', section: '一', paragraph: '1' }, QUOTE);
+		expect(block).toBe(`> [!提法] 党的二十大报告 · 第六部分 · （一）第1段\n> ${QUOTE}`);
 		const html = renderMarkdown(`前文\n\n${block}\n\n后文`);
 		expect(html).toContain(`<figure class="tifa"><blockquote>${QUOTE}</blockquote>`);
 		// The caption names the document once: not "报告原文 · 党的二十大报告 · …".
-		expect(html).toContain('<figcaption>党的二十大报告 · 第六部分 第3段</figcaption>');
+		expect(html).toContain('<figcaption>党的二十大报告 · 第六部分 · （一）第1段</figcaption>');
 		const other = tifaBlock({ kind: 'other', title: '中国共产党章程', date: '', section: '总纲' }, QUOTE);
 		expect(renderMarkdown(other)).toContain('<figcaption>《中国共产党章程》 · 总纲</figcaption>');
 	});

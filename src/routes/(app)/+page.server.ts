@@ -10,6 +10,7 @@ import { taskCards, yearHours } from '$lib/server/courses/views';
 import { isCheckinOpen, studySessionsForUser } from '$lib/server/study-sessions';
 import { myExams } from '$lib/server/exams';
 import { examCard } from '$lib/exam-candidate';
+import { dailyStatus } from '$lib/server/quiz/overview';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -46,6 +47,8 @@ export const load: PageServerLoad = ({ locals }) => {
 			lessonTitle: next.lessonTitle
 		},
 		learner,
+		// 每日一练 today (the wrong-book reviews due come with the layout's data: reviewDue).
+		daily: dailyStatus(db, user.id, now),
 		// 最近的任务: the first unfinished one by due date (overdue ones come first).
 		task: learner ? (taskCards(db, user.id, now).find((t) => t.status !== 'done') ?? null) : null,
 		yearHours: learner ? yearHours(db, user.id, now) : null

@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, blob, index } from 'drizzle-orm/sqlite-core';
 import { MEMBER_ROLES, ROLES } from '../access';
+import { TEXT_SIZES } from '../../text-size';
 import { offices, schools } from './org';
-
-/** 标准, 大字, 特大字. */
-export const TEXT_SIZES = ['normal', 'large', 'larger'] as const;
 
 // The roles (ROLES, MEMBER_ROLES, their labels) are defined with the access rules in access.ts.
 /** MEMBER_ROLES as an SQL list, for `role IN (…)` in prepared statements (the same list as migration 0012's trigger). */
@@ -27,7 +25,7 @@ export const users = sqliteTable(
 		// Set when an admin issues a temporary password: the user must choose a new one at next login.
 		mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
 		active: integer('active', { mode: 'boolean' }).notNull().default(true),
-		// 大字模式: the reading size the user chose (TEXT_SIZES), applied on every page.
+		// 大字模式: the reading size the user chose (TEXT_SIZES in lib/text-size.ts), applied on every page.
 		textSize: text('text_size', { enum: TEXT_SIZES }).notNull().default('normal'),
 		createdAt: integer('created_at', { mode: 'timestamp_ms' })
 			.notNull()

@@ -293,6 +293,10 @@ export function sourceLabel(l: {
 }): string {
 	// Authored lessons may name no passage ('' / 0): nothing to show then.
 	if (!l.sourcePart) return '';
+	// Not report text: its heading column lists its sources (content/sync.ts).
+	if (l.sourcePart === '补充材料') return `补充材料：${l.sourceHeading}`;
+	if (l.sourcePart === '开篇' || l.sourcePart === '结束语')
+		return `报告${l.sourcePart}${l.sourceParagraph ? ` 第${l.sourceParagraph}段` : ''}`;
 	return `报告第${l.sourcePart}部分${l.sourceHeading ? `“${l.sourceHeading}”` : ''}${l.sourceSection ? ' ' + l.sourceSection : ''}${l.sourceParagraph ? ` 第${l.sourceParagraph}段` : ''}`;
 }
 

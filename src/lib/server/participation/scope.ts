@@ -1,5 +1,12 @@
 import type { Queryable } from '../db';
-import { descendantIds, getOffice, managedOfficeIds, type Actor } from '../org/offices';
+import {
+	canManageOffice,
+	childOffices,
+	descendantIds,
+	getOffice,
+	managedOfficeIds,
+	type Actor
+} from '../org/offices';
 import { PERIOD_LABELS, type PeriodKind } from '../points/periods';
 import { MEMBER_SORTS, MEMBER_STATUSES, type MemberSort, type MemberStatus } from './dashboard';
 import { pageParam } from '../paging';
@@ -27,5 +34,20 @@ export function dashboardScope(db: Queryable, actor: Actor, params: URLSearchPar
 		sort: MEMBER_SORTS.find((s) => s === params.get('sort')) ?? ('points' as MemberSort),
 		desc: params.get('dir') !== 'asc',
 		page
+	};
+}
+
+/**
+ * The way down and up from the office a dashboard page looks at: the offices right below it, and
+ * its parent only when the admin manages the parent too.
+ */
+export function officeNeighbours(
+	db: Queryable,
+	actor: Actor,
+	office: { id: number; parentId: number | null }
+) {
+	return {
+		children: childOffices(db, office.id),
+		parentId: office.parentId && canManageOffice(db, actor, office.parentId) ? office.parentId : null
 	};
 }

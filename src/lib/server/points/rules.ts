@@ -46,6 +46,13 @@ export const POINT_RULES = {
 		points: 2,
 		dailyCap: null,
 		description: '某个模块的测验第一次得满分时再加 2 分，每个模块只计一次。'
+	},
+	report_read: {
+		label: '阅读报告原文',
+		points: 2,
+		dailyCap: 6,
+		description:
+			'在“读原文”中阅读党的二十大报告的一个部分（开篇、第一至第十五部分或结束语），达到该部分的最短阅读时间后点击“读完本部分”得 2 分。每个部分只计一次，每天最多 6 分。'
 	}
 } as const satisfies Record<string, PointRule>;
 

@@ -124,6 +124,19 @@ export function resultView(db: Queryable, attempt: Attempt) {
 				.where(inArray(lessons.id, lessonIds))
 				.all()
 		: [];
+	// Where each question rests in the report (its 原文 link), shown with the explanation: only when
+	// the quiz shows answers after submission.
+	const keys = attempt.showAnswers ? [...new Set(list.map((i) => i.snapshot.key))] : [];
+	const sources = new Map(
+		keys.length
+			? db
+					.select({ key: questions.key, sourceRef: questions.sourceRef })
+					.from(questions)
+					.where(inArray(questions.key, keys))
+					.all()
+					.map((q) => [q.key, q.sourceRef] as const)
+			: []
+	);
 	return list.map((i) => {
 		const lesson = lessonRows.find((l) => l.id === i.snapshot.lessonId);
 		return {
@@ -136,6 +149,7 @@ export function resultView(db: Queryable, attempt: Attempt) {
 			answered: i.response !== null,
 			correctAnswer: attempt.showAnswers ? answerText(i.snapshot) : null,
 			explanation: attempt.showAnswers ? i.snapshot.explanation : null,
+			sourceRef: attempt.showAnswers ? sources.get(i.snapshot.key) || null : null,
 			lesson: lesson && {
 				href: `/learn/${lesson.moduleSlug}/${lesson.slug}`,
 				title: lesson.title,

@@ -27,6 +27,8 @@ export type ReviewOutcome =
 			due: Date;
 			lessonHref: string;
 			lessonTitle: string;
+			/** The question's source (a 原文 link), shown with the explanation once answered. */
+			sourceRef: string;
 	  }
 	| { ok: false; message: string };
 
@@ -41,8 +43,9 @@ export function answerReview(
 	const entry = getEntry(db, userId, questionId);
 	if (!entry || entry.retiredAt || entry.removedAt) return { ok: false, message: '这道题不在您的错题本中' };
 	if (entry.due.getTime() > now.getTime()) return { ok: false, message: '这道题还没到复习时间' };
-	const snap = bankSnapshot(db, questionId);
-	if (!snap) return { ok: false, message: '这道题已不存在' };
+	const q = db.select().from(questions).where(eq(questions.id, questionId)).get();
+	if (!q) return { ok: false, message: '这道题已不存在' };
+	const snap = snapshotOf(q, false);
 	if (response === null) return { ok: false, message: '请先作答再提交' };
 	const correct = isCorrect(snap, response);
 	const scheduled = db.transaction((tx) => recordReview(tx, userId, questionId, correct, now));
@@ -61,6 +64,7 @@ export function answerReview(
 		retired: scheduled.retired,
 		due: scheduled.due,
 		lessonHref: lesson ? `/learn/${lesson.moduleSlug}/${lesson.slug}` : '/learn',
-		lessonTitle: lesson?.title ?? ''
+		lessonTitle: lesson?.title ?? '',
+		sourceRef: q.sourceRef
 	};
 }

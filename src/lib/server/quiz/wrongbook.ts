@@ -133,6 +133,8 @@ export function listBook(db: Queryable, userId: number) {
 			moduleSlug: modules.slug,
 			lessonSlug: lessons.slug,
 			lessonTitle: lessons.title,
+			// The passage it rests on (a 原文 link): the entry was answered and is for study.
+			sourceRef: questions.sourceRef,
 			wrongCount: wrongBook.wrongCount,
 			hard: wrongBook.hard,
 			due: wrongBook.due

@@ -75,6 +75,20 @@ function closest(paragraph: string, piece: string): string {
 	return paragraph.slice(i, i + piece.length + 4);
 }
 
+/** The words a quotation left out before `at`: back to the clause boundary. */
+function droppedBefore(text: string, at: number): string {
+	let from = at;
+	while (from > 0 && !BOUNDARY.test(text[from - 1]!)) from--;
+	return text.slice(from, at);
+}
+
+/** The words a quotation left out after `end`: on to the clause boundary. */
+function droppedAfter(text: string, end: number): string {
+	let to = end;
+	while (to < text.length && !BOUNDARY.test(text[to]!)) to++;
+	return text.slice(end, to);
+}
+
 /**
  * Why a quotation is not the report's wording at this paragraph, or null. It must occur verbatim;
  * an ellipsis (……) stands for omitted text; without one, it may not start or stop in the middle of
@@ -87,6 +101,7 @@ export function quotationProblem(
 ): string | null {
 	const text = squeeze(paragraph.text);
 	const quote = squeeze(quotation).replace(/^“|”$/g, '');
+	if (paragraph.headings.includes(quote)) return null;
 	const pieces = quote.split(ELLIPSIS).filter((p) => p.length > 0);
 	if (!pieces.length) return '引用为空';
 	const found = locate(text, pieces);
@@ -98,7 +113,7 @@ export function quotationProblem(
 	const startsShort =
 		!ELLIPSIS.test(quote.slice(0, 2)) && found.at[0]! > 0 && !BOUNDARY.test(text[found.at[0]! - 1]!);
 	if (startsShort)
-		return `引文开头删去了原文的“${text.slice(Math.max(0, found.at[0]! - 8), found.at[0]!)}”，请补全或用“……”标出省略`;
+		return `引文开头删去了原文的“${droppedBefore(text, found.at[0]!)}”，请补全或用“……”标出省略`;
 	const lastPiece = pieces.at(-1)!;
 	const end = found.at.at(-1)! + lastPiece.length;
 	const endsShort =
@@ -106,7 +121,7 @@ export function quotationProblem(
 		end < text.length &&
 		!BOUNDARY.test(text[end]!) &&
 		!BOUNDARY.test(lastPiece.at(-1)!);
-	if (endsShort) return `引文结尾删去了原文的“${text.slice(end, end + 8)}”，请补全或用“……”标出省略`;
+	if (endsShort) return `引文结尾删去了原文的“${droppedAfter(text, end)}”，请补全或用“……”标出省略`;
 	return null;
 }
 
@@ -136,7 +151,7 @@ export function citedPlaces(
 }
 
 /** Words that, earlier in the sentence, give the quotation that follows as the report's own. */
-const ATTRIBUTED = /(报告|原文|部分|段|指出|强调|提出|要求|写道|明确)[^。；！？]*$/;
+const ATTRIBUTED = /(报告|原文|部分|段)[^。；！？]*$/;
 
 /**
  * Quotations “…” in running text that are given as the report's words: long enough not to be a
@@ -144,10 +159,16 @@ const ATTRIBUTED = /(报告|原文|部分|段|指出|强调|提出|要求|写道
  * option quoted to be refuted (“城乡同步发展的现代化”不是报告的提法) is not taken for the report's text.
  */
 export function reportQuotations(text: string, min = 10): { at: number; quote: string }[] {
-	return [...text.matchAll(/“([^”]+)”/g)]
-		.filter((m) => squeeze(m[1]!).replace(ELLIPSIS, '').length >= min)
-		.filter((m) => ATTRIBUTED.test(text.slice(0, m.index!)))
-		.map((m) => ({ at: m.index!, quote: m[1]! }));
+	const found: { at: number; quote: string }[] = [];
+	let previousEnd = 0;
+	for (const m of text.matchAll(/“([^”]+)”/g)) {
+		// What comes between the previous quotation and this one must attribute it.
+		const lead = text.slice(previousEnd, m.index!);
+		previousEnd = m.index! + m[0].length;
+		if (squeeze(m[1]!).replace(ELLIPSIS, '').length < min || !ATTRIBUTED.test(lead)) continue;
+		found.push({ at: m.index!, quote: m[1]! });
+	}
+	return found;
 }
 
 /** The `> [!提法] 出处` blocks of lesson Markdown: where each says it stands, and the quoted words. */

@@ -18,6 +18,8 @@ export interface ReportParagraph {
 	/** How lessons and questions cite it: 第三部分 · 第14段, 第四部分 · （三）第1段. */
 	citation: string;
 	text: string;
+	/** The heading of its part and the title of its section: quoting them is quoting the report too. */
+	headings: string[];
 }
 
 export interface ReportSection {
@@ -90,7 +92,8 @@ function buildPart(head: ReturnType<typeof headingOf>, lines: string[]): ReportP
 			index,
 			id: paragraphId(head.number, sectionNumber, index),
 			citation: citationOf(head.number, sectionNumber, index, hasSections),
-			text
+			text,
+			headings: section ? [head.heading, section.title] : [head.heading]
 		});
 	}
 	const paragraphs = [...intro, ...sections.flatMap((s) => s.paragraphs)];
@@ -135,9 +138,12 @@ export const REPORT_FILE = join('content', 'report', 'report.md');
 
 const cache = new Map<string, Report>();
 
-/** The report of a content directory, else the shipped one (each file read once per process). */
-export function loadReport(contentDir?: string): Report {
-	const own = contentDir ? join(contentDir, 'report', 'report.md') : REPORT_FILE;
+/**
+ * The report of a content directory (by default the one the app serves: CONTENT_DIR, else
+ * content/), else the shipped one; each file is read once per process.
+ */
+export function loadReport(contentDir = process.env.CONTENT_DIR || 'content'): Report {
+	const own = join(contentDir, 'report', 'report.md');
 	const file = existsSync(own) ? own : REPORT_FILE;
 	let report = cache.get(file);
 	if (!report) {

@@ -1,8 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { canManageOffice, childOffices } from '$lib/server/org/offices';
 import { dailyActive, headline, memberTable } from '$lib/server/participation/dashboard';
-import { dashboardScope } from '$lib/server/participation/scope';
+import { dashboardScope, officeNeighbours } from '$lib/server/participation/scope';
 import { hardPoints } from '$lib/server/quiz/overview';
 import { PERIOD_LABELS } from '$lib/server/points/periods';
 import { Rows } from '$lib/rows';
@@ -18,12 +17,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	const table = memberTable(db, scope.officeIds, { ...scope, pageSize: PAGE_SIZE, members: figures.members });
 	return {
 		office: { id: scope.office.id, name: scope.office.name },
-		children: childOffices(db, scope.office.id),
-		// Only offer the way up when the admin manages the parent too.
-		parentId:
-			scope.office.parentId && canManageOffice(db, locals.user!, scope.office.parentId)
-				? scope.office.parentId
-				: null,
+		...officeNeighbours(db, locals.user!, scope.office),
 		filters: {
 			period: scope.kind,
 			q: scope.q,

@@ -4,6 +4,8 @@ import { refuse } from '$lib/server/forms';
 import { findLesson, moduleLessons, sourceLabel, type Viewer } from '$lib/server/learning/catalog';
 import { completeLesson, openLesson } from '$lib/server/learning/progress';
 import { LESSON_NOT_FOUND, lessonPlayer } from '$lib/server/learning/watch';
+import { bookmarkedLessons, notesOnLesson } from '$lib/server/notes';
+import { lessonSourceHref } from '$lib/server/report';
 import type { Actions, PageServerLoad } from './$types';
 
 function find(moduleSlug: string, lessonSlug: string, viewer: Viewer) {
@@ -25,10 +27,13 @@ export const load: PageServerLoad = ({ params, locals }) => {
 	return {
 		module: { slug: mod.slug, title: mod.title },
 		lesson: {
+			id: lesson.id,
 			slug: lesson.slug,
 			title: lesson.title,
 			html: lesson.bodyHtml,
 			source: sourceLabel(lesson),
+			// The paragraph in the 原文 reader, highlighted (null: supplementary, or no paragraph named).
+			sourceHref: lessonSourceHref(lesson),
 			minReadSeconds: lesson.minReadSeconds,
 			charCount: lesson.charCount
 		},
@@ -41,7 +46,10 @@ export const load: PageServerLoad = ({ params, locals }) => {
 		),
 		prev: link(list[index - 1]),
 		next: link(list[index + 1]),
-		allDone: list.every((l) => l.done)
+		allDone: list.every((l) => l.done),
+		// 收藏 and 笔记 of this lesson (the user's own).
+		bookmarked: bookmarkedLessons(db, user.id).has(lesson.id),
+		notes: notesOnLesson(db, user.id, lesson.id)
 	};
 };
 
