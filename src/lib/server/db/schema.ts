@@ -16,3 +16,4 @@ export * from './live';
 export * from './exams';
 export * from './audit';
 export * from './report';
+export * from './ops';
