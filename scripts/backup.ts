@@ -1,31 +1,32 @@
-// npm run db:backup [dest] — a consistent copy via SQLite's online backup, safe while the app runs,
-// and the uploaded media it refers to, copied into `media/` beside it.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// npm run db:backup [-- --scheduled] [dest-folder] — a consistent copy via SQLite's online backup,
+// safe while the app runs, with the uploaded media it refers to in `media/` beside it; checked with
+// `PRAGMA integrity_check` and recorded in the database, so the sysadmin's page (/admin/backups)
+// lists it. The folder is BACKUP_DIR (default `backups/` beside the database) unless one is given.
+// `--scheduled` runs today's scheduled backup if BACKUP_TIME has passed and no process has claimed
+// it yet (as the app's sweeper does each minute): for a machine where cron runs it instead.
+import { resolve } from 'node:path';
 import { createDb, DEFAULT_DATABASE_URL } from '../src/lib/server/db';
-import { mediaFilePath } from '../src/lib/server/media/store';
+import { backupSettings, runBackup, runDueBackup } from '../src/lib/server/backups';
 
-const source = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
-const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-const dest = resolve(process.argv[2] ?? `backups/app-${stamp}.db`);
-mkdirSync(dirname(dest), { recursive: true });
-const db = createDb(source);
-await db.$client.backup(dest);
-// Read from the source (opening the copy would leave WAL files beside it); a file uploaded
-// since the backup is copied too, which is harmless.
-const hashes = db.$client.prepare('SELECT DISTINCT sha256 FROM media').pluck().all() as string[];
+const args = process.argv.slice(2);
+const scheduled = args.includes('--scheduled');
+const folder = args.find((a) => !a.startsWith('--'));
+const settings = { ...backupSettings(), ...(folder ? { dir: resolve(folder) } : {}) };
+const db = createDb(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+
+const result = scheduled
+	? await runDueBackup(db, new Date(), settings)
+	: await runBackup(db, { kind: 'manual', actor: null, settings });
 db.$client.close();
-console.log(`备份完成：${dest}`);
 
-// Media files are named by their SHA-256 and never change, so each is copied once: backups
-// made into the same folder share `media/` and later ones copy only what is new.
-const target = resolve(dirname(dest), 'media');
-let copied = 0;
-for (const sha256 of hashes) {
-	const to = mediaFilePath(sha256, target);
-	if (existsSync(to)) continue;
-	mkdirSync(dirname(to), { recursive: true });
-	copyFileSync(mediaFilePath(sha256), to);
-	copied++;
+if (!result) {
+	console.log(`今天的定时备份还没到时间（${settings.time}）或已由其他进程完成`);
+} else if (result.ok) {
+	console.log(
+		`备份完成：${resolve(settings.dir, result.fileName)}（${(result.sizeBytes / 1048576).toFixed(1)} MB，完整性检查通过）`
+	);
+	console.log(`素材：本次新复制 ${result.mediaCopied} 个文件，位于 ${resolve(settings.dir, 'media')}`);
+} else {
+	console.error(result.error);
+	process.exitCode = 1;
 }
-if (hashes.length) console.log(`素材：${hashes.length} 个文件，本次新复制 ${copied} 个，位于 ${target}`);

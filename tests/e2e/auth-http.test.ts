@@ -89,7 +89,8 @@ describe('login over HTTP (the contract other checks rely on)', () => {
 	it('healthz reports ok after checking the database', async () => {
 		const res = await get('/healthz');
 		expect(res.status).toBe(200);
-		expect(await res.json()).toEqual({ status: 'ok' });
+		// `checks` adds the backup and replication for monitoring (tests/e2e/backups.test.ts).
+		expect(await res.json()).toMatchObject({ status: 'ok', checks: { database: 'ok' } });
 	});
 });
 

@@ -130,6 +130,7 @@ export function otherPages(): Record<string, string[]> {
 			'/admin/users/new',
 			`/admin/users/${id(`SELECT id FROM users WHERE username = 'lishi.cadre'`)}`,
 			'/admin/settings',
+			'/admin/tokens',
 			`/certificates/${serial}`
 		],
 		'': ['/verify', `/verify/${serial}`]

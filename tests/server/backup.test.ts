@@ -40,16 +40,24 @@ describe('npm run db:backup', () => {
 			.run(sha256, bytes.length, user);
 		db.$client.close();
 
-		const first = runBackup(database, join(root, 'backups', 'one.db'));
+		const first = runBackup(database, join(root, 'backups'));
 		expect(first).toContain('本次新复制 1 个');
 		const copy = mediaFilePath(sha256, join(root, 'backups', 'media'));
 		expect(readFileSync(copy)).toEqual(bytes);
-		const restored = new Database(join(root, 'backups', 'one.db'), { readonly: true });
+		const one = /备份完成：(\S+\.db)/.exec(first)![1]!;
+		const restored = new Database(one, { readonly: true });
 		expect(restored.prepare('SELECT file_name FROM media').pluck().get()).toBe('讲义.pdf');
 		restored.close();
 
 		// A second backup into the same folder shares the files already there.
-		expect(runBackup(database, join(root, 'backups', 'two.db'))).toContain('本次新复制 0 个');
-		expect(existsSync(join(root, 'backups', 'two.db'))).toBe(true);
+		const second = runBackup(database, join(root, 'backups'));
+		expect(second).toContain('本次新复制 0 个');
+		expect(existsSync(/备份完成：(\S+\.db)/.exec(second)![1]!)).toBe(true);
+		// Both are recorded, so the sysadmin's page lists them.
+		const recorded = new Database(database, { readonly: true });
+		expect(
+			recorded.prepare("SELECT count(*) FROM backups WHERE error IS NULL AND integrity = 'ok'").pluck().get()
+		).toBe(2);
+		recorded.close();
 	});
 });

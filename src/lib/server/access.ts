@@ -19,6 +19,9 @@ export const AREA_RULES: readonly AreaRule[] = [
 	{ prefix: '/login', roles: 'anyone' },
 	{ prefix: '/healthz', roles: 'anyone' },
 	{ prefix: '/verify', roles: 'anyone' },
+	// Read-only endpoints for other systems (the national view): no session; each endpoint
+	// demands its own `Authorization: Bearer` token (national/tokens.ts) and refuses with a 401.
+	{ prefix: '/api', roles: 'anyone' },
 	{ prefix: '/admin', roles: ['sysadmin'] },
 	{ prefix: '/office', roles: ['office_admin', 'sysadmin'] },
 	{ prefix: '/school', roles: ['school_admin', 'sysadmin'] },

@@ -11,6 +11,7 @@ import { isCheckinOpen, studySessionsForUser } from '$lib/server/study-sessions'
 import { myExams } from '$lib/server/exams';
 import { examCard } from '$lib/exam-candidate';
 import { dailyStatus } from '$lib/server/quiz/overview';
+import { backupHealth } from '$lib/server/backups';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -47,6 +48,8 @@ export const load: PageServerLoad = ({ locals }) => {
 			lessonTitle: next.lessonTitle
 		},
 		learner,
+		// The sysadmin sees a failed or overdue backup on their home too (in full on /admin/backups).
+		backupHealth: user.role === 'sysadmin' ? backupHealth(db, now) : null,
 		// 每日一练 today (the wrong-book reviews due come with the layout's data: reviewDue).
 		daily: dailyStatus(db, user.id, now),
 		// 最近的任务: the first unfinished one by due date (overdue ones come first).

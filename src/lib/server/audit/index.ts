@@ -82,7 +82,11 @@ export const AUDIT_ACTIONS = {
 	'exam.grade': '阅卷评分',
 	'exam.release': '公布成绩',
 	'settings.update': '修改系统设置',
-	'audit.purge': '清理过期日志'
+	'token.create': '新建接口令牌',
+	'token.revoke': '吊销接口令牌',
+	'audit.purge': '清理过期日志',
+	'backup.create': '立即备份',
+	'backup.download': '下载备份'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
@@ -102,7 +106,9 @@ const TARGET_LABELS = {
 	paper: '试卷',
 	exam: '考试',
 	setting: '设置',
-	import: '导入'
+	token: '接口令牌',
+	import: '导入',
+	backup: '备份'
 } as const;
 type TargetType = keyof typeof TARGET_LABELS;
 

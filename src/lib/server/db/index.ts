@@ -46,6 +46,14 @@ export function createDb(path: string): Db {
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+	// While Litestream replicates the database (scripts/start.ts sets LITESTREAM=1 for the app
+	// it runs), Litestream must own the WAL checkpoints: it copies WAL pages to the replica
+	// before it lets a checkpoint move them into the database, and an app checkpoint racing it
+	// (SQLite's automatic one every 1000 pages) can make it lose its place and start the
+	// replica over with a full snapshot (litestream.io/tips: disable autocheckpoints). Litestream
+	// checkpoints itself past 1000 WAL pages and every minute. Nothing else in the app
+	// checkpoints (no wal_checkpoint anywhere in src/ or scripts/).
+	if (process.env.LITESTREAM === '1') sqlite.pragma('wal_autocheckpoint = 0');
 	// Several app processes share the file (scripts/serve.js). A DEFERRED transaction that
 	// reads and then writes fails with SQLITE_BUSY_SNAPSHOT when another process wrote in
 	// between, so every transaction takes the write lock up front unless told otherwise.
