@@ -1,30 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createDb, migrateDb } from '../../src/lib/server/db';
 import { seedDemo } from '../../src/lib/server/seed/demo';
 import { CHROMIUM_PATH } from './browser';
+import { freePort } from './ports';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
 		baseURL: string;
 		databasePath: string;
 	}
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() =>
-				typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))
-			);
-		});
-	});
 }
 
 async function waitForHealth(url: string, server: ChildProcess): Promise<void> {

@@ -2,11 +2,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './ports';
 
 // The multi-province layout as `npm run provinces` starts it: the script itself, the shipped
 // deploy/haproxy.cfg (its addresses given by the environment variables it reads), a database per
@@ -22,18 +23,6 @@ function findHaproxy(): string | undefined {
 		.filter((dir) => dir !== '')
 		.map((dir) => join(dir, 'haproxy'))
 		.find((path) => existsSync(path));
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() =>
-				typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))
-			);
-		});
-	});
 }
 
 /** Whether anything accepts connections on the port. */

@@ -9,7 +9,6 @@
 // there, and every acknowledged save looked up. Figures: test-results/restore-drill.json.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -24,6 +23,7 @@ import {
 	REPLICATING_ENV,
 	writeReplicationConfig
 } from '../../src/lib/server/replication';
+import { freePort } from './ports';
 
 const SYNC_INTERVAL = '1s';
 /** Litestream looks at the WAL once a second before a sync ships it: the margin on top. */
@@ -47,18 +47,6 @@ afterAll(async () => {
 	}
 	rmSync(dir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() =>
-				typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))
-			);
-		});
-	});
-}
 
 /** Starts a process in its own process group (so the whole group can be killed) and waits until it listens. */
 async function startApp(
