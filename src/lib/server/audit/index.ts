@@ -86,7 +86,12 @@ export const AUDIT_ACTIONS = {
 	'token.revoke': '吊销接口令牌',
 	'audit.purge': '清理过期日志',
 	'backup.create': '立即备份',
-	'backup.download': '下载备份'
+	'backup.download': '下载备份',
+	'place.create': '新增宣讲地点',
+	'place.update': '修改宣讲地点',
+	'place.import': '导入宣讲地点',
+	'talk.record': '登记宣讲活动',
+	'talk.correct': '更正宣讲活动'
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
@@ -108,7 +113,9 @@ const TARGET_LABELS = {
 	setting: '设置',
 	token: '接口令牌',
 	import: '导入',
-	backup: '备份'
+	backup: '备份',
+	place: '宣讲地点',
+	talk: '宣讲活动'
 } as const;
 type TargetType = keyof typeof TARGET_LABELS;
 

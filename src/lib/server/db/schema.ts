@@ -17,3 +17,4 @@ export * from './exams';
 export * from './audit';
 export * from './report';
 export * from './ops';
+export * from './outreach';

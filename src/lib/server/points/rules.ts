@@ -53,6 +53,13 @@ export const POINT_RULES = {
 		dailyCap: 6,
 		description:
 			'在“读原文”中阅读党的二十大报告的一个部分（开篇、第一至第十五部分或结束语），达到该部分的最短阅读时间后点击“读完本部分”得 2 分。每个部分只计一次，每天最多 6 分。'
+	},
+	outreach_talk: {
+		label: '宣讲活动',
+		points: 3,
+		dailyCap: 6,
+		description:
+			'到代表联络站、驻村包联点或社区宣讲党的二十大精神，宣讲记录提交后，登记的每位宣讲人得 3 分。每场宣讲每人只计一次，每天最多 6 分。'
 	}
 } as const satisfies Record<string, PointRule>;
 
