@@ -101,6 +101,33 @@ const CANDIDATE_EXAM = `SELECT min(id) FROM exams WHERE owner_school_id = (SELEC
 const CADRE_EXAM_ATTEMPT = `SELECT min(id) FROM exam_attempts WHERE user_id = ${user(CADRE)} AND exam_id = (${CANDIDATE_EXAM})`;
 
 /**
+ * 宣讲: a submitted talk of 离石区 and of 孝义市 with photos (seeded): the office's members and the
+ * admins above it see it, admins of the office and above correct it; and a draft of the cadre
+ * (made in beforeAll), which only its recorder sees.
+ */
+const talkOf = (code: string) =>
+	`SELECT min(t.id) FROM outreach_talks t WHERE t.office_id = ${office(code)} AND t.status = 'submitted' AND EXISTS (SELECT 1 FROM outreach_photos p WHERE p.talk_id = t.id)`;
+const photoOf = (code: string) => `SELECT min(id) FROM outreach_photos WHERE talk_id = (${talkOf(code)})`;
+const CADRE_DRAFT = `SELECT max(id) FROM outreach_talks WHERE recorded_by = ${user(CADRE)} AND status = 'draft'`;
+const talkSummary = (talk: string) => `SELECT summary FROM outreach_talks WHERE id = (${talk})`;
+/** 宣讲地点: a seeded place of an office, kept by the admins of the office and above. */
+const placeOf = (code: string) => `SELECT min(id) FROM outreach_places WHERE office_id = ${office(code)}`;
+const placeName = (place: string) => `SELECT name FROM outreach_places WHERE id = (${place})`;
+const talkTargets = (edit: boolean): Target[] => [
+	{
+		params: { id: talkOf('lishi') },
+		visible: edit ? ADMINS : ['cadre', ...ADMINS],
+		secret: talkSummary(talkOf('lishi'))
+	},
+	{
+		params: { id: talkOf('xiaoyi') },
+		visible: ['cityAdmin', 'sysadmin'],
+		secret: talkSummary(talkOf('xiaoyi'))
+	},
+	{ params: { id: CADRE_DRAFT }, visible: ['cadre'], secret: talkSummary(CADRE_DRAFT) }
+];
+
+/**
  * A resource a route's params point at, and who may see it (among the roles its area lets in).
  * The others get a 403/404 without `secret` (SQL for text only the resource shows, such as its
  * member's name) — or, when `filtered`, the page without it.
@@ -283,6 +310,22 @@ const TARGETS: Record<string, Target[]> = {
 		{ params: { format: "SELECT 'csv'" }, visible: ADMINS },
 		{ params: { format: "SELECT 'csv'" }, query: 'office={xiaoyi}', visible: ['cityAdmin', 'sysadmin'] }
 	],
+	// 宣讲 figures, export and printed summary of another office: only for the admins above it.
+	'/office/outreach': [{ query: 'office={xiaoyi}', visible: ['cityAdmin', 'sysadmin'] }],
+	'/office/outreach/export.xlsx': [{ query: 'office={xiaoyi}', visible: ['cityAdmin', 'sysadmin'] }],
+	'/office/outreach/print': [{ query: 'office={xiaoyi}', visible: ['cityAdmin', 'sysadmin'] }],
+	// 宣讲地点 of another office (list, import, one place): only for the admins above it.
+	'/office/outreach/places': [{ query: 'office={xiaoyi}', visible: ['cityAdmin', 'sysadmin'] }],
+	'/office/outreach/places/import': [{ query: 'office={xiaoyi}', visible: ['cityAdmin', 'sysadmin'] }],
+	'/office/outreach/places/[id]': [
+		{ params: { id: placeOf('lishi') }, visible: ADMINS, secret: placeName(placeOf('lishi')) },
+		{
+			params: { id: placeOf('xiaoyi') },
+			visible: ['cityAdmin', 'sysadmin'],
+			secret: placeName(placeOf('xiaoyi'))
+		}
+	],
+	'/office/outreach/places/template.[format]': [{ params: { format: "SELECT 'csv'" }, visible: ADMINS }],
 	'/office/live/[id]': [{ params: { id: 'SELECT min(id) FROM live_quizzes' }, visible: ADMINS }],
 	'/office/live/[id]/results.csv': [{ params: { id: 'SELECT min(id) FROM live_quizzes' }, visible: ADMINS }],
 	'/office/members/[id]/edit': [
@@ -369,6 +412,12 @@ const TARGETS: Record<string, Target[]> = {
 			visible: ['cityAdmin', 'sysadmin'],
 			secret: nameOf(MEMBER.xiaoyi)
 		}
+	],
+	'/outreach/[id]': talkTargets(false),
+	'/outreach/[id]/edit': talkTargets(true),
+	'/outreach/photos/[id]': [
+		{ params: { id: photoOf('lishi') }, visible: ['cadre', ...ADMINS] },
+		{ params: { id: photoOf('xiaoyi') }, visible: ['cityAdmin', 'sysadmin'] }
 	],
 	'/school/audit/export.[format]': [
 		{ params: { format: "SELECT 'csv'" }, visible: ['schoolAdmin', 'sysadmin'] }
@@ -530,6 +579,17 @@ beforeAll(async () => {
 	});
 	if (backedUp.status !== 200 || !backedUp.text.includes('备份完成'))
 		throw new Error(`a backup answered ${backedUp.status}`);
+	// A 宣讲 draft of the cadre: only they see it.
+	const drafted = await send('/outreach/new', {
+		method: 'POST',
+		cookie: cookies.get('cadre'),
+		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		body: new URLSearchParams({
+			summary: '访问矩阵的宣讲草稿，只有记录人能看到。',
+			intent: 'draft'
+		}).toString()
+	});
+	if (drafted.status !== 303) throw new Error(`saving a draft talk answered ${drafted.status}`);
 	// A picture in the school's media library (1×1 PNG).
 	const png = Buffer.from(
 		'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
@@ -777,6 +837,42 @@ describe('form actions refused to whoever may not use them, with nothing written
 				[
 					['officeId', names.get('xiaoyi')!],
 					['includeDescendants', 'on']
+				]
+			],
+			// 宣讲: another office's talk, a talk the cadre did not record, someone else's draft, an office
+			// or a speaker out of scope.
+			[
+				'officeAdmin',
+				`/outreach/${id(talkOf('xiaoyi'))}/edit`,
+				[
+					['audience', '99'],
+					['intent', 'submit']
+				]
+			],
+			[
+				'cadre',
+				`/outreach/${id(talkOf('lishi'))}/edit`,
+				[
+					['audience', '99'],
+					['intent', 'submit']
+				]
+			],
+			['officeAdmin', `/outreach/${id(CADRE_DRAFT)}?/delete`, []],
+			['cityAdmin', `/outreach/${id(talkOf('lishi'))}?/delete`, []],
+			[
+				'officeAdmin',
+				'/outreach/new',
+				[
+					['officeId', names.get('xiaoyi')!],
+					['intent', 'draft']
+				]
+			],
+			[
+				'cadre',
+				'/outreach/new',
+				[
+					['speakers', xiaoyiMember],
+					['intent', 'draft']
 				]
 			],
 			// Not a grader of the exam: no grade is written.

@@ -175,7 +175,9 @@ describe('leaderboards and participation', () => {
 		expect(lines[0]).toBe('吕梁市人大常委会 单位对比（按人均积分）');
 		expect(lines[1]).toMatch(/^统计周期：本月（\d{4}-\d{2}）$/);
 		expect(lines[2]).toMatch(/^导出时间：/);
-		expect(lines[4]).toBe('名次,单位,在用成员,参学人数,参学率(%),本期积分,人均积分,按期完成率(%)');
+		expect(lines[4]).toBe(
+			'名次,单位,在用成员,参学人数,参学率(%),本期积分,人均积分,按期完成率(%),宣讲场次,每百名成员宣讲场次'
+		);
 		expect(lines).toHaveLength(18);
 	});
 

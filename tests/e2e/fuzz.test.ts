@@ -68,6 +68,7 @@ const SCHOOL_PAPER = `SELECT min(id) FROM exam_papers WHERE owner_school_id = ${
 const SCHOOL_EXAM = `SELECT min(id) FROM exams WHERE owner_school_id = ${SCHOOL_OF} AND released_at IS NULL AND cancelled_at IS NULL`;
 /** The cadre's side of an exam: the school's open exam (the whole city sits it) and the cadre's sitting of it (started in beforeAll). */
 const OPEN_EXAM = `SELECT min(id) FROM exams WHERE owner_school_id = ${SCHOOL_OF} AND released_at IS NULL AND cancelled_at IS NULL AND EXISTS (SELECT 1 FROM exam_candidates c WHERE c.exam_id = exams.id AND c.user_id = ${user(CADRE)})`;
+const CADRE_TALK_DRAFT = `SELECT max(id) FROM outreach_talks WHERE recorded_by = ${user(CADRE)} AND status = 'draft'`;
 const LIVE = `SELECT max(live_id) FROM live_players p JOIN live_quizzes q ON q.id = p.live_id WHERE p.user_id = ${user(CADRE)} AND q.phase <> 'finished'`;
 
 /**
@@ -138,6 +139,10 @@ const PARAMS: Record<string, Record<string, string>> = {
 	'/reflections/[id]': {
 		id: `SELECT min(r.id) FROM reflections r JOIN users u ON u.id = r.user_id WHERE u.office_id = ${LISHI} AND u.role = 'cadre' AND r.status = 'submitted' AND r.excellent = 0`
 	},
+	// 宣讲: the cadre's own draft (made in beforeAll), which it may edit and delete.
+	'/outreach/[id]': { id: CADRE_TALK_DRAFT },
+	'/outreach/[id]/edit': { id: CADRE_TALK_DRAFT },
+	'/office/outreach/places/[id]': { id: `SELECT min(id) FROM outreach_places WHERE office_id = ${LISHI}` },
 	'/school/courses/[id]': {
 		id: `SELECT min(id) FROM courses WHERE school_id = (SELECT school_id FROM users WHERE username = 'dangxiao')`
 	},
@@ -461,6 +466,20 @@ async function createTargets(): Promise<void> {
 		),
 		/^\/reflections\/\d+/,
 		'save a draft reflection'
+	);
+
+	// A 宣讲 draft of the cadre (the talk form without photos may come urlencoded).
+	await expectRedirect(
+		post(
+			'/outreach/new',
+			'cadre',
+			urlencoded([
+				['summary', '模糊测试宣讲草稿'],
+				['intent', 'draft']
+			])
+		),
+		/^\/outreach\/\d+\?saved=1$/,
+		'save a draft talk'
 	);
 }
 

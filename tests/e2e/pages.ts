@@ -45,6 +45,10 @@ export function otherPages(): Record<string, string[]> {
 	const sat = id(
 		`SELECT min(exam_id) AS id FROM exam_attempts WHERE user_id = (SELECT id FROM users WHERE username = 'lishi.cadre') AND released_at IS NOT NULL`
 	);
+	// 宣讲: a submitted talk of 离石区 (seeded, with photos): its page and the admin's correction form.
+	const talk = id(
+		`SELECT min(id) AS id FROM outreach_talks WHERE office_id = ${lishi} AND status = 'submitted' AND id IN (SELECT talk_id FROM outreach_photos)`
+	);
 	return {
 		'lishi.cadre': [
 			'/exams',
@@ -71,6 +75,9 @@ export function otherPages(): Record<string, string[]> {
 			'/search?q=%E4%BA%BA%E5%A4%A7',
 			'/reflections',
 			'/reflections/new',
+			'/outreach',
+			'/outreach/new',
+			`/outreach/${talk}`,
 			'/rules',
 			'/live',
 			'/checkin',
@@ -83,9 +90,15 @@ export function otherPages(): Record<string, string[]> {
 			`/office/members/${id(`SELECT id FROM users WHERE office_id = ${lishi} AND role = 'cadre' ORDER BY id LIMIT 1`)}/record`,
 			'/office/courses',
 			'/office/coverage',
+			'/office/outreach',
+			'/office/outreach/print',
 			'/office/quiz',
 			'/office/reflections',
 			`/reflections/${id(`SELECT id FROM reflections WHERE office_id = ${lishi} AND status = 'submitted' ORDER BY id LIMIT 1`)}`,
+			'/outreach',
+			'/outreach/new',
+			`/outreach/${talk}`,
+			`/outreach/${talk}/edit`,
 			'/office/study-sessions',
 			'/office/study-sessions/new',
 			`/office/study-sessions/${session}`,
@@ -131,6 +144,8 @@ export function otherPages(): Record<string, string[]> {
 			`/admin/users/${id(`SELECT id FROM users WHERE username = 'lishi.cadre'`)}`,
 			'/admin/settings',
 			'/admin/tokens',
+			// 宣讲 as the sysadmin: the office to record for is chosen first.
+			'/outreach/new',
 			`/certificates/${serial}`
 		],
 		'': ['/verify', `/verify/${serial}`]

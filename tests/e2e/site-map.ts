@@ -78,14 +78,18 @@ export function parseActions(file: string): { name: string; code: string }[] {
 	return keys.map((k, n) => ({ name: k.name, code: source.slice(k.at, keys[n + 1]?.at ?? end) }));
 }
 
-/** Whether an action's code (or a function of the same file that it calls) reads the form. */
+/**
+ * Whether an action's code (or a function of the same file that it calls) reads the form:
+ * `request.formData()`, or readTalkForm (the 宣讲 form with photos, streamed from the body).
+ */
+const READS_FORM = /formData\(|readTalkForm\(/;
 function readsForm(source: string, code: string): boolean {
-	if (/formData\(/.test(code)) return true;
+	if (READS_FORM.test(code)) return true;
 	for (const [, called] of code.matchAll(/([A-Za-z_$][\w$]*)\(/g)) {
 		const def = new RegExp(`(?:function\\s+${called}\\b|const\\s+${called}\\s*=)[\\s\\S]*?\\n\\}`).exec(
 			source
 		);
-		if (def && /formData\(/.test(def[0])) return true;
+		if (def && READS_FORM.test(def[0])) return true;
 	}
 	return false;
 }

@@ -168,6 +168,37 @@ describe('a backup', () => {
 		});
 	});
 
+	it('copies the 宣讲 photos and their thumbnails too', async () => {
+		const { db, actor, settings } = setup();
+		const files = [Buffer.from('photo'), Buffer.from('thumb')].map((bytes) => {
+			const sha256 = createHash('sha256').update(bytes).digest('hex');
+			mkdirSync(dirname(mediaFilePath(sha256, settings.mediaDir!)), { recursive: true });
+			writeFileSync(mediaFilePath(sha256, settings.mediaDir!), bytes);
+			return { sha256, bytes };
+		});
+		const officeId = db.$client
+			.prepare("INSERT INTO offices (name, code) VALUES ('离石区人大常委会', 'lishi') RETURNING id")
+			.pluck()
+			.get();
+		const talkId = db.$client
+			.prepare(
+				`INSERT INTO outreach_talks (office_id, recorded_by, created_at, updated_at) VALUES (?, ?, 0, 0)`
+			)
+			.run(officeId, actor.id).lastInsertRowid;
+		db.$client
+			.prepare(
+				`INSERT INTO outreach_photos (talk_id, position, sha256, thumb_sha256, width, height, size, uploaded_by, uploaded_at)
+				VALUES (?, 1, ?, ?, 4, 3, 5, ?, 0)`
+			)
+			.run(talkId, files[0]!.sha256, files[1]!.sha256, actor.id);
+		expect(await runBackup(db, { kind: 'manual', actor, settings })).toMatchObject({
+			ok: true,
+			mediaCopied: 2
+		});
+		for (const { sha256, bytes } of files)
+			expect(readFileSync(mediaFilePath(sha256, join(settings.dir, 'media')))).toEqual(bytes);
+	});
+
 	it('that fails is recorded with its message, says so in health, and leaves nothing written', async () => {
 		// BACKUP_DIR below a plain file: the folder cannot be made (even as root).
 		const { db, dir, actor, settings } = setup();

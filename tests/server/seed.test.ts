@@ -5,7 +5,15 @@ import { seedDemo } from '../../src/lib/server/seed/demo';
 import { DEMO_PASSWORD, OFFICE_TREE } from '../../src/lib/server/seed';
 import { login } from '../../src/lib/server/auth/login';
 import { validateSessionToken } from '../../src/lib/server/auth/session';
-import { examAttempts, examItemStats, exams, offices, schools, users } from '../../src/lib/server/db/schema';
+import {
+	examAttempts,
+	examItemStats,
+	exams,
+	offices,
+	outreachTalks,
+	schools,
+	users
+} from '../../src/lib/server/db/schema';
 import { gradingQueue } from '../../src/lib/server/exams';
 
 // Seeding the full demo is slow-ish (thousands of answers through the quiz engine): once per file.
@@ -90,6 +98,19 @@ describe('demo data', () => {
 				.map((u) => u.name)
 		);
 		expect(real.filter((n) => names.has(n))).toEqual([]);
+	});
+
+	it('holds 宣讲 talks of every office, once however often it is seeded (details: outreach-seed.test.ts)', async () => {
+		const talks = () =>
+			db
+				.select({ officeId: outreachTalks.officeId })
+				.from(outreachTalks)
+				.where(eq(outreachTalks.status, 'submitted'))
+				.all();
+		const before = talks();
+		expect(new Set(before.map((t) => t.officeId)).size).toBe(14);
+		await seedDemo(db);
+		expect(talks().length).toBe(before.length);
 	});
 
 	it('holds a released exam with results and item analysis, and an open one with 简答 to grade', () => {

@@ -1,4 +1,5 @@
 import { error, json, type RequestEvent } from '@sveltejs/kit';
+import { OUTREACH_LIMITS } from '../outreach';
 import { MEDIA_UPLOAD_PATH } from './media/limits';
 
 /**
@@ -33,7 +34,8 @@ const MESSAGES = {
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
-function cleanText(value: string): string {
+/** A form value without the invisible characters above (readTalkForm reads its own body, and cleans it so). */
+export function cleanText(value: string): string {
 	return value.replace(INVISIBLE, '').replace(LINE_SEPARATORS, '\n');
 }
 
@@ -112,16 +114,28 @@ async function readForm(request: Request, type: string): Promise<FormData> {
 }
 
 /**
- * The largest request body of the app but media uploads. adapter-node has one BODY_SIZE_LIMIT for
- * every request, and media uploads need 501 MB (scripts/serve.js sets that); every other body is
- * held to 8 MB here, as adapter-node would: reading past it fails with status 413, which the
- * form reader above turns into the Chinese 413 (or an action catches to say it beside its field).
- * The upload endpoint checks its own limits per kind while it streams the file to disk.
+ * The largest request body of the app but media uploads and the talk form. adapter-node has one
+ * BODY_SIZE_LIMIT for every request, and media uploads need 501 MB (scripts/serve.js sets that);
+ * every other body is held to 8 MB here, as adapter-node would: reading past it fails with status
+ * 413, which the form reader above turns into the Chinese 413 (or an action catches to say it
+ * beside its field). The upload endpoint checks its own limits per kind while it streams the file
+ * to disk.
  */
 export const BODY_LIMIT = 8 * 1024 * 1024;
 
-function tooLarge(): Error {
-	return Object.assign(new Error(`request body over ${BODY_LIMIT} bytes`), { status: 413 });
+/** The talk form's pages (新建, 修改 of a 宣讲 talk), whose form carries up to 9 photos. */
+const TALK_FORM_PATH = /^\/outreach\/(?:new|[1-9]\d*\/edit)$/;
+
+/**
+ * The largest body of the talk form: 9 photos of 10 MB, 64 KB of fields and 1 MB for the
+ * multipart boundaries and part headers. Its action reads it with readTalkForm
+ * (outreach/photos.ts), which checks each photo's type and size while streaming it to disk;
+ * this cap only bounds what any reader of those paths may be sent.
+ */
+export const TALK_BODY_LIMIT = OUTREACH_LIMITS.photos * OUTREACH_LIMITS.photoBytes + 64 * 1024 + 1024 * 1024;
+
+function tooLarge(limit: number): Error {
+	return Object.assign(new Error(`request body over ${limit} bytes`), { status: 413 });
 }
 
 /**
@@ -129,19 +143,23 @@ function tooLarge(): Error {
  * left unread, not cancelled: cancelling destroys the connection before the answer is sent, and
  * Node discards what is left of a body once the response ends.
  */
-function capped(body: ReadableStream<Uint8Array>, declared: number): ReadableStream<Uint8Array> {
+function capped(
+	body: ReadableStream<Uint8Array>,
+	declared: number,
+	limit: number
+): ReadableStream<Uint8Array> {
 	let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 	let read = 0;
 	return new ReadableStream<Uint8Array>(
 		{
 			async pull(controller) {
 				// A declared length over the limit is refused before a byte is read.
-				if (declared > BODY_LIMIT) return controller.error(tooLarge());
+				if (declared > limit) return controller.error(tooLarge(limit));
 				reader ??= body.getReader();
 				const { done, value } = await reader.read();
 				if (done) return controller.close();
 				read += value.byteLength;
-				if (read > BODY_LIMIT) return controller.error(tooLarge());
+				if (read > limit) return controller.error(tooLarge(limit));
 				controller.enqueue(value);
 			},
 			cancel(reason) {
@@ -152,15 +170,17 @@ function capped(body: ReadableStream<Uint8Array>, declared: number): ReadableStr
 	);
 }
 
-/** Holds every request body but a media upload's to BODY_LIMIT (see above). */
+/** Holds every request body but a media upload's to BODY_LIMIT, a talk form's to TALK_BODY_LIMIT (see above). */
 function limitBody(event: RequestEvent): void {
 	const { request } = event;
-	if (!request.body || event.url.pathname === MEDIA_UPLOAD_PATH) return;
+	const path = event.url.pathname;
+	if (!request.body || path === MEDIA_UPLOAD_PATH) return;
+	const limit = TALK_FORM_PATH.test(path) ? TALK_BODY_LIMIT : BODY_LIMIT;
 	const declared = Number(request.headers.get('content-length') ?? NaN);
 	// adapter-node ends a body at its declared length: a length within the limit needs no count.
-	if (Number.isFinite(declared) && declared <= BODY_LIMIT) return;
+	if (Number.isFinite(declared) && declared <= limit) return;
 	event.request = new Request(request, {
-		body: capped(request.body, Number.isFinite(declared) ? declared : 0),
+		body: capped(request.body, Number.isFinite(declared) ? declared : 0, limit),
 		duplex: 'half'
 	} as RequestInit);
 }

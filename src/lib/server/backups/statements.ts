@@ -104,8 +104,12 @@ export const backupStatements = statements((q) => ({
 			ORDER BY finished_at DESC LIMIT 1`
 		)
 		.pluck(),
-	/** The uploaded files a backup copies beside the database (stored by hash, never changed). */
-	mediaHashes: q.$client.prepare<[], string>('SELECT DISTINCT sha256 FROM media').pluck(),
+	/** The uploaded files a backup copies beside the database (stored by hash, never changed): media, and 宣讲 photos with their thumbnails. */
+	mediaHashes: q.$client
+		.prepare<[], string>(
+			`SELECT sha256 FROM media UNION SELECT sha256 FROM outreach_photos UNION SELECT thumb_sha256 FROM outreach_photos`
+		)
+		.pluck(),
 	/** Whether any backup was ever made or attempted. */
 	any: q.$client.prepare<[], 1>('SELECT 1 FROM backups LIMIT 1').pluck()
 }));

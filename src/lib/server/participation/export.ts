@@ -199,25 +199,33 @@ export function csvStream<T>(sheet: Sheet<T>): ReadableStream<Uint8Array> {
 
 /** .xlsx written with exceljs's streaming writer, row by row, as the pages are read. */
 export function xlsxStream<T>(sheet: Sheet<T>): ReadableStream<Uint8Array> {
+	return xlsxBookStream([sheet]);
+}
+
+/** Several sheets in one .xlsx (e.g. the talks and their 汇总), each written as its pages are read. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each sheet has its own row type
+export function xlsxBookStream(sheets: Sheet<any>[]): ReadableStream<Uint8Array> {
 	const out = new PassThrough();
 	const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
-	const ws = workbook.addWorksheet(sheet.name);
-	ws.columns = sheet.columns.map((c, i) => ({ key: `c${i}`, width: c.width }));
-	if (sheet.preamble?.length) {
-		for (const line of sheet.preamble) ws.addRow([inertCell(line)]).commit();
-		ws.addRow([]).commit();
-	}
-	const header = ws.addRow(sheet.columns.map((c) => inertCell(c.header)));
-	header.font = { bold: true };
-	header.commit();
 	(async () => {
 		try {
-			for (const page of sheet.pages()) {
-				for (const row of page) ws.addRow(sheet.columns.map((c) => inertCell(c.value(row)))).commit();
-				// Let the response drain between pages.
-				await new Promise((resolve) => setImmediate(resolve));
+			for (const sheet of sheets) {
+				const ws = workbook.addWorksheet(sheet.name);
+				ws.columns = sheet.columns.map((c, i) => ({ key: `c${i}`, width: c.width }));
+				if (sheet.preamble?.length) {
+					for (const line of sheet.preamble) ws.addRow([inertCell(line)]).commit();
+					ws.addRow([]).commit();
+				}
+				const header = ws.addRow(sheet.columns.map((c) => inertCell(c.header)));
+				header.font = { bold: true };
+				header.commit();
+				for (const page of sheet.pages()) {
+					for (const row of page) ws.addRow(sheet.columns.map((c) => inertCell(c.value(row)))).commit();
+					// Let the response drain between pages.
+					await new Promise((resolve) => setImmediate(resolve));
+				}
+				ws.commit();
 			}
-			ws.commit();
 			await workbook.commit();
 		} catch (e) {
 			out.destroy(e as Error);

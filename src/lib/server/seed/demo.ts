@@ -9,6 +9,7 @@ import { seedLiveQuiz } from './live-activity';
 import { seedAuthoring } from './authoring-demo';
 import { seedExams } from './exam-demo';
 import { seedReportReading } from './report-activity';
+import { seedOutreach } from './outreach-activity';
 import { seedOrganisation } from './index';
 
 /**
@@ -29,6 +30,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<string> {
 	const authored = seedAuthoring(db);
 	const examCount = seedExams(db, now);
 	const reportReads = seedReportReading(db, now);
+	const talks = await seedOutreach(db, now);
 	const moduleCount = content.created + content.updated + content.unchanged;
-	return `${org.offices} 个单位，${org.users} 个账号，内容 ${moduleCount} 项${lessonsDone ? `，${lessonsDone} 条学习记录` : ''}${quizzes ? `，${quizzes} 次答题` : ''}${courseCompletions ? `，${courseCompletions} 人次结业` : ''}${sessions ? `，${sessions} 场集中学习` : ''}${reflectionCount ? `，${reflectionCount} 篇心得体会` : ''}${lives ? `，${lives} 场现场答题` : ''}${authored ? `，${authored} 个自编模块` : ''}${examCount ? `，${examCount} 场考试` : ''}${reportReads ? `，${reportReads} 次读原文` : ''}`;
+	return `${org.offices} 个单位，${org.users} 个账号，内容 ${moduleCount} 项${lessonsDone ? `，${lessonsDone} 条学习记录` : ''}${quizzes ? `，${quizzes} 次答题` : ''}${courseCompletions ? `，${courseCompletions} 人次结业` : ''}${sessions ? `，${sessions} 场集中学习` : ''}${reflectionCount ? `，${reflectionCount} 篇心得体会` : ''}${lives ? `，${lives} 场现场答题` : ''}${authored ? `，${authored} 个自编模块` : ''}${examCount ? `，${examCount} 场考试` : ''}${reportReads ? `，${reportReads} 次读原文` : ''}${talks ? `，${talks} 场宣讲` : ''}`;
 }

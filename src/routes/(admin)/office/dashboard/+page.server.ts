@@ -4,6 +4,7 @@ import { dailyActive, headline, memberTable } from '$lib/server/participation/da
 import { dashboardScope, officeNeighbours } from '$lib/server/participation/scope';
 import { hardPoints } from '$lib/server/quiz/overview';
 import { PERIOD_LABELS } from '$lib/server/points/periods';
+import { outreachHeadline, periodRange, recentTalks } from '$lib/server/outreach/figures';
 import { Rows } from '$lib/rows';
 import type { PageServerLoad } from './$types';
 
@@ -14,6 +15,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	const scope = dashboardScope(db, locals.user!, url.searchParams);
 	if (!scope) error(404, { message: '没有找到这个单位，或不在您的管理范围内' });
 	const figures = headline(db, scope.officeIds, scope.kind);
+	const range = periodRange(scope.kind);
 	const table = memberTable(db, scope.officeIds, { ...scope, pageSize: PAGE_SIZE, members: figures.members });
 	return {
 		office: { id: scope.office.id, name: scope.office.name },
@@ -32,6 +34,13 @@ export const load: PageServerLoad = ({ locals, url }) => {
 		total: table.total,
 		page: scope.page,
 		pageSize: PAGE_SIZE,
-		hard: hardPoints(db, scope.officeIds).slice(0, 10)
+		hard: hardPoints(db, scope.officeIds).slice(0, 10),
+		// 宣讲 of the period (talks count by their day) and the latest talks with a photo each.
+		outreach: {
+			...outreachHeadline(db, scope.officeIds, range.from, range.to),
+			from: range.from,
+			to: range.to,
+			recent: recentTalks(db, scope.officeIds, 5)
+		}
 	};
 };

@@ -1,9 +1,10 @@
 import { getDb } from '$lib/server/db';
-import { compareOffices, comparisonGroup, METRIC_LABELS, type Metric } from '$lib/server/points/compare';
+import { comparisonGroup } from '$lib/server/points/compare';
+import { COMPARE_METRIC_LABELS, compareWithTalks, type CompareMetric } from '$lib/server/outreach/figures';
 import { PERIOD_LABELS, type PeriodKind } from '$lib/server/points/periods';
 import type { PageServerLoad } from './$types';
 
-const METRICS = Object.keys(METRIC_LABELS) as Metric[];
+const METRICS = Object.keys(COMPARE_METRIC_LABELS) as CompareMetric[];
 const KINDS = Object.keys(PERIOD_LABELS) as PeriodKind[];
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -15,10 +16,10 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	return {
 		metric,
 		kind,
-		metrics: METRICS.map((m) => ({ key: m, label: METRIC_LABELS[m] })),
+		metrics: METRICS.map((m) => ({ key: m, label: COMPARE_METRIC_LABELS[m] })),
 		periods: KINDS.map((k) => ({ key: k, label: PERIOD_LABELS[k] })),
 		parentName: group.parentName,
 		ownOfficeId: user.officeId,
-		figures: compareOffices(db, group.officeIds, kind, metric)
+		figures: compareWithTalks(db, group.officeIds, kind, metric)
 	};
 };

@@ -1,16 +1,29 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { childOffices } from '$lib/server/org/offices';
-import { compareOffices, METRIC_LABELS, type Metric } from '$lib/server/points/compare';
+import {
+	COMPARE_METRIC_LABELS,
+	compareWithTalks,
+	type CompareMetric,
+	type OfficeFigureWithTalks
+} from '$lib/server/outreach/figures';
 import {
 	csvStream,
 	download,
 	exportHeading,
 	OFFICE_COLUMNS,
-	xlsxStream
+	xlsxStream,
+	type Sheet
 } from '$lib/server/participation/export';
 import { dashboardScope } from '$lib/server/participation/scope';
 import type { RequestHandler } from './$types';
+
+/** The comparison's columns, then the offices' 宣讲 in the same period. */
+const COLUMNS: Sheet<OfficeFigureWithTalks>['columns'] = [
+	...OFFICE_COLUMNS,
+	{ header: '宣讲场次', width: 10, value: (office) => office.outreach.talks },
+	{ header: '每百名成员宣讲场次', width: 18, value: (office) => office.outreach.talksPer100 }
+];
 
 /** The comparison of the offices directly below the chosen one (default: the admin's own). */
 export const GET: RequestHandler = ({ params, locals, url }) => {
@@ -18,19 +31,26 @@ export const GET: RequestHandler = ({ params, locals, url }) => {
 	const scope = dashboardScope(db, locals.user!, url.searchParams);
 	if (!scope) error(404, { message: '没有找到这个单位，或不在您的管理范围内' });
 	const metric =
-		(Object.keys(METRIC_LABELS) as Metric[]).find((m) => m === url.searchParams.get('metric')) ??
-		'participation';
+		(Object.keys(COMPARE_METRIC_LABELS) as CompareMetric[]).find(
+			(m) => m === url.searchParams.get('metric')
+		) ?? 'participation';
 	const children = childOffices(db, scope.office.id).map((o) => o.id);
 	const now = new Date();
-	const figures = compareOffices(db, children.length ? children : [scope.office.id], scope.kind, metric, now);
+	const figures = compareWithTalks(
+		db,
+		children.length ? children : [scope.office.id],
+		scope.kind,
+		metric,
+		now
+	);
 	const heading = exportHeading(
-		{ title: `单位对比（按${METRIC_LABELS[metric]}）`, office: scope.office.name, kind: scope.kind },
+		{ title: `单位对比（按${COMPARE_METRIC_LABELS[metric]}）`, office: scope.office.name, kind: scope.kind },
 		now
 	);
 	const sheet = {
 		name: '单位对比',
 		preamble: heading.preamble,
-		columns: OFFICE_COLUMNS,
+		columns: COLUMNS,
 		pages: () => [figures]
 	};
 	return download(

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { recordView } from '$lib/server/courses/views';
+import { userTalks } from '$lib/server/outreach/figures';
 import { managedMember } from '$lib/server/users/members';
 import type { PageServerLoad } from './$types';
 
@@ -10,5 +11,5 @@ export const load: PageServerLoad = ({ locals, params }) => {
 	if (!member) error(404, { message: '没有找到这个成员，或不在您的管理范围内' });
 	const record = recordView(db, member.id);
 	if (!record) error(404, { message: '没有找到这个成员，或不在您的管理范围内' });
-	return { record };
+	return { record, talks: userTalks(db, member.id) };
 };
