@@ -7,6 +7,7 @@ import { discoverRoutes } from './site-map';
  * admin page is covered the day it is added. Dynamic segments get a real id.
  */
 function adminRoutes(): string[] {
+	const lishiPlace = placeOf('lishi');
 	const found = new Set(
 		discoverRoutes()
 			.map((r) => r.id)
@@ -19,11 +20,27 @@ function adminRoutes(): string[] {
 				.replace('[format]', 'xlsx')
 				.replace('/import/[id]', `/import/${'a'.repeat(24)}`)
 				.replace('/office/members/[id]', '/office/members/5')
+				.replace('/office/outreach/places/[id]', `/office/outreach/places/${lishiPlace}`)
 				.replace('[id]', '1')
 				.replace('[slug]', 'rule-of-law')
 				.replace('[officeId]', '2')
 		)
 		.sort();
+}
+
+/** A 宣讲 place of the office (places of other offices are 404 to its admin, as they should be). */
+function placeOf(officeCode: string): number {
+	const db = appDatabase();
+	try {
+		return db
+			.prepare(
+				'SELECT p.id FROM outreach_places p JOIN offices o ON o.id = p.office_id WHERE o.code = ? ORDER BY p.id LIMIT 1'
+			)
+			.pluck()
+			.get(officeCode) as number;
+	} finally {
+		db.close();
+	}
 }
 
 const ROUTES = adminRoutes();

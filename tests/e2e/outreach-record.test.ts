@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { baseURL, get, loginCookie } from './http';
 import { DESKTOP, PHONE, launchBrowser, loginThroughForm, snapshot } from './browser';
@@ -324,5 +326,63 @@ describe('宣讲: recording a talk', () => {
 		const edit = await get(`/outreach/${talkId}/edit`, cookie);
 		expect(edit.status).toBe(403);
 		expect(await edit.text()).toContain('不能再修改');
+	});
+
+	it('the office admin sees the talk on the dashboard, exports the period and prints the summary with its photo', async () => {
+		expect(talkId).toBeGreaterThan(0);
+		const photoId = row<{ id: number }>('SELECT id FROM outreach_photos WHERE talk_id = ?', talkId).id;
+		const { context, page } = await signedIn('lishi.admin', { viewport: DESKTOP });
+		await page.goto(`${baseURL()}/office/dashboard`, { waitUntil: 'networkidle' });
+		const figures = row<{ talks: number }>(
+			`SELECT count(*) AS talks FROM outreach_talks t JOIN offices o ON o.id = t.office_id
+			WHERE o.code = 'lishi' AND t.status = 'submitted' AND substr(t.day, 1, 7) = ?`,
+			shanghaiDay().slice(0, 7)
+		);
+		expect(Number(await page.getByTestId('dashboard-talks').textContent())).toBe(figures.talks);
+		// The latest talk, with its photo's thumbnail.
+		const recent = page.locator(`a[href="/outreach/${talkId}"]`);
+		expect(await recent.textContent()).toContain(PLACE);
+		const thumb = page.locator(`img[src="/outreach/photos/${photoId}?size=thumb"]`);
+		await thumb.scrollIntoViewIfNeeded();
+		await expect
+			.poll(() => thumb.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)))
+			.toBeGreaterThan(0);
+		await snapshot(page, 'outreach-dashboard-desktop');
+
+		await page.getByRole('link', { name: '宣讲统计和导出' }).click();
+		await page
+			.getByRole('heading', { name: /宣讲活动/ })
+			.first()
+			.waitFor();
+		await page.waitForLoadState('networkidle');
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.getByRole('link', { name: '导出 Excel' }).click()
+		]);
+		const book = new ExcelJS.Workbook();
+		await book.xlsx.load(readFileSync((await download.path())!) as unknown as ExcelJS.Buffer);
+		const talks = book.getWorksheet('宣讲活动')!;
+		const rows: string[][] = [];
+		talks.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+		const header = rows.find((cells) => cells.includes('受众人数'))!;
+		const mine = rows.filter((cells) => cells.includes(PLACE));
+		expect(mine).toHaveLength(1);
+		const cell = (name: string) => mine[0]![header.indexOf(name)];
+		// As corrected: 60 people; its one photo; the summary in full.
+		expect(cell('受众人数')).toBe('60');
+		expect(cell('照片数')).toBe('1');
+		expect(cell('形式')).toBe('集中宣讲');
+		expect(cell('乡镇（街道）')).toBe('城北街道');
+		expect(cell('其他宣讲人')).toBe('王建国代表');
+		expect(cell('内容摘要')).toBe(SUMMARY);
+		expect(book.getWorksheet('汇总')).toBeDefined();
+
+		await page.getByRole('link', { name: '打印汇总' }).click();
+		await page.waitForLoadState('networkidle');
+		expect(await page.getByText(PLACE).count()).toBeGreaterThan(0);
+		const printed = page.locator(`img[src^="/outreach/photos/${photoId}"]`);
+		expect(await printed.count()).toBe(1);
+		await snapshot(page, 'outreach-print-desktop');
+		await context.close();
 	});
 });

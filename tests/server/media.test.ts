@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import type { RequestEvent } from '@sveltejs/kit';
 import { testDb, addUser, seedTree } from '../helpers/db';
+import { mediaFiles, streamOf } from '../helpers/upload';
 import type { Db } from '../../src/lib/server/db';
 import { lessonMedia, lessons, media, modules, schools, themes, users } from '../../src/lib/server/db/schema';
 import { authorOwner, type Owner } from '../../src/lib/server/authoring/owner';
@@ -133,24 +134,6 @@ function partHead(fileName: string, field = 'file', type = 'application/octet-st
 }
 const TAIL = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
 
-/** A body read one chunk per pull, as adapter-node hands it over. */
-function streamOf(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-	const it =
-		Symbol.asyncIterator in chunks
-			? chunks[Symbol.asyncIterator]()
-			: (chunks as Iterable<Uint8Array>)[Symbol.iterator]();
-	return new ReadableStream<Uint8Array>(
-		{
-			async pull(c) {
-				const r = await it.next();
-				if (r.done) c.close();
-				else c.enqueue(r.value);
-			}
-		},
-		{ highWaterMark: 0 }
-	);
-}
-
 /** `bytes` then `fill` repeated up to `size` bytes, 64 KB at a time; `onChunk` sees the count so far. */
 function* filled(bytes: Buffer, fill: Buffer, size: number, onChunk?: (sent: number) => void) {
 	yield bytes;
@@ -188,15 +171,8 @@ async function accepted(who: Author, fileName: string, file: Buffer) {
 	return result;
 }
 
-function filesUnder(path: string): string[] {
-	if (!existsSync(path)) return [];
-	return readdirSync(path).flatMap((name) => {
-		const full = join(path, name);
-		return statSync(full).isDirectory() ? filesUnder(full) : [full];
-	});
-}
-const temps = () => filesUnder(join(dir, 'tmp'));
-const stored = () => filesUnder(dir).filter((f) => !f.startsWith(join(dir, 'tmp')));
+const temps = () => mediaFiles(dir).temps;
+const stored = () => mediaFiles(dir).stored;
 const count = (table: 'media' | 'audit_log') =>
 	db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.raw(table)}`).n;
 

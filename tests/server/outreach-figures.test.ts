@@ -11,7 +11,7 @@ import {
 	recentTalks,
 	talksPerMember,
 	userTalks
-} from '../../src/lib/server/outreach/figures';
+} from '../../src/lib/server/outreach';
 import { descendantIds } from '../../src/lib/server/org/offices';
 import { actor, NOVEMBER, NOW, outreachWorld } from './outreach-world';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import type { RequestEvent } from '@sveltejs/kit';
 import { mediaFilePath } from '../../src/lib/server/media';
 import { testDb } from '../helpers/db';
+import { mediaFiles, streamOf } from '../helpers/upload';
 import {
 	discardUnusedPhotos,
 	photoResponse,
@@ -34,15 +35,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // ------------------------------------------------------------------------------------ helpers
 
-function filesUnder(path: string): string[] {
-	if (!existsSync(path)) return [];
-	return readdirSync(path).flatMap((name) => {
-		const full = join(path, name);
-		return statSync(full).isDirectory() ? filesUnder(full) : [full];
-	});
-}
-const temps = () => filesUnder(join(dir, 'tmp'));
-const stored = () => filesUnder(dir).filter((f) => !f.startsWith(join(dir, 'tmp')));
+const temps = () => mediaFiles(dir).temps;
+const stored = () => mediaFiles(dir).stored;
 
 const BOUNDARY = '----xuexiTalkForm3Fq9vZ0qk2';
 const CONTENT_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
@@ -66,20 +60,6 @@ function* body(parts: Part[]): Generator<Uint8Array> {
 		yield Buffer.from('\r\n');
 	}
 	yield Buffer.from(`--${BOUNDARY}--\r\n`);
-}
-
-/** A body read one chunk per pull, as adapter-node hands it over. */
-function streamOf(chunks: Iterator<Uint8Array>): ReadableStream<Uint8Array> {
-	return new ReadableStream<Uint8Array>(
-		{
-			pull(c) {
-				const r = chunks.next();
-				if (r.done) c.close();
-				else c.enqueue(r.value);
-			}
-		},
-		{ highWaterMark: 0 }
-	);
 }
 
 function talkRequest(parts: Part[], headers: Record<string, string> = {}): Request {

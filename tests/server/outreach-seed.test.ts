@@ -8,6 +8,7 @@ import { testDb } from '../helpers/db';
 import { seedOrganisation } from '../../src/lib/server/seed';
 import { syncContent } from '../../src/lib/server/content/sync';
 import { seedOutreach } from '../../src/lib/server/seed/outreach-activity';
+import { REAL_NAMES_IN_SOURCE } from '../../src/lib/server/seed/people';
 import {
 	modules,
 	offices,
@@ -23,29 +24,12 @@ import { descendantIds } from '../../src/lib/server/org/offices';
 import { mediaFilePath } from '../../src/lib/server/media/store';
 import { shanghaiDay, shanghaiMidnight } from '../../src/lib/server/time';
 import { OUTREACH_LIMITS, PLACE_KINDS, TALK_FORMATS } from '../../src/lib/outreach';
-import { getTalk, saveTalk, talkInputOf } from '../../src/lib/server/outreach/talks';
+import { getTalk, saveTalk, talkInputOf } from '../../src/lib/server/outreach';
 
 // A fixed "now" (a Monday afternoon in Shanghai): the demo is the same on every run.
 const NOW = new Date('2026-11-30T07:30:00Z');
 const TODAY = shanghaiDay(NOW);
 const FOUR_MONTHS_AGO = shanghaiDay(new Date(shanghaiMidnight(TODAY).getTime() - 121 * 86_400_000));
-// Every name of a real person in the source report (people.ts keeps them out of the cadres).
-const REAL_PEOPLE = [
-	'刘振国',
-	'石磊',
-	'闫艳红',
-	'王东平',
-	'韩宇',
-	'任玉梅',
-	'康艳红',
-	'白小勤',
-	'权艳红',
-	'李保云',
-	'张伟伟',
-	'李翠英',
-	'梁英杰',
-	'王瑞'
-];
 
 let db: ReturnType<typeof testDb>;
 let dir: string;
@@ -208,7 +192,7 @@ describe('demo 宣讲', () => {
 				.map((s) => s.name)
 				.join(' ')}`;
 			expect(
-				REAL_PEOPLE.filter((name) => text.includes(name)),
+				[...REAL_NAMES_IN_SOURCE].filter((name) => text.includes(name)),
 				`talk ${t.id}`
 			).toEqual([]);
 		}

@@ -8,7 +8,7 @@
  */
 import busboy, { type Busboy, type FileInfo } from 'busboy';
 import { createHash } from 'node:crypto';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
@@ -17,9 +17,10 @@ import type { AuditActor } from '../audit';
 import type { Owner } from '../authoring/owner';
 import { recordUpload, type MediaItem } from './library';
 import { MEDIA_LIMITS, TOO_LARGE, type UploadErrorCode } from './limits';
-import { sniff, SNIFF_BYTES, type Sniffed } from './sniff';
+import type { Sniffed } from './sniff';
+import { isNoSpace, overServerLimit, PartWriter } from './part-writer';
 import { probe } from './probe';
-import { mediaDir, placeFile, sweepStaleTemps, tempFilePath } from './store';
+import { mediaDir, placeFile, sweepStaleTemps } from './store';
 
 export interface UploadRequest {
 	/** The request's Content-Type (multipart/form-data with its boundary). */
@@ -55,35 +56,22 @@ export function cleanFileName(raw: string | undefined): string {
 	return [...name].slice(-MAX_NAME).join('') || '未命名文件';
 }
 
-function isNoSpace(e: unknown): boolean {
-	const code = (e as { code?: string }).code;
-	return code === 'ENOSPC' || code === 'EDQUOT';
-}
-
 /**
  * One file part, consumed to its end whatever happens: busboy (and so the request) waits until
  * it is, so nothing in the read loop may throw or stop reading. Written while acceptable; from
  * the first byte that is not, the temporary file is deleted and the rest read and dropped.
  */
-class FileWriter {
-	private temp: string | null = null;
-	private fh: FileHandle | null = null;
+class FileWriter extends PartWriter<UploadErrorCode> {
 	private hash = createHash('sha256');
-	private head: Buffer[] = [];
-	private size = 0;
 	private sniffed: Sniffed | null | undefined;
-	private refusal: UploadErrorCode | null = null;
-	/** A fault of the server's disk (not a full one): thrown once the body is read. */
-	private fault: unknown = null;
 
-	private constructor(private fileName: string) {}
+	private constructor(private fileName: string) {
+		super();
+	}
 
 	static async receive(stream: Readable, info: FileInfo, dir: string): Promise<Received | Refused> {
 		const writer = new FileWriter(cleanFileName(info.filename));
-		await writer.guard(async () => {
-			writer.temp = await tempFilePath(dir);
-			writer.fh = await open(writer.temp, 'wx');
-		});
+		await writer.openTemp(dir);
 		try {
 			for await (const chunk of stream) await writer.take(chunk as Buffer);
 		} catch {
@@ -94,41 +82,28 @@ class FileWriter {
 		return writer.finish();
 	}
 
-	/** Runs a disk step; a failure stops the storing (a full disk is said in Chinese, other faults thrown later). */
-	private async guard(step: () => Promise<void>): Promise<void> {
-		try {
-			await step();
-		} catch (e) {
-			if (isNoSpace(e)) this.refusal ??= 'storage';
-			else this.fault ??= e;
-			this.refusal ??= 'incomplete';
-			await this.discard();
-		}
-	}
-
 	private async take(chunk: Buffer): Promise<void> {
 		if (this.refusal) return; // drained, not stored
 		this.size += chunk.length;
-		if (this.sniffed === undefined) await this.sniffHead(chunk, false);
+		if (this.sniffed === undefined) await this.decideType(chunk, false);
 		if (!this.refusal && this.sniffed && this.size > MEDIA_LIMITS[this.sniffed.limitKind])
 			this.refusal = TOO_LARGE[this.sniffed.limitKind];
 		if (this.refusal) return this.discard();
 		this.hash.update(chunk);
-		await this.guard(() => this.fh!.write(chunk).then(() => undefined));
+		await this.write(chunk);
 	}
 
 	/** Decides the type once the first 4 KB are here (or the file ended before). */
-	private async sniffHead(chunk: Buffer | null, ended: boolean): Promise<void> {
-		if (chunk) this.head.push(chunk);
-		if (!ended && this.size < SNIFF_BYTES) return;
-		this.sniffed = await sniff(Buffer.concat(this.head)).catch(() => null);
-		this.head = [];
-		if (!this.sniffed) this.refusal = 'type';
+	private async decideType(chunk: Buffer | null, ended: boolean): Promise<void> {
+		const found = await this.sniffHead(chunk, ended);
+		if (found === undefined) return;
+		this.sniffed = found;
+		if (!found) this.refusal = 'type';
 	}
 
 	private async finish(): Promise<Received | Refused> {
 		if (!this.refusal && this.size === 0) this.refusal = 'empty';
-		if (!this.refusal && this.sniffed === undefined) await this.sniffHead(null, true);
+		if (!this.refusal && this.sniffed === undefined) await this.decideType(null, true);
 		if (this.fault) throw this.fault;
 		if (this.refusal || !this.sniffed) {
 			await this.discard();
@@ -138,14 +113,6 @@ class FileWriter {
 		this.fh = null;
 		const { temp, size, sniffed, fileName } = this;
 		return { ok: true, temp: temp!, sha256: this.hash.digest('hex'), size, sniffed, fileName };
-	}
-
-	/** Closes and deletes the temporary file (once refused, nothing of the upload stays). */
-	async discard(): Promise<void> {
-		const fh = this.fh;
-		this.fh = null;
-		await fh?.close().catch(() => undefined);
-		if (this.temp) await rm(this.temp, { force: true });
 	}
 }
 
@@ -164,11 +131,6 @@ function parser(contentType: string): Busboy | null {
 		// No boundary, or not multipart at all.
 		return null;
 	}
-}
-
-/** Whether the body stream stopped at adapter-node's BODY_SIZE_LIMIT. */
-function overServerLimit(e: unknown): boolean {
-	return (e as { status?: number }).status === 413;
 }
 
 /**

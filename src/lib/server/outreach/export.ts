@@ -9,14 +9,9 @@ import { exportHeading, type Sheet } from '../participation/export';
 import { dayLabel } from '../../format';
 import { shanghaiDay } from '../time';
 import { PLACE_KIND_LABELS, TALK_FORMAT_LABELS } from '../../outreach';
-import {
-	outreachByOffice,
-	rangeParams,
-	reportTalks,
-	type DayRange,
-	type OfficeOutreachRow,
-	type ReportTalk
-} from './figures';
+import { outreachByOffice, type OfficeOutreachRow } from './figures';
+import { rangeParams, type DayRange } from './ranges';
+import { reportTalks, type ReportTalk } from './report-talks';
 
 /** The columns of the talk sheet, in the order the report form has them. */
 export const TALK_COLUMNS: Sheet<ReportTalk & { n: number }>['columns'] = [

@@ -17,13 +17,13 @@
 import busboy, { type Busboy, type FileInfo } from 'busboy';
 import sharp from 'sharp';
 import { createHash } from 'node:crypto';
-import { open, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, rm, stat, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { OUTREACH_LIMITS } from '../../outreach';
 import { cleanText, TALK_BODY_LIMIT } from '../form-posts';
-import { sniff, SNIFF_BYTES } from '../media/sniff';
+import { isNoSpace, overServerLimit, PartWriter } from '../media/part-writer';
 import { mediaDir, mediaFilePath, placeFile, sweepStaleTemps, tempFilePath } from '../media/store';
 import { cleanFileName } from '../media/upload';
 import type { Queryable } from '../db';
@@ -57,11 +57,6 @@ export class PhotoError extends Error {}
 /** How the nth photo of a form is named in a refusal: 第 2 张照片（会场.jpg）. */
 export function photoLabel(n: number, fileName: string): string {
 	return `第 ${n} 张照片（${fileName}）`;
-}
-
-function isNoSpace(e: unknown): boolean {
-	const code = (e as { code?: string }).code;
-	return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 // ------------------------------------------------------------------------------ storing
@@ -173,23 +168,15 @@ export async function processPhoto(
 type Refusal = 'type' | 'size' | 'empty' | 'storage' | 'incomplete';
 
 /** One photo part, read to its end whatever happens (busboy, and so the request, waits until it is). */
-class PhotoWriter {
-	private temp: string | null = null;
-	private fh: FileHandle | null = null;
-	private head: Buffer[] = [];
-	private size = 0;
+class PhotoWriter extends PartWriter<Refusal> {
 	private sniffed: boolean | undefined;
-	refusal: Refusal | null = null;
-	/** A fault of the server's disk (not a full one): thrown once the body is read. */
-	fault: unknown = null;
 
-	constructor(readonly fileName: string) {}
+	constructor(readonly fileName: string) {
+		super();
+	}
 
 	async receive(stream: Readable, dir: string): Promise<void> {
-		await this.guard(async () => {
-			this.temp = await tempFilePath(dir);
-			this.fh = await open(this.temp, 'wx');
-		});
+		await this.openTemp(dir);
 		try {
 			for await (const chunk of stream) await this.take(chunk as Buffer);
 		} catch {
@@ -197,7 +184,7 @@ class PhotoWriter {
 			return this.discard();
 		}
 		if (!this.refusal && this.size === 0) this.refusal = 'empty';
-		if (!this.refusal && this.sniffed === undefined) await this.sniffHead(null, true);
+		if (!this.refusal && this.sniffed === undefined) await this.decideType(null, true);
 		if (this.refusal) return this.discard();
 		await this.guard(async () => {
 			await this.fh!.close();
@@ -210,40 +197,20 @@ class PhotoWriter {
 		return this.refusal ? null : this.temp;
 	}
 
-	private async guard(step: () => Promise<void>): Promise<void> {
-		try {
-			await step();
-		} catch (e) {
-			if (isNoSpace(e)) this.refusal ??= 'storage';
-			else this.fault ??= e;
-			this.refusal ??= 'incomplete';
-			await this.discard();
-		}
-	}
-
 	private async take(chunk: Buffer): Promise<void> {
 		if (this.refusal) return; // drained, not stored
 		this.size += chunk.length;
 		if (this.size > OUTREACH_LIMITS.photoBytes) this.refusal = 'size';
-		else if (this.sniffed === undefined) await this.sniffHead(chunk, false);
+		else if (this.sniffed === undefined) await this.decideType(chunk, false);
 		if (this.refusal) return this.discard();
-		await this.guard(() => this.fh!.write(chunk).then(() => undefined));
+		await this.write(chunk);
 	}
 
-	private async sniffHead(chunk: Buffer | null, ended: boolean): Promise<void> {
-		if (chunk) this.head.push(chunk);
-		if (!ended && this.size < SNIFF_BYTES) return;
-		const found = await sniff(Buffer.concat(this.head)).catch(() => null);
-		this.head = [];
+	private async decideType(chunk: Buffer | null, ended: boolean): Promise<void> {
+		const found = await this.sniffHead(chunk, ended);
+		if (found === undefined) return;
 		this.sniffed = found?.family === 'image';
 		if (!this.sniffed) this.refusal = 'type';
-	}
-
-	async discard(): Promise<void> {
-		const fh = this.fh;
-		this.fh = null;
-		await fh?.close().catch(() => undefined);
-		if (this.temp) await rm(this.temp, { force: true });
 	}
 }
 
@@ -370,7 +337,7 @@ export async function readTalkForm(request: Request, dir: string = mediaDir()): 
 		await pipeline(Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>), form);
 	} catch (e) {
 		// adapter-node's BODY_SIZE_LIMIT errors the body stream with status 413.
-		bodyError ??= (e as { status?: number }).status === 413 ? BODY_TOO_LARGE : BODY_BROKEN;
+		bodyError ??= overServerLimit(e) ? BODY_TOO_LARGE : BODY_BROKEN;
 	}
 	await Promise.all(receiving);
 	const discardAll = () => Promise.all(writers.map((w) => w.discard()));

@@ -13,15 +13,7 @@ import { changesOf, recordAudit, type AuditActor } from '../audit';
 import { canManageOffice, getOffice, managedOfficeIds, type Actor, type Office } from '../org/offices';
 import { byPinyin } from '../users/name-key';
 import { parseWith, type FieldErrors, type Parsed } from '../validation';
-import {
-	isZip,
-	NOT_A_SHEET,
-	readCsvRows,
-	readXlsxRows,
-	SpreadsheetError,
-	type SheetLimits,
-	type SheetRow
-} from '../spreadsheet';
+import { readSheetRows, SpreadsheetError, type SheetLimits } from '../spreadsheet';
 import { OUTREACH_LIMITS, PLACE_KIND_LABELS, PLACE_KINDS, type PlaceKind } from '../../outreach';
 
 export interface Place {
@@ -307,12 +299,6 @@ export function kindFromCell(cell: string): PlaceKind | null {
 	return KIND_WORDS[headerKey(cell).toLowerCase()] ?? null;
 }
 
-async function readRows(fileName: string, bytes: Uint8Array): Promise<SheetRow[]> {
-	if (isZip(bytes)) return (await readXlsxRows(bytes, PLACE_SHEET)).rows;
-	if (fileName.toLowerCase().endsWith('.csv')) return readCsvRows(bytes, PLACE_SHEET).rows;
-	throw new SpreadsheetError(NOT_A_SHEET);
-}
-
 interface SheetPlace {
 	line: number;
 	name: string;
@@ -327,7 +313,7 @@ async function readPlaceSheet(
 ): Promise<{ ok: true; places: SheetPlace[] } | { ok: false; errors: string[] }> {
 	if (bytes.length === 0) throw new SpreadsheetError('文件是空的：请选择填好的地点表');
 	if (bytes.length > PLACE_IMPORT_BYTES) throw new SpreadsheetError(PLACE_FILE_TOO_LARGE);
-	const [headerRow, ...rows] = await readRows(fileName, bytes);
+	const [headerRow, ...rows] = await readSheetRows(fileName, bytes, PLACE_SHEET);
 	const header = (headerRow?.cells ?? []).map(headerKey);
 	const column = Object.fromEntries(
 		PLACE_HEADERS.map((h) => [h, header.findIndex((cell) => HEADER_ALIASES[h].includes(cell))])

@@ -52,7 +52,8 @@ const GIVEN = [
 	'佳慧',
 	'宇航'
 ];
-const REAL_NAMES_IN_SOURCE = new Set([
+/** Every name of a real person in the source report: no fictional person (cadre, speaker) is given one. */
+export const REAL_NAMES_IN_SOURCE: ReadonlySet<string> = new Set([
 	'刘振国',
 	'石磊',
 	'闫艳红',

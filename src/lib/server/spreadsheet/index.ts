@@ -13,3 +13,4 @@ export {
 } from './bounds';
 export { decodeText, isZip, NOT_A_SHEET, readCsvRows } from './csv';
 export { readXlsxRows } from './xlsx';
+export { readSheetRows } from './rows';

@@ -1,13 +1,5 @@
 import ExcelJS from 'exceljs';
-import {
-	isZip,
-	NOT_A_SHEET,
-	readCsvRows,
-	readXlsxRows,
-	SpreadsheetError,
-	type SheetLimits,
-	type SheetRow
-} from '../spreadsheet';
+import { readSheetRows, SpreadsheetError, type SheetLimits } from '../spreadsheet';
 
 export { SpreadsheetError };
 
@@ -37,12 +29,6 @@ export type ImportHeader = (typeof IMPORT_HEADERS)[number];
 export type RawRow = { line: number; values: Record<ImportHeader, string> };
 
 /** The rows of an .xlsx (first sheet) or a .csv, refused as soon as the file breaks a bound. */
-async function readRows(fileName: string, bytes: Uint8Array): Promise<SheetRow[]> {
-	if (isZip(bytes)) return (await readXlsxRows(bytes, MEMBER_SHEET)).rows;
-	if (fileName.toLowerCase().endsWith('.csv')) return readCsvRows(bytes, MEMBER_SHEET).rows;
-	throw new SpreadsheetError(NOT_A_SHEET);
-}
-
 /**
  * Reads the first sheet of an .xlsx or a .csv into rows keyed by the template's
  * Chinese headers (in any column order). Blank lines are skipped; `line` is the
@@ -50,7 +36,7 @@ async function readRows(fileName: string, bytes: Uint8Array): Promise<SheetRow[]
  */
 export async function readMemberSheet(fileName: string, bytes: Uint8Array): Promise<RawRow[]> {
 	if (bytes.length === 0) throw new SpreadsheetError('文件是空的');
-	const [headerRow, ...rows] = await readRows(fileName, bytes);
+	const [headerRow, ...rows] = await readSheetRows(fileName, bytes, MEMBER_SHEET);
 	const header = (headerRow?.cells ?? []).map((c) => c.replace(/\s/g, ''));
 	const missing = IMPORT_HEADERS.filter((h) => !header.includes(h));
 	if (!headerRow || missing.length) {

@@ -1,6 +1,6 @@
 import { getDb } from '$lib/server/db';
 import { pageParam } from '$lib/server/paging';
-import { listTalks, myDrafts, recordableOfficeIds } from '$lib/server/outreach/talks';
+import { listTalks, myDrafts, recordableOfficeIds } from '$lib/server/outreach';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 20;

@@ -2,8 +2,7 @@ import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { actorOf } from '$lib/server/audit';
 import { refuse } from '$lib/server/forms';
-import { parseTalkForm, saveTalk } from '$lib/server/outreach/talks';
-import { discardUnusedPhotos, type readTalkForm } from '$lib/server/outreach/photos';
+import { parseTalkForm, saveTalk, discardUnusedPhotos, type readTalkForm } from '$lib/server/outreach';
 import type { TalkFormValues } from '$lib/components/TalkForm.svelte';
 
 type TalkBody = Awaited<ReturnType<typeof readTalkForm>>;

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { recordView } from '$lib/server/courses/views';
-import { userTalks } from '$lib/server/outreach/figures';
+import { userTalks } from '$lib/server/outreach';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {

@@ -4,7 +4,7 @@ import { dailyActive, headline, memberTable } from '$lib/server/participation/da
 import { dashboardScope, officeNeighbours } from '$lib/server/participation/scope';
 import { hardPoints } from '$lib/server/quiz/overview';
 import { PERIOD_LABELS } from '$lib/server/points/periods';
-import { outreachHeadline, periodRange, recentTalks } from '$lib/server/outreach/figures';
+import { outreachHeadline, periodRange, recentTalks } from '$lib/server/outreach';
 import { Rows } from '$lib/rows';
 import type { PageServerLoad } from './$types';
 

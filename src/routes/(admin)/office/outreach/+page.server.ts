@@ -6,9 +6,9 @@ import {
 	periodTalks,
 	QUICK_RANGE_LABELS,
 	QUICK_RANGES,
-	rangeParams
-} from '$lib/server/outreach/figures';
-import { rangeLabel } from '$lib/server/outreach/export';
+	rangeParams,
+	rangeLabel
+} from '$lib/server/outreach';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 20;

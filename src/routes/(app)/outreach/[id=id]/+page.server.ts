@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { refuse } from '$lib/server/forms';
-import { deleteDraft, getTalk, TALK_NOT_FOUND } from '$lib/server/outreach/talks';
+import { deleteDraft, getTalk, TALK_NOT_FOUND } from '$lib/server/outreach';
 import type { Actions, PageServerLoad } from './$types';
 
 const FLASH: Record<string, string> = {

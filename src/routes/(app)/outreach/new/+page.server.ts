@@ -1,7 +1,6 @@
 import { getDb } from '$lib/server/db';
 import { getOffice } from '$lib/server/org/offices';
-import { readTalkForm } from '$lib/server/outreach/photos';
-import { defaultTalkOffice, recordableOfficeIds, talkFormOptions } from '$lib/server/outreach/talks';
+import { readTalkForm, defaultTalkOffice, recordableOfficeIds, talkFormOptions } from '$lib/server/outreach';
 import { shanghaiDay } from '$lib/server/time';
 import { saveTalkForm } from '../talk-form.server';
 import type { Actions, PageServerLoad } from './$types';

@@ -1,6 +1,6 @@
 import { getDb } from '$lib/server/db';
 import { comparisonGroup } from '$lib/server/points/compare';
-import { COMPARE_METRIC_LABELS, compareWithTalks, type CompareMetric } from '$lib/server/outreach/figures';
+import { COMPARE_METRIC_LABELS, compareWithTalks, type CompareMetric } from '$lib/server/outreach';
 import { PERIOD_LABELS, type PeriodKind } from '$lib/server/points/periods';
 import type { PageServerLoad } from './$types';
 

@@ -6,7 +6,7 @@ import {
 	compareWithTalks,
 	type CompareMetric,
 	type OfficeFigureWithTalks
-} from '$lib/server/outreach/figures';
+} from '$lib/server/outreach';
 import {
 	csvStream,
 	download,

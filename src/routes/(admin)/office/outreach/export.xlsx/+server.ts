@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { download, xlsxBookStream } from '$lib/server/participation/export';
-import { outreachWorkbook } from '$lib/server/outreach/export';
+import { outreachWorkbook } from '$lib/server/outreach';
 import type { RequestHandler } from './$types';
 
 /** The period's talks of an office and those below it (one row per talk) with a 汇总 sheet, for the level above. */

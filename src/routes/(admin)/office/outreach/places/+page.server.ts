@@ -11,7 +11,7 @@ import {
 	placesOffice,
 	savePlace,
 	setPlaceActive
-} from '$lib/server/outreach/places';
+} from '$lib/server/outreach';
 import type { Actions, PageServerLoad } from './$types';
 
 /**

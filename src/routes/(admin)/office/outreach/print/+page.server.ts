@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { outreachReport, rangeLabel } from '$lib/server/outreach/export';
+import { outreachReport, rangeLabel } from '$lib/server/outreach';
 import { dateTimeLabel } from '$lib/format';
 import type { PageServerLoad } from './$types';
 

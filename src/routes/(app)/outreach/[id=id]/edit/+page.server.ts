@@ -1,13 +1,13 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { readTalkForm } from '$lib/server/outreach/photos';
 import {
+	readTalkForm,
 	getTalk,
 	TALK_MESSAGES,
 	TALK_NOT_FOUND,
 	talkFormOptions,
 	talkInputOf
-} from '$lib/server/outreach/talks';
+} from '$lib/server/outreach';
 import { shanghaiDay } from '$lib/server/time';
 import { saveTalkForm } from '../../talk-form.server';
 import type { Actions, PageServerLoad } from './$types';

@@ -1,8 +1,7 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { log } from '$lib/server/log';
-import { photoResponse, PHOTO_NOT_FOUND } from '$lib/server/outreach/photos';
-import { photoForViewer } from '$lib/server/outreach/talks';
+import { photoResponse, PHOTO_NOT_FOUND, photoForViewer } from '$lib/server/outreach';
 import type { RequestHandler } from './$types';
 
 /**

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { recordView } from '$lib/server/courses/views';
-import { userTalks } from '$lib/server/outreach/figures';
+import { userTalks } from '$lib/server/outreach';
 import { managedMember } from '$lib/server/users/members';
 import type { PageServerLoad } from './$types';
 

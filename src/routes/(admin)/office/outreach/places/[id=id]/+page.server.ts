@@ -3,7 +3,7 @@ import { getDb } from '$lib/server/db';
 import { refuse } from '$lib/server/forms';
 import { actorOf } from '$lib/server/audit';
 import { getOffice } from '$lib/server/org/offices';
-import { managedPlace, PLACE_NOT_FOUND, placeInputFrom, savePlace } from '$lib/server/outreach/places';
+import { managedPlace, PLACE_NOT_FOUND, placeInputFrom, savePlace } from '$lib/server/outreach';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 修改宣讲地点: one place of an office the admin manages. */

@@ -2,17 +2,15 @@ import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { refuse } from '$lib/server/forms';
 import { actorOf } from '$lib/server/audit';
+import { receiveSheet } from '$lib/server/spreadsheet/upload';
 import {
 	importPlaces,
 	OUT_OF_SCOPE,
 	PLACE_FILE_TOO_LARGE,
 	PLACE_IMPORT_BYTES,
 	placesOffice
-} from '$lib/server/outreach/places';
+} from '$lib/server/outreach';
 import type { Actions, PageServerLoad } from './$types';
-
-// The form's own fields and the multipart boundaries around the file.
-const FORM_OVERHEAD = 64 * 1024;
 
 /** 导入宣讲地点 into the office the admin looks at (`?office=`, their own by default). */
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -30,21 +28,9 @@ export const actions: Actions = {
 		const db = getDb();
 		const office = placesOffice(db, locals.user!, url.searchParams.get('office'));
 		if (!office) return refuse(404, OUT_OF_SCOPE);
-		// Refused from its declared length, before any of it is read.
-		if (Number(request.headers.get('content-length')) > PLACE_IMPORT_BYTES + FORM_OVERHEAD)
-			return refuse(400, { file: PLACE_FILE_TOO_LARGE });
-		let file: FormDataEntryValue | null;
-		try {
-			file = (await request.formData()).get('file');
-		} catch (e) {
-			const status = (e as { status?: number }).status;
-			return refuse(400, {
-				file: status === 413 ? PLACE_FILE_TOO_LARGE : '上传没有完成：请重新选择文件后再试'
-			});
-		}
-		if (!(file instanceof File) || file.size === 0 || !file.name)
-			return refuse(400, { file: '请选择要上传的 .xlsx 或 .csv 文件' });
-		if (file.size > PLACE_IMPORT_BYTES) return refuse(400, { file: PLACE_FILE_TOO_LARGE });
+		const sheet = await receiveSheet(request, { bytes: PLACE_IMPORT_BYTES, tooLarge: PLACE_FILE_TOO_LARGE });
+		if (!sheet.ok) return refuse(400, { file: sheet.message });
+		const { file } = sheet;
 		const result = await importPlaces(
 			db,
 			actorOf(event),

@@ -1,4 +1,4 @@
-import { placesTemplate } from '$lib/server/outreach/places';
+import { placesTemplate } from '$lib/server/outreach';
 import type { RequestHandler } from './$types';
 
 /** The place sheet to fill in: the headers and three example rows. */

@@ -1,0 +1,129 @@
+// 宣讲: talks as a viewer may read them — one talk, the office's list, the user's drafts, and the
+// photos of a talk (served only to those who may see the talk).
+import type { Queryable } from '../db';
+import { isCalendarDay } from '../validation';
+import { mayEdit, maySee, viewableOfficeIds, type TalkViewer } from './scope';
+import { outreachStatements, type DraftRow, type TalkDetailRow } from './statements';
+import { topicsOf } from './topics';
+import type { TalkPlace, TalkSummary, TalkView } from './types';
+
+export type { DraftRow as DraftSummary } from './statements';
+
+/** A talk as the viewer may see it, or null (not found, another office's, someone else's draft). */
+export function getTalk(db: Queryable, viewer: TalkViewer, talkId: number): TalkView | null {
+	const s = outreachStatements(db);
+	const row = s.talkDetail.get(talkId);
+	if (!row || !maySee(db, viewer, row)) return null;
+	return {
+		id: row.id,
+		officeId: row.officeId,
+		officeName: row.officeName,
+		status: row.status,
+		heldAt: row.heldAt,
+		day: row.day,
+		place: placeOf(row),
+		format: row.format,
+		audience: row.audience,
+		summary: row.summary,
+		topicText: row.topicText,
+		topics: topicsOf(db, s.topics.all(row.id)),
+		speakers: s.speakers.all(row.id),
+		otherSpeakers: row.otherSpeakers,
+		photos: s.photos.all({ talkId: row.id }).map((p) => ({ id: p.id, width: p.width, height: p.height })),
+		recordedBy: { id: row.recordedBy, name: row.recorderName },
+		submittedAt: row.submittedAt,
+		correctedAt: row.correctedAt,
+		correctedBy: row.correctorName === null ? null : { name: row.correctorName },
+		canEdit: mayEdit(db, viewer, row),
+		canDelete: row.status === 'draft' && row.recordedBy === viewer.id
+	};
+}
+
+function placeOf(row: TalkDetailRow): TalkPlace | null {
+	if (row.placeId === null) return null;
+	return {
+		id: row.placeId,
+		name: row.placeName ?? '',
+		township: row.placeTownship ?? '',
+		kind: row.placeKind!
+	};
+}
+
+export interface ListTalksQuery {
+	/** The offices to list; those the viewer may not see are left out ([]: all the viewer may see). */
+	officeIds: number[];
+	/** First and last Shanghai day (YYYY-MM-DD), inclusive; absent or not a day: open. */
+	from?: string;
+	to?: string;
+	page: number;
+	pageSize: number;
+}
+
+/** Submitted talks the viewer may see, newest first, a page at a time. */
+export function listTalks(
+	db: Queryable,
+	viewer: TalkViewer,
+	options: ListTalksQuery
+): { rows: TalkSummary[]; total: number } {
+	const viewable = viewableOfficeIds(db, viewer);
+	const offices = options.officeIds.length
+		? options.officeIds.filter((id) => viewable.includes(id))
+		: viewable;
+	if (offices.length === 0) return { rows: [], total: 0 };
+	const day = (d: string | undefined) => (d && isCalendarDay(d) ? d : null);
+	const pageSize = Math.min(Math.max(Math.trunc(options.pageSize) || 20, 1), 500);
+	const page = Math.min(Math.max(Math.trunc(options.page) || 1, 1), 10_000);
+	const params = { offices: JSON.stringify(offices), from: day(options.from), to: day(options.to) };
+	const s = outreachStatements(db);
+	const total = s.countListed.get(params) ?? 0;
+	const rows = s.listed.all({ ...params, limit: pageSize, offset: (page - 1) * pageSize });
+	const names = new Map<number, string[]>();
+	for (const { talkId, name } of s.speakerNamesOf.all(JSON.stringify(rows.map((r) => r.id))))
+		names.set(talkId, [...(names.get(talkId) ?? []), name]);
+	return {
+		total,
+		rows: rows.map((r) => ({
+			id: r.id,
+			day: r.day,
+			heldAt: r.heldAt,
+			officeName: r.officeName,
+			placeName: r.placeName,
+			format: r.format,
+			audience: r.audience,
+			speakerNames: [...(names.get(r.id) ?? []), ...(r.otherSpeakers ? [r.otherSpeakers] : [])].join('、'),
+			firstPhotoId: r.firstPhotoId,
+			photoCount: r.photoCount
+		}))
+	};
+}
+
+/** The user's drafts, last changed first. */
+export function myDrafts(db: Queryable, userId: number): DraftRow[] {
+	return outreachStatements(db).drafts.all(userId);
+}
+
+export interface TalkPhoto {
+	id: number;
+	position: number;
+	sha256: string;
+	thumbSha256: string;
+	width: number;
+	height: number;
+	size: number;
+}
+
+/** A talk's photos in order (for pages that already checked the viewer, the print view, the export). */
+export function photosOfTalk(db: Queryable, talkId: number): TalkPhoto[] {
+	return outreachStatements(db).photos.all({ talkId });
+}
+
+/** A photo's stored files, if the viewer may see its talk. */
+export function photoForViewer(
+	db: Queryable,
+	viewer: TalkViewer,
+	photoId: number
+): { sha256: string; thumbSha256: string } | null {
+	const row = outreachStatements(db).photoWithTalk.get(photoId);
+	if (!row || !maySee(db, viewer, row)) return null;
+	return { sha256: row.sha256, thumbSha256: row.thumbSha256 };
+}
