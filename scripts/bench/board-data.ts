@@ -7,6 +7,7 @@ import { hashPassword } from '../../src/lib/server/auth/password';
 import { syncContent } from '../../src/lib/server/content/sync';
 import { createDb, migrateDb } from '../../src/lib/server/db';
 import { rebuildPeriods } from '../../src/lib/server/points/periods';
+import { generateTalks } from './board-talks';
 import { POINT_RULES, type RuleKey } from '../../src/lib/server/points/rules';
 import { fictionalName, rng, TITLES } from '../../src/lib/server/seed/people';
 import { shanghaiDay, shanghaiMidnight } from '../../src/lib/server/time';
@@ -408,6 +409,10 @@ export async function generateBoardDb(path: string, o: BoardDataOptions): Promis
 	for (const statement of periodIndexes) sqlite.exec(statement);
 	timings.period_indexes_ms = since(t0);
 	o.log(`points_period indexes re-created in ${timings.period_indexes_ms} ms`);
+
+	t0 = performance.now();
+	const talks = generateTalks(sqlite, { offices: o.offices, perOffice, days: o.days, now: o.now }, random);
+	o.log(`${talks} 宣讲 talks in ${since(t0)} ms`);
 
 	const count = (table: string) =>
 		(sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

@@ -11,6 +11,7 @@ import { dashboardScope } from '../../src/lib/server/participation/scope';
 import { boardWithStanding } from '../../src/lib/server/points/board';
 import type { PeriodKind } from '../../src/lib/server/points/periods';
 import { hardPoints } from '../../src/lib/server/quiz/overview';
+import { outreachHeadline, periodRange, recentTalks } from '../../src/lib/server/outreach';
 import { dueCount } from '../../src/lib/server/quiz/wrongbook';
 import { percentile } from './load';
 
@@ -59,7 +60,15 @@ export function dashboardSteps(db: Db, viewer: BenchViewer, kind: PeriodKind): S
 		['children', () => childOffices(db, scope.office.id)],
 		['canManageOffice', () => scope.office.parentId && canManageOffice(db, viewer, scope.office.parentId)],
 		['dailyActive', () => dailyActive(db, scope.officeIds, 90)],
-		['hardPoints', () => hardPoints(db, scope.officeIds).slice(0, 10)]
+		['hardPoints', () => hardPoints(db, scope.officeIds).slice(0, 10)],
+		[
+			'outreachHeadline',
+			() => {
+				const range = periodRange(scope.kind);
+				return outreachHeadline(db, scope.officeIds, range.from, range.to);
+			}
+		],
+		['recentTalks', () => recentTalks(db, scope.officeIds, 5)]
 	];
 }
 

@@ -62,7 +62,9 @@ export const outreachTalks = sqliteTable(
 		correctedBy: integer('corrected_by').references(() => users.id)
 	},
 	(t) => [
-		index('outreach_talks_office_idx').on(t.officeId, t.status, t.day),
+		// Covers the lists' filter (office, status, days) and their order (held_at; id is the rowid),
+		// so a page of talks is cut from the index before any row is read.
+		index('outreach_talks_office_day_idx').on(t.officeId, t.status, t.day, t.heldAt),
 		index('outreach_talks_recorder_idx').on(t.recordedBy, t.status)
 	]
 );

@@ -11,6 +11,7 @@ import type { Queryable } from '../db';
 import { outreachTalks, outreachTalkSpeakers, users } from '../db/schema';
 import { MEMBER_ROLES } from '../access';
 import { canManageOffice, childOffices, descendantIds, getOffice, type Actor } from '../org/offices';
+import { outreachStatements } from './statements';
 
 /** The submitted talks of some offices within a range of days. */
 export function counted(officeIds: number[], from: string, to: string): SQL {
@@ -38,22 +39,8 @@ export function outreachHeadline(
 	to: string
 ): OutreachHeadline {
 	if (officeIds.length === 0) return { talks: 0, audience: 0, speakers: 0 };
-	const where = counted(officeIds, from, to);
-	const totals = db
-		.select({
-			talks: count(),
-			audience: sql<number>`coalesce(sum(${outreachTalks.audience}), 0)`
-		})
-		.from(outreachTalks)
-		.where(where)
-		.get()!;
-	const speakers = db
-		.select({ n: sql<number>`count(DISTINCT ${outreachTalkSpeakers.userId})` })
-		.from(outreachTalkSpeakers)
-		.innerJoin(outreachTalks, eq(outreachTalks.id, outreachTalkSpeakers.talkId))
-		.where(where)
-		.get()!;
-	return { talks: totals.talks, audience: Number(totals.audience), speakers: speakers.n };
+	// Prepared (outreach/statements.ts): the dashboard shows it on every load.
+	return outreachStatements(db).headline.get({ offices: JSON.stringify(officeIds), from, to })!;
 }
 
 /** Talks per 100 members, one decimal (0 without members): 3 talks by 40 members → 7.5. */

@@ -69,14 +69,28 @@ export function listTalks(
 	const offices = options.officeIds.length
 		? options.officeIds.filter((id) => viewable.includes(id))
 		: viewable;
-	if (offices.length === 0) return { rows: [], total: 0 };
 	const day = (d: string | undefined) => (d && isCalendarDay(d) ? d : null);
 	const pageSize = Math.min(Math.max(Math.trunc(options.pageSize) || 20, 1), 500);
 	const page = Math.min(Math.max(Math.trunc(options.page) || 1, 1), 10_000);
-	const params = { offices: JSON.stringify(offices), from: day(options.from), to: day(options.to) };
+	return listedTalks(db, offices, { from: day(options.from), to: day(options.to), page, pageSize });
+}
+
+/**
+ * The submitted talks of some offices (already within the viewer's scope), in a range of days
+ * (null: open), newest first, one page, with the total (unless `counted: false`): every list of
+ * talks reads through here.
+ */
+export function listedTalks(
+	db: Queryable,
+	officeIds: number[],
+	o: { from: string | null; to: string | null; page: number; pageSize: number; counted?: boolean }
+): { rows: TalkSummary[]; total: number } {
+	if (officeIds.length === 0) return { rows: [], total: 0 };
+	const params = { offices: JSON.stringify(officeIds), from: o.from, to: o.to };
 	const s = outreachStatements(db);
-	const total = s.countListed.get(params) ?? 0;
-	const rows = s.listed.all({ ...params, limit: pageSize, offset: (page - 1) * pageSize });
+	// A short list without paging (the dashboard's latest talks) needs no total.
+	const total = o.counted === false ? 0 : (s.countListed.get(params) ?? 0);
+	const rows = s.listed.all({ ...params, limit: o.pageSize, offset: (o.page - 1) * o.pageSize });
 	const names = new Map<number, string[]>();
 	for (const { talkId, name } of s.speakerNamesOf.all(JSON.stringify(rows.map((r) => r.id))))
 		names.set(talkId, [...(names.get(talkId) ?? []), name]);

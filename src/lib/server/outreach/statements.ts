@@ -359,20 +359,33 @@ export const outreachStatements = statements((q) => ({
 	/** (photoId, talkId): only a photo of this talk. */
 	deletePhoto: q.$client.prepare('DELETE FROM outreach_photos WHERE id = ? AND talk_id = ?'),
 
+	/** { offices, from, to }: 宣讲场次, 受众人次 and 参与宣讲人数 (distinct member speakers) of the listed talks. */
+	headline: query(
+		q,
+		`SELECT count(*) AS talks, coalesce(sum(t.audience), 0) AS audience,
+			(SELECT count(DISTINCT s.user_id) FROM outreach_talk_speakers s JOIN outreach_talks t ON t.id = s.talk_id
+				WHERE ${LISTED}) AS speakers
+		FROM outreach_talks t WHERE ${LISTED}`,
+		(r: { talks: number; audience: number; speakers: number }) => r
+	),
 	/** { offices, from, to }: how many talks the list has. */
 	countListed: pluck<number>(q, `SELECT count(*) FROM outreach_talks t WHERE ${LISTED}`),
-	/** { offices, from, to, limit, offset }: newest first. */
+	/**
+	 * { offices, from, to, limit, offset }: newest first. The page is cut before its offices, places
+	 * and photos are looked up, so those run for the page's rows only.
+	 */
 	listed: query(
 		q,
 		`SELECT t.id, t.day, t.held_at, o.name AS office_name, p.name AS place_name, t.format, t.audience,
 			t.other_speakers,
 			(SELECT ph.id FROM outreach_photos ph WHERE ph.talk_id = t.id ORDER BY ph.position, ph.id LIMIT 1) AS first_photo_id,
 			(SELECT count(*) FROM outreach_photos ph WHERE ph.talk_id = t.id) AS photo_count
-		FROM outreach_talks t
+		FROM (SELECT t.id FROM outreach_talks t WHERE ${LISTED}
+			ORDER BY t.held_at DESC, t.id DESC LIMIT @limit OFFSET @offset) page
+		JOIN outreach_talks t ON t.id = page.id
 		JOIN offices o ON o.id = t.office_id
 		LEFT JOIN outreach_places p ON p.id = t.place_id
-		WHERE ${LISTED}
-		ORDER BY t.held_at DESC, t.id DESC LIMIT @limit OFFSET @offset`,
+		ORDER BY t.held_at DESC, t.id DESC`,
 		talkListRow
 	),
 	/** (userId): the user's drafts, last changed first. */
