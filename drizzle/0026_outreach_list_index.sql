@@ -1,2 +1,2 @@
 DROP INDEX `outreach_talks_office_idx`;--> statement-breakpoint
-CREATE INDEX `outreach_talks_office_day_idx` ON `outreach_talks` (`office_id`,`status`,`day`,`held_at`);
+CREATE INDEX `outreach_talks_office_held_idx` ON `outreach_talks` (`office_id`,`status`,`held_at`);

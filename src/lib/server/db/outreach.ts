@@ -62,9 +62,9 @@ export const outreachTalks = sqliteTable(
 		correctedBy: integer('corrected_by').references(() => users.id)
 	},
 	(t) => [
-		// Covers the lists' filter (office, status, days) and their order (held_at; id is the rowid),
-		// so a page of talks is cut from the index before any row is read.
-		index('outreach_talks_office_day_idx').on(t.officeId, t.status, t.day, t.heldAt),
+		// The lists' filter and order (office, status, then held_at; id is the rowid): one office's
+		// page of talks is read from the index in order, before any row.
+		index('outreach_talks_office_held_idx').on(t.officeId, t.status, t.heldAt),
 		index('outreach_talks_recorder_idx').on(t.recordedBy, t.status)
 	]
 );

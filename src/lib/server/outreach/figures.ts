@@ -11,6 +11,7 @@ import type { Queryable } from '../db';
 import { outreachTalks, outreachTalkSpeakers, users } from '../db/schema';
 import { MEMBER_ROLES } from '../access';
 import { canManageOffice, childOffices, descendantIds, getOffice, type Actor } from '../org/offices';
+import { heldAtRange } from './read';
 import { outreachStatements } from './statements';
 
 /** The submitted talks of some offices within a range of days. */
@@ -40,7 +41,10 @@ export function outreachHeadline(
 ): OutreachHeadline {
 	if (officeIds.length === 0) return { talks: 0, audience: 0, speakers: 0 };
 	// Prepared (outreach/statements.ts): the dashboard shows it on every load.
-	return outreachStatements(db).headline.get({ offices: JSON.stringify(officeIds), from, to })!;
+	return outreachStatements(db).headline.get({
+		offices: JSON.stringify(officeIds),
+		...heldAtRange(from, to)
+	})!;
 }
 
 /** Talks per 100 members, one decimal (0 without members): 3 talks by 40 members → 7.5. */

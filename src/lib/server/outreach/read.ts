@@ -1,6 +1,8 @@
 // 宣讲: talks as a viewer may read them — one talk, the office's list, the user's drafts, and the
 // photos of a talk (served only to those who may see the talk).
 import type { Queryable } from '../db';
+import { addDays } from '../../format';
+import { shanghaiMidnight } from '../time';
 import { isCalendarDay } from '../validation';
 import { mayEdit, maySee, viewableOfficeIds, type TalkViewer } from './scope';
 import { outreachStatements, type DraftRow, type TalkDetailRow } from './statements';
@@ -76,6 +78,17 @@ export function listTalks(
 }
 
 /**
+ * Days as the Shanghai midnights around them, [fromAt, toAt): talks are listed by held_at (the
+ * index's order), which falls in these bounds exactly when the talk's `day` is in the days.
+ */
+export function heldAtRange(from: string | null, to: string | null): { fromAt: number; toAt: number } {
+	return {
+		fromAt: from ? shanghaiMidnight(from).getTime() : 0,
+		toAt: to && to < '9999-12-31' ? shanghaiMidnight(addDays(to, 1)).getTime() : Number.MAX_SAFE_INTEGER
+	};
+}
+
+/**
  * The submitted talks of some offices (already within the viewer's scope), in a range of days
  * (null: open), newest first, one page, with the total (unless `counted: false`): every list of
  * talks reads through here.
@@ -86,29 +99,17 @@ export function listedTalks(
 	o: { from: string | null; to: string | null; page: number; pageSize: number; counted?: boolean }
 ): { rows: TalkSummary[]; total: number } {
 	if (officeIds.length === 0) return { rows: [], total: 0 };
-	const params = { offices: JSON.stringify(officeIds), from: o.from, to: o.to };
+	const range = heldAtRange(o.from, o.to);
+	const page = { limit: o.pageSize, offset: (o.page - 1) * o.pageSize };
 	const s = outreachStatements(db);
+	const offices = { offices: JSON.stringify(officeIds), ...range };
 	// A short list without paging (the dashboard's latest talks) needs no total.
-	const total = o.counted === false ? 0 : (s.countListed.get(params) ?? 0);
-	const rows = s.listed.all({ ...params, limit: o.pageSize, offset: (o.page - 1) * o.pageSize });
-	const names = new Map<number, string[]>();
-	for (const { talkId, name } of s.speakerNamesOf.all(JSON.stringify(rows.map((r) => r.id))))
-		names.set(talkId, [...(names.get(talkId) ?? []), name]);
-	return {
-		total,
-		rows: rows.map((r) => ({
-			id: r.id,
-			day: r.day,
-			heldAt: r.heldAt,
-			officeName: r.officeName,
-			placeName: r.placeName,
-			format: r.format,
-			audience: r.audience,
-			speakerNames: [...(names.get(r.id) ?? []), ...(r.otherSpeakers ? [r.otherSpeakers] : [])].join('、'),
-			firstPhotoId: r.firstPhotoId,
-			photoCount: r.photoCount
-		}))
-	};
+	const total = o.counted === false ? 0 : (s.countListed.get(offices) ?? 0);
+	const rows =
+		officeIds.length === 1
+			? s.listedOne.all({ office: officeIds[0], ...range, ...page })
+			: s.listed.all({ ...offices, ...page });
+	return { total, rows };
 }
 
 /** The user's drafts, last changed first. */

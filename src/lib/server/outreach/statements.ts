@@ -121,7 +121,8 @@ export interface TalkListRow {
 	placeName: string;
 	format: TalkFormat;
 	audience: number;
-	otherSpeakers: string;
+	/** Member speakers in pinyin order, then the other speakers, 、-separated. */
+	speakerNames: string;
 	firstPhotoId: number | null;
 	photoCount: number;
 }
@@ -135,6 +136,7 @@ interface RawTalkList {
 	format: TalkFormat;
 	audience: number;
 	other_speakers: string;
+	member_names: string | null;
 	first_photo_id: number | null;
 	photo_count: number;
 }
@@ -147,7 +149,7 @@ const talkListRow = (r: RawTalkList): TalkListRow => ({
 	placeName: r.place_name ?? '',
 	format: r.format,
 	audience: r.audience,
-	otherSpeakers: r.other_speakers,
+	speakerNames: [r.member_names, r.other_speakers].filter(Boolean).join('、'),
 	firstPhotoId: r.first_photo_id,
 	photoCount: r.photo_count
 });
@@ -162,9 +164,31 @@ export interface DraftRow {
 	photoCount: number;
 }
 
-/** The talks a list shows: submitted, of the offices given (JSON array), within the days (null = open). */
-const LISTED = `t.status = 'submitted' AND t.office_id IN (SELECT value FROM json_each(@offices))
-	AND (@from IS NULL OR t.day >= @from) AND (@to IS NULL OR t.day <= @to)`;
+/**
+ * The talks a list shows: submitted, of the offices given, held in [@fromAt, @toAt) (the Shanghai
+ * midnights around the days, so the same talks as by their `day`). `office_id = @office` for one
+ * office reads the index in held_at order; a JSON array @offices for an office rolled up.
+ */
+const listedOf = (offices: string) => `t.office_id ${offices} AND t.status = 'submitted'
+	AND t.held_at >= @fromAt AND t.held_at < @toAt`;
+const LISTED = listedOf('IN (SELECT value FROM json_each(@offices))');
+const LISTED_ONE = listedOf('= @office');
+
+/** A page of listed talks, newest first, cut before its offices, places, speakers and photos are looked up. */
+const listedPage = (
+	where: string
+) => `SELECT t.id, t.day, t.held_at, o.name AS office_name, p.name AS place_name,
+		t.format, t.audience, t.other_speakers,
+		(SELECT group_concat(u.name, '、' ORDER BY u.name_key, u.name, u.id) FROM outreach_talk_speakers s
+			JOIN users u ON u.id = s.user_id WHERE s.talk_id = t.id) AS member_names,
+		(SELECT ph.id FROM outreach_photos ph WHERE ph.talk_id = t.id ORDER BY ph.position, ph.id LIMIT 1) AS first_photo_id,
+		(SELECT count(*) FROM outreach_photos ph WHERE ph.talk_id = t.id) AS photo_count
+	FROM (SELECT t.id FROM outreach_talks t WHERE ${where}
+		ORDER BY t.held_at DESC, t.id DESC LIMIT @limit OFFSET @offset) page
+	JOIN outreach_talks t ON t.id = page.id
+	JOIN offices o ON o.id = t.office_id
+	LEFT JOIN outreach_places p ON p.id = t.place_id
+	ORDER BY t.held_at DESC, t.id DESC`;
 
 export const outreachStatements = statements((q) => ({
 	/** { id }: the talk's own row. */
@@ -202,13 +226,6 @@ export const outreachStatements = statements((q) => ({
 		`SELECT u.id, u.name, u.username FROM outreach_talk_speakers s JOIN users u ON u.id = s.user_id
 		WHERE s.talk_id = ? ORDER BY u.name_key, u.name, u.id`,
 		(r: { id: number; name: string; username: string }) => r
-	),
-	/** (JSON array of talk ids): each talk's member speakers' names, in pinyin order. */
-	speakerNamesOf: query(
-		q,
-		`SELECT s.talk_id, u.name FROM outreach_talk_speakers s JOIN users u ON u.id = s.user_id
-		WHERE s.talk_id IN (SELECT value FROM json_each(?)) ORDER BY s.talk_id, u.name_key, u.name, u.id`,
-		(r: { talk_id: number; name: string }) => ({ talkId: r.talk_id, name: r.name })
 	),
 	/** (talkId): topic keys. */
 	topics: pluck<string>(q, 'SELECT topic FROM outreach_talk_topics WHERE talk_id = ? ORDER BY topic'),
@@ -359,7 +376,7 @@ export const outreachStatements = statements((q) => ({
 	/** (photoId, talkId): only a photo of this talk. */
 	deletePhoto: q.$client.prepare('DELETE FROM outreach_photos WHERE id = ? AND talk_id = ?'),
 
-	/** { offices, from, to }: 宣讲场次, 受众人次 and 参与宣讲人数 (distinct member speakers) of the listed talks. */
+	/** { offices, fromAt, toAt }: 宣讲场次, 受众人次 and 参与宣讲人数 (distinct member speakers) of the listed talks. */
 	headline: query(
 		q,
 		`SELECT count(*) AS talks, coalesce(sum(t.audience), 0) AS audience,
@@ -368,26 +385,12 @@ export const outreachStatements = statements((q) => ({
 		FROM outreach_talks t WHERE ${LISTED}`,
 		(r: { talks: number; audience: number; speakers: number }) => r
 	),
-	/** { offices, from, to }: how many talks the list has. */
+	/** { offices, fromAt, toAt }: how many talks the list has. */
 	countListed: pluck<number>(q, `SELECT count(*) FROM outreach_talks t WHERE ${LISTED}`),
-	/**
-	 * { offices, from, to, limit, offset }: newest first. The page is cut before its offices, places
-	 * and photos are looked up, so those run for the page's rows only.
-	 */
-	listed: query(
-		q,
-		`SELECT t.id, t.day, t.held_at, o.name AS office_name, p.name AS place_name, t.format, t.audience,
-			t.other_speakers,
-			(SELECT ph.id FROM outreach_photos ph WHERE ph.talk_id = t.id ORDER BY ph.position, ph.id LIMIT 1) AS first_photo_id,
-			(SELECT count(*) FROM outreach_photos ph WHERE ph.talk_id = t.id) AS photo_count
-		FROM (SELECT t.id FROM outreach_talks t WHERE ${LISTED}
-			ORDER BY t.held_at DESC, t.id DESC LIMIT @limit OFFSET @offset) page
-		JOIN outreach_talks t ON t.id = page.id
-		JOIN offices o ON o.id = t.office_id
-		LEFT JOIN outreach_places p ON p.id = t.place_id
-		ORDER BY t.held_at DESC, t.id DESC`,
-		talkListRow
-	),
+	/** { offices, fromAt, toAt, limit, offset }: a page of the talks of offices, newest first. */
+	listed: query(q, listedPage(LISTED), talkListRow),
+	/** { office, fromAt, toAt, limit, offset }: the same for one office. */
+	listedOne: query(q, listedPage(LISTED_ONE), talkListRow),
 	/** (userId): the user's drafts, last changed first. */
 	drafts: query(
 		q,
