@@ -17,7 +17,9 @@ const config = {
 				'style-src': ['self'],
 				// style="width: 40%" on progress and result bars, rendered on the server.
 				'style-src-attr': ['unsafe-inline'],
-				'img-src': ['self', 'data:'],
+				// blob: for the talk form's previews of the photos chosen on the phone (object URLs of
+				// the files themselves, never sent anywhere).
+				'img-src': ['self', 'data:', 'blob:'],
 				'font-src': ['self'],
 				// The live quiz's EventSource.
 				'connect-src': ['self'],

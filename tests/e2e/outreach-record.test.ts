@@ -124,7 +124,12 @@ describe('宣讲: recording a talk', () => {
 			.getByLabel('选择照片')
 			.setInputFiles({ name: '联络站.jpg', mimeType: 'image/jpeg', buffer: photo });
 		await page.getByText('共 1 张').waitFor();
-		expect(await page.getByRole('img', { name: /新选的第 1 张照片/ }).count()).toBe(1);
+		// The preview shows the photo itself (the page's CSP lets it load the file's object URL).
+		const preview = page.getByRole('img', { name: /新选的第 1 张照片/ });
+		expect(await preview.count()).toBe(1);
+		await expect
+			.poll(() => preview.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)))
+			.toBe(1600);
 		await snapshot(page, 'outreach-form-phone');
 
 		await page.getByRole('button', { name: '提交', exact: true }).click();
