@@ -4,6 +4,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { MEMBER_ROLE_LIST, outreachPhotos, outreachTalks } from '../db/schema';
 import { pluck, query, statements } from '../db/statements';
 import type { PlaceKind, TalkFormat } from '../../outreach';
+import type { TalkSummary } from './types';
 
 const placeholder = sql.placeholder;
 
@@ -113,20 +114,6 @@ const talkDetail = (r: RawTalkDetail): TalkDetailRow => ({
 	correctorName: r.corrector_name
 });
 
-export interface TalkListRow {
-	id: number;
-	day: string;
-	heldAt: Date;
-	officeName: string;
-	placeName: string;
-	format: TalkFormat;
-	audience: number;
-	/** Member speakers in pinyin order, then the other speakers, 、-separated. */
-	speakerNames: string;
-	firstPhotoId: number | null;
-	photoCount: number;
-}
-
 interface RawTalkList {
 	id: number;
 	day: string;
@@ -141,7 +128,7 @@ interface RawTalkList {
 	photo_count: number;
 }
 
-const talkListRow = (r: RawTalkList): TalkListRow => ({
+const talkListRow = (r: RawTalkList): TalkSummary => ({
 	id: r.id,
 	day: r.day,
 	heldAt: new Date(r.held_at),

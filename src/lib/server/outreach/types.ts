@@ -75,7 +75,7 @@ export interface TalkSummary {
 	placeName: string;
 	format: TalkFormat;
 	audience: number;
-	/** Member speakers then other speakers, 、-separated. */
+	/** Member speakers in pinyin order, then the other speakers, 、-separated. */
 	speakerNames: string;
 	firstPhotoId: number | null;
 	photoCount: number;
